@@ -1,0 +1,147 @@
+// The one definition of everything that crosses between the extension and the helper:
+// the data shapes (zod, checked on arrival) and the JSON-RPC method names that carry them.
+import { z } from "zod";
+
+export const VmStatus = z.enum(["Running", "Stopped", "Broken", "Unknown"]);
+export type VmStatus = z.infer<typeof VmStatus>;
+
+export const Mount = z.object({
+  location: z.string(),
+  mountPoint: z.string(),
+  writable: z.boolean(),
+});
+export type Mount = z.infer<typeof Mount>;
+
+export const PortForward = z.object({
+  guestPort: z.number().optional(),
+  hostPort: z.number().optional(),
+  guestSocket: z.string().optional(),
+  hostSocket: z.string().optional(),
+  proto: z.string().optional(),
+  ignore: z.boolean().optional(),
+});
+export type PortForward = z.infer<typeof PortForward>;
+
+/** One Lima instance as nixlima shows it: `limactl list --json` normalised. */
+export const Vm = z.object({
+  name: z.string(),
+  status: VmStatus,
+  dir: z.string(),
+  hostname: z.string(),
+  vmType: z.string().optional(),
+  arch: z.string().optional(),
+  cpus: z.number().optional(),
+  memoryBytes: z.number().optional(),
+  diskBytes: z.number().optional(),
+  sshLocalPort: z.number().optional(),
+  sshConfigFile: z.string().optional(),
+  guestUser: z.string().optional(),
+  guestHome: z.string().optional(),
+  mounts: z.array(Mount),
+  portForwards: z.array(PortForward),
+  forwardAgent: z.boolean().optional(),
+  protected: z.boolean(),
+  limaVersion: z.string().optional(),
+  /** Human-readable problems Lima reported for the instance (Broken or Unknown status). */
+  errors: z.array(z.string()),
+});
+export type Vm = z.infer<typeof Vm>;
+
+export const ErrorCode = z.enum([
+  "limactl-missing",
+  "limactl-too-old",
+  "root",
+  "invalid-name",
+  "not-found",
+  "already-exists",
+  "protected",
+  "already-running",
+  "not-running",
+  "timeout",
+  "cancelled",
+  "usage",
+  "failed",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** A failure as the user sees it: one sentence of what is wrong, and how to fix it when known. */
+export const HelperError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  hint: z.string().optional(),
+});
+export type HelperError = z.infer<typeof HelperError>;
+
+export const JobKind = z.enum(["start", "stop", "restart", "delete"]);
+export type JobKind = z.infer<typeof JobKind>;
+
+export const JobRequest = z.object({
+  kind: JobKind,
+  vm: z.string(),
+  force: z.boolean().optional(),
+});
+export type JobRequest = z.infer<typeof JobRequest>;
+
+export const JobState = z.enum(["running", "succeeded", "failed", "cancelled"]);
+export type JobState = z.infer<typeof JobState>;
+
+export const Progress = z.object({
+  stage: z.string(),
+  message: z.string().optional(),
+  /** 0..1 where the operation knows how far it is. */
+  fraction: z.number().min(0).max(1).optional(),
+});
+export type Progress = z.infer<typeof Progress>;
+
+export const Job = z.object({
+  id: z.string(),
+  request: JobRequest,
+  state: JobState,
+  progress: Progress,
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  error: HelperError.optional(),
+  /** The last lines of the job's log, so a reloaded window can show what it missed. */
+  log: z.array(z.string()),
+});
+export type Job = z.infer<typeof Job>;
+
+export const LimactlInfo = z.object({ path: z.string(), version: z.string() });
+export type LimactlInfo = z.infer<typeof LimactlInfo>;
+
+/** The settings a helper serves; a window with other settings gets its own helper. */
+export const HelperConfig = z.object({
+  limactlPath: z.string().optional(),
+  limaHome: z.string().optional(),
+});
+export type HelperConfig = z.infer<typeof HelperConfig>;
+
+export const VmSnapshot = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), vms: z.array(Vm), limactl: LimactlInfo }),
+  z.object({ ok: z.literal(false), error: HelperError }),
+]);
+export type VmSnapshot = z.infer<typeof VmSnapshot>;
+
+export const DoctorCheck = z.object({
+  id: z.string(),
+  title: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+  fix: z.string().optional(),
+});
+export type DoctorCheck = z.infer<typeof DoctorCheck>;
+
+/** JSON-RPC method names. Requests go extension → helper; notifications helper → extension. */
+export const Methods = {
+  vmsList: "vms/list",
+  jobsStart: "jobs/start",
+  jobsList: "jobs/list",
+  jobsCancel: "jobs/cancel",
+  doctor: "doctor",
+  vmsChanged: "vms/changed",
+  jobChanged: "jobs/changed",
+  jobLog: "jobs/log",
+} as const;
+
+export const JobLogLine = z.object({ id: z.string(), line: z.string() });
+export type JobLogLine = z.infer<typeof JobLogLine>;
