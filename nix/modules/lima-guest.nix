@@ -1,0 +1,94 @@
+# Lima guest support without cloud-init, on the contract nixos-lima follows: the cidata disk
+# at /mnt/lima-cidata, the user and keys from user-data, /bin/bash, passwordless sudo, ready
+# markers holding the instance id, the guest agent from the cidata disk, /run/host-services.
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+let
+  cidata = "/mnt/lima-cidata";
+  cfg = config.services.nixlima.limaGuest;
+in
+{
+  options.services.nixlima.limaGuest.enable = lib.mkOption {
+    type = lib.types.bool;
+    default = true;
+    description = "Whether to configure the machine as a Lima guest from Lima's cidata disk.";
+  };
+
+  config = lib.mkIf cfg.enable {
+    fileSystems.${cidata} = {
+      device = "/dev/disk/by-label/cidata";
+      fsType = "auto";
+      # The options Lima's own boot script mounts cidata with.
+      options = [
+        "ro"
+        "mode=0700"
+        "dmode=0700"
+        "overriderockperm"
+        "exec"
+        "uid=0"
+      ];
+    };
+
+    systemd.services.lima-init = {
+      description = "Configure the guest from Lima's cidata disk";
+      after = [ "network-pre.target" ];
+      path = [
+        pkgs.shadow
+        pkgs.gawk
+        pkgs.gnused
+        pkgs.gnugrep
+        pkgs.coreutils
+        pkgs.systemd
+      ];
+      script = builtins.readFile ./lima-init.sh;
+      restartIfChanged = true;
+      unitConfig.X-StopOnRemoval = false;
+      serviceConfig = {
+        Type = "oneshot";
+        RemainAfterExit = true;
+      };
+    };
+
+    systemd.services.lima-guestagent = {
+      description = "Lima guest agent (port forwarding, events)";
+      wantedBy = [ "multi-user.target" ];
+      after = [
+        "network.target"
+        "lima-init.service"
+      ];
+      requires = [ "lima-init.service" ];
+      path = [ pkgs.gnugrep ];
+      # The agent binary comes from cidata, so it always matches the host's Lima version.
+      script = ''
+        while read -r line; do export "$line"; done <${cidata}/lima.env
+        set -- daemon --vsock-port "$LIMA_CIDATA_VSOCK_PORT"
+        # --socket-owner exists from Lima 2.1.3 (GHSA-2j9v-p4xj-cjw2).
+        if ${cidata}/lima-guestagent daemon --help 2>&1 | grep -q -- --socket-owner; then
+          set -- "$@" --socket-owner "$LIMA_CIDATA_UID"
+        fi
+        exec ${cidata}/lima-guestagent "$@"
+      '';
+      serviceConfig = {
+        Type = "simple";
+        Restart = "on-failure";
+      };
+    };
+
+    security.sudo.wheelNeedsPassword = false;
+    environment.etc.environment.source = "${cidata}/etc_environment";
+    environment.systemPackages = [
+      pkgs.bash
+      pkgs.sshfs
+      pkgs.fuse3
+    ];
+    boot.kernel.sysctl = {
+      "kernel.unprivileged_userns_clone" = 1;
+      "net.ipv4.ping_group_range" = "0 2147483647";
+      "net.ipv4.ip_unprivileged_port_start" = 0;
+    };
+  };
+}
