@@ -131,17 +131,35 @@ export const DoctorCheck = z.object({
 });
 export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
-/** JSON-RPC method names. Requests go extension → helper; notifications helper → extension. */
-export const Methods = {
-  vmsList: "vms/list",
-  jobsStart: "jobs/start",
-  jobsList: "jobs/list",
-  jobsCancel: "jobs/cancel",
-  doctor: "doctor",
-  vmsChanged: "vms/changed",
-  jobChanged: "jobs/changed",
-  jobLog: "jobs/log",
-} as const;
-
 export const JobLogLine = z.object({ id: z.string(), line: z.string() });
 export type JobLogLine = z.infer<typeof JobLogLine>;
+
+/** A line for the user's log channel: every command the helper runs, and its outcome. */
+export const LogEvent = z.object({
+  level: z.enum(["trace", "info", "warn", "error"]),
+  message: z.string(),
+});
+export type LogEvent = z.infer<typeof LogEvent>;
+
+export const Hello = z.object({ version: z.string(), pid: z.number(), config: HelperConfig });
+export type Hello = z.infer<typeof Hello>;
+
+const None = z.object({}).optional();
+
+/** Requests, extension → helper. Params and results are checked on arrival by both sides. */
+export const Requests = {
+  hello: { method: "hello", params: None, result: Hello },
+  vmsList: { method: "vms/list", params: None, result: VmSnapshot },
+  jobsStart: { method: "jobs/start", params: JobRequest, result: Job },
+  jobsList: { method: "jobs/list", params: None, result: z.array(Job) },
+  jobsCancel: { method: "jobs/cancel", params: z.object({ id: z.string() }), result: z.object({ cancelled: z.boolean() }) },
+  doctor: { method: "doctor", params: None, result: z.array(DoctorCheck) },
+} as const;
+
+/** Notifications, helper → every connected window. */
+export const Notifications = {
+  vmsChanged: { method: "vms/changed", params: VmSnapshot },
+  jobChanged: { method: "jobs/changed", params: Job },
+  jobLog: { method: "jobs/log", params: JobLogLine },
+  log: { method: "log", params: LogEvent },
+} as const;

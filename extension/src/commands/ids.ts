@@ -1,0 +1,16 @@
+// Every command the extension registers. A test keeps this list and package.json in step.
+export const commandIds = [
+  "nixlima.refresh",
+  "nixlima.start",
+  "nixlima.stop",
+  "nixlima.restart",
+  "nixlima.delete",
+  "nixlima.openTerminal",
+  "nixlima.showLogs",
+  "nixlima.copySshCommand",
+  "nixlima.revealDirectory",
+  "nixlima.showOutput",
+  "nixlima.doctor",
+] as const;
+
+export type CommandId = (typeof commandIds)[number];

@@ -1,0 +1,38 @@
+// Registers every command in one place; the Record type makes a missing factory a compile error.
+import * as vscode from "vscode";
+import type { Ctx } from "../ctx";
+import { doctor, refresh, showOutput } from "./generalCommands";
+import type { CommandId } from "./ids";
+import { copySshCommand, openTerminal, remove, restart, revealDirectory, showLogs, start, stop } from "./vmCommands";
+
+type Factory = (ctx: Ctx) => (...args: unknown[]) => unknown;
+
+const factories: Record<CommandId, Factory> = {
+  "nixlima.refresh": refresh,
+  "nixlima.start": start,
+  "nixlima.stop": stop,
+  "nixlima.restart": restart,
+  "nixlima.delete": remove,
+  "nixlima.openTerminal": openTerminal,
+  "nixlima.showLogs": showLogs,
+  "nixlima.copySshCommand": copySshCommand,
+  "nixlima.revealDirectory": revealDirectory,
+  "nixlima.showOutput": showOutput,
+  "nixlima.doctor": doctor,
+};
+
+export function registerCommands(ctx: Ctx): vscode.Disposable[] {
+  return Object.entries(factories).map(([id, factory]) => {
+    const handler = factory(ctx);
+    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        ctx.log.error(`${id}: ${message}`);
+        void vscode.window.showErrorMessage(message);
+        return undefined;
+      }
+    });
+  });
+}

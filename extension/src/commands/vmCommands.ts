@@ -1,0 +1,87 @@
+// The lifecycle and convenience actions on one VM.
+import * as vscode from "vscode";
+import type { JobRequest, Vm } from "../../../helper/src/protocol";
+import type { Ctx } from "../ctx";
+import { sshCommand } from "../tree/format";
+import { vmFromArg } from "./pickVm";
+
+const isRunning = (vm: Vm) => vm.status === "Running";
+const isStopped = (vm: Vm) => vm.status === "Stopped";
+const any = () => true;
+
+async function runJob(ctx: Ctx, request: JobRequest): Promise<void> {
+  try {
+    const job = await ctx.helper.startJob(request);
+    ctx.jobs.update(job);
+    await ctx.jobs.finished(job.id);
+  } catch (err) {
+    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+  }
+}
+
+export const start = (ctx: Ctx) => async (arg?: unknown) => {
+  const vm = await vmFromArg(ctx, arg, isStopped, "started");
+  if (vm) await runJob(ctx, { kind: "start", vm: vm.name });
+};
+
+export const stop = (ctx: Ctx) => async (arg?: unknown) => {
+  const vm = await vmFromArg(ctx, arg, (v) => isRunning(v) || v.status === "Broken", "stopped");
+  // A broken VM has half its processes gone: only a forced stop can clean it up.
+  if (vm) await runJob(ctx, { kind: "stop", vm: vm.name, force: vm.status === "Broken" });
+};
+
+export const restart = (ctx: Ctx) => async (arg?: unknown) => {
+  const vm = await vmFromArg(ctx, arg, isRunning, "restarted");
+  if (vm) await runJob(ctx, { kind: "restart", vm: vm.name });
+};
+
+export const remove = (ctx: Ctx) => async (arg?: unknown) => {
+  const vm = await vmFromArg(ctx, arg, any, "deleted");
+  if (!vm) return;
+  const live = vm.status !== "Stopped";
+  const action = live ? "Force Delete" : "Delete";
+  const detail = live
+    ? `"${vm.name}" is ${vm.status.toLowerCase()}: it will be killed, and its disk and everything in it deleted.`
+    : `Its disk and everything in it will be deleted.`;
+  const choice = await vscode.window.showWarningMessage(`Delete VM "${vm.name}"?`, { modal: true, detail }, action);
+  if (choice === action) await runJob(ctx, { kind: "delete", vm: vm.name, force: live });
+};
+
+export const openTerminal = (ctx: Ctx) => async (arg?: unknown) => {
+  const vm = await vmFromArg(ctx, arg, isRunning, "opened in a terminal");
+  const snapshot = ctx.store.snapshot;
+  if (!vm || !snapshot?.ok) return;
+  const limaHome = ctx.helper.limaHome;
+  const terminal = vscode.window.createTerminal({
+    name: `nixlima: ${vm.name}`,
+    shellPath: snapshot.limactl.path,
+    shellArgs: ["shell", vm.name],
+    iconPath: new vscode.ThemeIcon("vm"),
+    ...(limaHome ? { env: { LIMA_HOME: limaHome } } : {}),
+  });
+  terminal.show();
+};
+
+export const showLogs = (ctx: Ctx) => async (arg?: unknown) => {
+  const vm = await vmFromArg(ctx, arg, any, "shown");
+  if (!vm) return;
+  const uri = vscode.Uri.file(`${vm.dir}/ha.stderr.log`);
+  try {
+    await vscode.window.showTextDocument(uri, { preview: true });
+  } catch {
+    void vscode.window.showInformationMessage(`"${vm.name}" has no host agent log yet: it is written when the VM starts.`);
+  }
+};
+
+export const copySshCommand = (ctx: Ctx) => async (arg?: unknown) => {
+  const vm = await vmFromArg(ctx, arg, isRunning, "reached over ssh");
+  if (!vm) return;
+  const command = sshCommand(vm);
+  await vscode.env.clipboard.writeText(command);
+  void vscode.window.showInformationMessage(`Copied: ${command}`);
+};
+
+export const revealDirectory = (ctx: Ctx) => async (arg?: unknown) => {
+  const vm = await vmFromArg(ctx, arg, any, "revealed");
+  if (vm) await vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(vm.dir));
+};

@@ -1,0 +1,150 @@
+// The extension's line to the helper: connects to the helper serving these settings, starting
+// it with VS Code's own Node runtime when none runs (so users need no separate Node), and
+// reconnects when it goes away. The helper is detached, so it and its jobs outlive a reload.
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
+import { createConnection, type Socket } from "node:net";
+import { dirname, join } from "node:path";
+import * as vscode from "vscode";
+import type { MessageConnection } from "vscode-jsonrpc/node";
+import { helperSocketPath } from "../../helper/src/daemon/socketPath";
+import { Notifications, Requests, type HelperConfig, type Job, type JobLogLine, type JobRequest, type LogEvent, type VmSnapshot } from "../../helper/src/protocol";
+import { connect, onNotification, request } from "../../helper/src/rpc";
+import { version } from "../../helper/src/version";
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export class HelperClient implements vscode.Disposable {
+  private readonly snapshotEmitter = new vscode.EventEmitter<VmSnapshot>();
+  private readonly jobsEmitter = new vscode.EventEmitter<Job[]>();
+  private readonly jobEmitter = new vscode.EventEmitter<Job>();
+  private readonly jobLogEmitter = new vscode.EventEmitter<JobLogLine>();
+  private readonly logEmitter = new vscode.EventEmitter<LogEvent>();
+  readonly onSnapshot = this.snapshotEmitter.event;
+  /** Every job the helper knows, sent after each (re)connect. */
+  readonly onJobs = this.jobsEmitter.event;
+  readonly onJob = this.jobEmitter.event;
+  readonly onJobLog = this.jobLogEmitter.event;
+  readonly onLog = this.logEmitter.event;
+
+  private connection: Promise<MessageConnection> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly helperScript: string,
+    private config: HelperConfig,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The LIMA_HOME the user set for nixlima; unset means limactl's own default. */
+  get limaHome(): string | undefined {
+    return this.config.limaHome;
+  }
+
+  get socketPath(): string {
+    return helperSocketPath(this.config, version);
+  }
+
+  /** The connection, made on first use. */
+  ready(): Promise<MessageConnection> {
+    this.connection ??= this.open().catch((err: unknown) => {
+      this.connection = undefined;
+      throw err;
+    });
+    return this.connection;
+  }
+
+  async listVms(): Promise<VmSnapshot> {
+    return request(await this.ready(), Requests.vmsList, {});
+  }
+  async startJob(params: JobRequest): Promise<Job> {
+    return request(await this.ready(), Requests.jobsStart, params);
+  }
+  async cancelJob(id: string): Promise<boolean> {
+    return (await request(await this.ready(), Requests.jobsCancel, { id })).cancelled;
+  }
+  async doctor() {
+    return request(await this.ready(), Requests.doctor, {});
+  }
+
+  /** Settings changed: talk to the helper for the new settings from now on. */
+  reconfigure(config: HelperConfig): void {
+    this.config = config;
+    const old = this.connection;
+    this.connection = undefined;
+    void old?.then((c) => c.dispose()).catch(() => undefined);
+    void this.ready().catch((err: unknown) => this.log.error(`Cannot reach the nixlima helper: ${String(err)}`));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    void this.connection?.then((c) => c.dispose()).catch(() => undefined);
+    for (const e of [this.snapshotEmitter, this.jobsEmitter, this.jobEmitter, this.jobLogEmitter, this.logEmitter]) e.dispose();
+  }
+
+  private async open(): Promise<MessageConnection> {
+    const path = this.socketPath;
+    let socket = await tryConnect(path);
+    if (!socket) {
+      this.spawnHelper(path);
+      socket = await waitForSocket(path, CONNECT_TIMEOUT_MS);
+    }
+    const conn = connect(socket);
+    const current = this.connection;
+    onNotification(conn, Notifications.vmsChanged, (s) => this.snapshotEmitter.fire(s));
+    onNotification(conn, Notifications.jobChanged, (j) => this.jobEmitter.fire(j));
+    onNotification(conn, Notifications.jobLog, (l) => this.jobLogEmitter.fire(l));
+    onNotification(conn, Notifications.log, (l) => this.logEmitter.fire(l));
+    conn.onClose(() => {
+      // Only the current connection reconnects; a replaced one just goes.
+      if (this.connection === current) this.reconnectLater();
+    });
+    const hello = await request(conn, Requests.hello, {});
+    this.log.info(`Connected to the nixlima helper ${hello.version} (pid ${hello.pid}) at ${path}`);
+    // Catch up on what happened while this window was not connected.
+    void request(conn, Requests.jobsList, {}).then((jobs) => this.jobsEmitter.fire(jobs));
+    void request(conn, Requests.vmsList, {}).then((s) => this.snapshotEmitter.fire(s));
+    return conn;
+  }
+
+  private reconnectLater(): void {
+    this.connection = undefined;
+    if (this.disposed) return;
+    this.log.warn("The nixlima helper went away; reconnecting.");
+    setTimeout(() => {
+      if (!this.disposed) void this.ready().catch((err: unknown) => this.log.error(`Cannot reach the nixlima helper: ${String(err)}`));
+    }, 1000);
+  }
+
+  private spawnHelper(socketPath: string): void {
+    const args = [this.helperScript, "__serve", "--socket", socketPath];
+    if (this.config.limactlPath) args.push("--limactl", this.config.limactlPath);
+    if (this.config.limaHome) args.push("--lima-home", this.config.limaHome);
+    mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
+    const logFd = openSync(join(dirname(socketPath), "helper.log"), "a", 0o600);
+    this.log.info(`Starting the nixlima helper: ${process.execPath} ${args.join(" ")}`);
+    spawn(process.execPath, args, {
+      detached: true,
+      stdio: ["ignore", logFd, logFd],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+    }).unref();
+  }
+}
+
+function tryConnect(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection(path);
+    socket.once("connect", () => resolve(socket));
+    socket.once("error", () => resolve(undefined));
+  });
+}
+
+async function waitForSocket(path: string, timeoutMs: number): Promise<Socket> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
+    const socket = await tryConnect(path);
+    if (socket) return socket;
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  throw new Error(`The nixlima helper did not start within ${timeoutMs / 1000} s; see ${join(dirname(path), "helper.log")}.`);
+}

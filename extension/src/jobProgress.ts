@@ -1,0 +1,78 @@
+// Shows each helper job as a progress notification with Cancel, also jobs this window did not
+// start (another window's, or one still running after a reload), and reports how it ended.
+import * as vscode from "vscode";
+import type { Job } from "../../helper/src/protocol";
+import type { HelperClient } from "./helperClient";
+import type { VmStore } from "./vmStore";
+
+const verbs: Record<Job["request"]["kind"], string> = {
+  start: "Starting",
+  stop: "Stopping",
+  restart: "Restarting",
+  delete: "Deleting",
+};
+
+export class JobTracker {
+  private readonly shown = new Set<string>();
+  private readonly waiters = new Map<string, ((job: Job) => void)[]>();
+
+  constructor(
+    private readonly helper: HelperClient,
+    private readonly store: VmStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Called with every job update the helper sends. */
+  update(job: Job): void {
+    this.store.setJob(job);
+    if (job.state === "running") this.show(job);
+    else {
+      for (const resolve of this.waiters.get(job.id) ?? []) resolve(job);
+      this.waiters.delete(job.id);
+    }
+  }
+
+  /** Resolves when the job has ended, with its final state. */
+  finished(id: string): Promise<Job> {
+    const known = this.store.job(id);
+    if (known && known.state !== "running") return Promise.resolve(known);
+    return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
+  }
+
+  private show(job: Job): void {
+    if (this.shown.has(job.id)) return;
+    this.shown.add(job.id);
+    const title = `${verbs[job.request.kind]} ${job.request.vm}`;
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => void this.helper.cancelJob(job.id));
+      let reported = 0;
+      const sub = this.store.onDidChange(() => {
+        const now = this.store.job(job.id);
+        if (!now) return;
+        const fraction = Math.round((now.progress.fraction ?? reported / 100) * 100);
+        progress.report({ message: now.progress.message ?? now.progress.stage, increment: Math.max(0, fraction - reported) });
+        reported = Math.max(reported, fraction);
+      });
+      const ended = await this.finished(job.id);
+      sub.dispose();
+      this.shown.delete(job.id);
+      this.announce(ended, title);
+    });
+  }
+
+  private announce(job: Job, title: string): void {
+    if (job.state === "succeeded") {
+      this.log.info(`${title}: done in ${(((job.endedAt ?? Date.now()) - job.startedAt) / 1000).toFixed(1)} s`);
+      return;
+    }
+    if (job.state === "cancelled") {
+      this.log.warn(`${title}: cancelled`);
+      return;
+    }
+    const message = job.error ? `${job.error.message}${job.error.hint ? ` ${job.error.hint}` : ""}` : `${title} failed.`;
+    this.log.error(`${title}: ${message}`);
+    void vscode.window.showErrorMessage(message, "Show Log").then((choice) => {
+      if (choice) this.log.show(true);
+    });
+  }
+}

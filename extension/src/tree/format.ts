@@ -1,0 +1,41 @@
+// How a VM reads in the explorer: pure functions, so they are tested without VS Code.
+import type { Job, Vm } from "../../../helper/src/protocol";
+
+export function formatBytes(bytes: number): string {
+  const gib = bytes / 2 ** 30;
+  if (gib >= 1) return `${Number.isInteger(gib) ? gib : gib.toFixed(1)} GiB`;
+  const mib = bytes / 2 ** 20;
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+}
+
+/** `Running · 4 CPU · 8 GiB · aarch64 · vz`, or the job's stage while one runs. */
+export function describeVm(vm: Vm, job?: Job): string {
+  const parts: string[] = [job ? `${job.progress.stage}…` : vm.status];
+  if (vm.cpus !== undefined) parts.push(`${vm.cpus} CPU`);
+  if (vm.memoryBytes !== undefined) parts.push(formatBytes(vm.memoryBytes));
+  if (vm.arch) parts.push(vm.arch);
+  if (vm.vmType) parts.push(vm.vmType);
+  return parts.join(" · ");
+}
+
+export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";
+
+export function vmState(vm: Vm, job?: Job): VmState {
+  if (job) return "busy";
+  return vm.status === "Running" ? "running" : vm.status === "Stopped" ? "stopped" : vm.status === "Broken" ? "broken" : "unknown";
+}
+
+/** The VM's own folder on the host mounted writable: the guest can change everything the user owns. */
+export function isWritableHome(mount: { location: string; writable: boolean }, home: string): boolean {
+  const strip = (p: string) => p.replace(/\/+$/, "");
+  const loc = strip(mount.location.replace(/^~(?=\/|$)/, home));
+  return mount.writable && (loc === strip(home) || strip(home).startsWith(`${loc}/`) || loc === "");
+}
+
+export function sshCommand(vm: Vm): string {
+  return `ssh -F ${quote(vm.sshConfigFile ?? `${vm.dir}/ssh.config`)} ${vm.hostname}`;
+}
+
+function quote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}

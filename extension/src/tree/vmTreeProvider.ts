@@ -1,0 +1,130 @@
+// The VM explorer: one row per Lima instance, with its state in the icon, the description and
+// the contextValue (`vm+running`, `vm+stopped`, `vm+broken`, `vm+unknown`, `vm+busy`) that the
+// menus in package.json match; its children are the details a user asks for most.
+import { homedir } from "node:os";
+import * as vscode from "vscode";
+import type { Job, Vm } from "../../../helper/src/protocol";
+import type { VmStore } from "../vmStore";
+import { describeVm, formatBytes, isWritableHome, vmState, type VmState } from "./format";
+
+export class VmItem extends vscode.TreeItem {
+  constructor(
+    readonly vm: Vm,
+    job: Job | undefined,
+  ) {
+    super(vm.name, vscode.TreeItemCollapsibleState.Collapsed);
+    const state = vmState(vm, job);
+    this.id = `vm:${vm.name}`;
+    this.description = describeVm(vm, job);
+    this.contextValue = `vm+${state}`;
+    this.iconPath = stateIcon(state);
+    this.tooltip = tooltip(vm, job);
+  }
+}
+
+export class DetailItem extends vscode.TreeItem {
+  constructor(label: string, description: string, icon: vscode.ThemeIcon, contextValue = "detail", tooltipText?: string) {
+    super(label, vscode.TreeItemCollapsibleState.None);
+    this.description = description;
+    this.iconPath = icon;
+    this.contextValue = contextValue;
+    if (tooltipText) this.tooltip = tooltipText;
+  }
+}
+
+type Node = VmItem | DetailItem;
+
+export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: VmStore) {
+    this.subscription = store.onDidChange(() => this.changeEmitter.fire(undefined));
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return node;
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return this.store.vms().map((vm) => new VmItem(vm, this.store.runningJob(vm.name)));
+    return node instanceof VmItem ? details(node.vm) : [];
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+function stateIcon(state: VmState): vscode.ThemeIcon {
+  switch (state) {
+    case "running":
+      return new vscode.ThemeIcon("vm-running", new vscode.ThemeColor("charts.green"));
+    case "stopped":
+      return new vscode.ThemeIcon("vm-outline");
+    case "broken":
+      return new vscode.ThemeIcon("error", new vscode.ThemeColor("errorForeground"));
+    case "unknown":
+      return new vscode.ThemeIcon("question", new vscode.ThemeColor("charts.yellow"));
+    case "busy":
+      return new vscode.ThemeIcon("loading~spin");
+  }
+}
+
+function details(vm: Vm): DetailItem[] {
+  const items: DetailItem[] = [];
+  for (const error of vm.errors) items.push(new DetailItem("Error", error, new vscode.ThemeIcon("error"), "detail", error));
+  if (vm.sshLocalPort !== undefined) {
+    items.push(new DetailItem("SSH", `${vm.hostname} · 127.0.0.1:${vm.sshLocalPort}`, new vscode.ThemeIcon("remote")));
+  }
+  const home = homedir();
+  for (const m of vm.mounts) {
+    const risky = isWritableHome(m, home);
+    items.push(
+      new DetailItem(
+        m.location,
+        `→ ${m.mountPoint} · ${m.writable ? "writable" : "read-only"}`,
+        risky ? new vscode.ThemeIcon("warning", new vscode.ThemeColor("list.warningForeground")) : new vscode.ThemeIcon("folder"),
+        risky ? "detail+mount+home-writable" : "detail+mount",
+        risky ? "The guest can change every file in your home folder." : undefined,
+      ),
+    );
+  }
+  for (const p of vm.portForwards) {
+    if (p.ignore) continue;
+    const guest = p.guestSocket ?? `${p.guestPort ?? "?"}`;
+    const host = p.hostSocket ?? `${p.hostPort ?? p.guestPort ?? "?"}`;
+    items.push(new DetailItem("Port", `guest ${guest} → host ${host}${p.proto ? ` (${p.proto})` : ""}`, new vscode.ThemeIcon("plug")));
+  }
+  if (vm.diskBytes !== undefined) items.push(new DetailItem("Disk", formatBytes(vm.diskBytes), new vscode.ThemeIcon("database")));
+  items.push(new DetailItem("Directory", vm.dir, new vscode.ThemeIcon("folder-opened"), "detail+directory"));
+  return items;
+}
+
+function tooltip(vm: Vm, job: Job | undefined): vscode.MarkdownString {
+  const rows: [string, string | undefined][] = [
+    ["Status", job ? `${vm.status} — ${job.request.kind}: ${job.progress.stage}` : vm.status],
+    ["Type", vm.vmType],
+    ["Architecture", vm.arch],
+    ["CPUs", vm.cpus?.toString()],
+    ["Memory", vm.memoryBytes !== undefined ? formatBytes(vm.memoryBytes) : undefined],
+    ["Disk", vm.diskBytes !== undefined ? formatBytes(vm.diskBytes) : undefined],
+    ["SSH", vm.sshLocalPort !== undefined ? `${vm.hostname} (127.0.0.1:${vm.sshLocalPort})` : vm.hostname],
+    ["Guest user", vm.guestUser ? `${vm.guestUser}${vm.guestHome ? ` (${vm.guestHome})` : ""}` : undefined],
+    ["Protected", vm.protected ? "yes" : undefined],
+    ["Lima", vm.limaVersion],
+    ["Directory", vm.dir],
+  ];
+  const md = new vscode.MarkdownString(`**${escape(vm.name)}**\n\n`);
+  md.appendMarkdown("| | |\n|---|---|\n");
+  for (const [k, v] of rows) if (v) md.appendMarkdown(`| ${k} | ${escape(v)} |\n`);
+  for (const e of vm.errors) md.appendMarkdown(`\n$(error) ${escape(e)}\n`);
+  md.supportThemeIcons = true;
+  return md;
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, "\\$&");
+}

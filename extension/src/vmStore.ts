@@ -1,0 +1,45 @@
+// What the window knows of the VMs and jobs, as last told by the helper. The tree and the
+// commands read it; only the helper changes it.
+import * as vscode from "vscode";
+import type { Job, Vm, VmSnapshot } from "../../helper/src/protocol";
+
+export class VmStore implements vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changeEmitter.event;
+  private readonly jobs = new Map<string, Job>();
+  snapshot: VmSnapshot | undefined;
+
+  setSnapshot(snapshot: VmSnapshot): void {
+    this.snapshot = snapshot;
+    this.changeEmitter.fire();
+  }
+
+  setJob(job: Job): void {
+    this.jobs.set(job.id, job);
+    this.changeEmitter.fire();
+  }
+
+  vms(): Vm[] {
+    return this.snapshot?.ok ? this.snapshot.vms : [];
+  }
+
+  vm(name: string): Vm | undefined {
+    return this.vms().find((v) => v.name === name);
+  }
+
+  /** The job running on a VM, if any: the VM is busy while it runs. */
+  runningJob(vmName: string): Job | undefined {
+    for (const job of this.jobs.values()) {
+      if (job.state === "running" && job.request.vm === vmName) return job;
+    }
+    return undefined;
+  }
+
+  job(id: string): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+}

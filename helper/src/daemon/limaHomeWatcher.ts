@@ -1,0 +1,90 @@
+// Tells when the VM list may have changed, without polling: watches LIMA_HOME for instance
+// folders coming and going, and each instance folder for the files whose presence is the
+// instance's state (pid files, lima.yaml, protected). Log files, which change all the time
+// while a VM runs, are ignored so a running VM causes no refreshes.
+import { existsSync, readdirSync, watch, type FSWatcher } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+const STATE_FILES = /^(ha\.pid|ha\.sock|[a-z0-9-]+\.pid|lima\.yaml|protected)$/;
+
+export interface Watcher {
+  close(): void;
+}
+
+export function watchLimaHome(limaHome: string, onChange: () => void, debounceMs = 100): Watcher {
+  const instances = new Map<string, FSWatcher>();
+  let root: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const fire = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(onChange, debounceMs);
+  };
+
+  const safeWatch = (path: string, listener: (file: string | null) => void): FSWatcher | undefined => {
+    try {
+      const w = watch(path, { persistent: false }, (_event, file) => listener(file));
+      w.on("error", () => w.close());
+      return w;
+    } catch {
+      return undefined; // vanished between listing and watching: the parent's event rescans
+    }
+  };
+
+  const rescan = () => {
+    if (closed) return;
+    let names: string[] = [];
+    try {
+      names = readdirSync(limaHome, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && !e.name.startsWith("_") && !e.name.startsWith("."))
+        .map((e) => e.name);
+    } catch {
+      names = [];
+    }
+    for (const [name, w] of instances) {
+      if (!names.includes(name)) {
+        w.close();
+        instances.delete(name);
+      }
+    }
+    for (const name of names) {
+      if (instances.has(name)) continue;
+      const w = safeWatch(join(limaHome, name), (file) => {
+        if (file === null || STATE_FILES.test(file)) fire();
+      });
+      if (w) instances.set(name, w);
+    }
+  };
+
+  const watchRoot = () => {
+    if (closed) return;
+    if (existsSync(limaHome)) {
+      root = safeWatch(limaHome, () => {
+        rescan();
+        fire();
+      });
+      rescan();
+      return;
+    }
+    // LIMA_HOME does not exist until the first VM is made: wait for it in its parent.
+    root = safeWatch(dirname(limaHome), (file) => {
+      if (file === basename(limaHome) && existsSync(limaHome)) {
+        root?.close();
+        watchRoot();
+        fire();
+      }
+    });
+  };
+
+  watchRoot();
+  return {
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      root?.close();
+      for (const w of instances.values()) w.close();
+      instances.clear();
+    },
+  };
+}
