@@ -1,0 +1,86 @@
+// The check after every write, with the real `ssh -G`: each VM alias resolves to what Lima wrote
+// for it, and every other host resolves exactly as it does with the user's own content alone.
+import { randomBytes } from "node:crypto";
+import { mkdir, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { accountHome } from "./paths";
+import type { HostCheck, ResolvedHost } from "./request";
+import { mapLimit, parseResolved, type Resolver } from "./sshResolve";
+import { limaSshConfigPath, readLimaHost, vmAlias, type SshVm } from "./vmHosts";
+
+const parallel = 4;
+
+export async function checkVmHosts(vms: SshVm[], configPath: string | undefined, resolver: Resolver): Promise<HostCheck[]> {
+  return mapLimit(vms, parallel, async (vm) => {
+    const base = { vm: vm.name, alias: vmAlias(vm), limaSshConfig: limaSshConfigPath(vm) };
+    const expected = await readLimaHost(vm);
+    if (expected === undefined) return { ...base, state: "not-started" as const };
+    const out = await resolver.resolve(base.alias, configPath);
+    if (out.startsWith("error:")) return { ...base, state: "mismatch" as const, expected, problem: `ssh -G ${base.alias} failed: ${out.slice(7)}` };
+    const r = parseResolved(out);
+    const resolved: ResolvedHost = {};
+    for (const [k, key] of [["hostname", "hostname"], ["port", "port"], ["user", "user"], ["identityfile", "identityFile"]] as const) {
+      const v = r.get(k)?.[0];
+      if (v !== undefined) resolved[key] = v;
+    }
+    const problems: string[] = [];
+    for (const key of ["hostname", "port", "user", "identityFile"] as const) {
+      const want = expected[key];
+      if (want !== undefined && normalise(key, resolved[key]) !== normalise(key, want)) {
+        problems.push(`${key} is ${resolved[key] ?? "unset"} instead of ${want}`);
+      }
+    }
+    if (vm.status === "Running" && vm.sshLocalPort && expected.port !== String(vm.sshLocalPort)) {
+      problems.push(`Lima's ssh.config says port ${expected.port ?? "unset"} but the VM listens on ${vm.sshLocalPort}`);
+    }
+    if (problems.length === 0) return { ...base, state: "ok" as const, expected, resolved };
+    return {
+      ...base,
+      state: "mismatch" as const,
+      expected,
+      resolved,
+      problem: `${base.alias}: ${problems.join("; ")} (an earlier line in your ssh config wins: keep the nixlima block first)`,
+    };
+  });
+}
+
+function normalise(key: string, v: string | undefined): string | undefined {
+  if (v === undefined || key !== "identityFile") return v;
+  return v.startsWith("~/") ? join(accountHome(), v.slice(2)) : v;
+}
+
+/**
+ * `ssh -G` of each probe read from `ownContent` (the user's config without nixlima's block, as a
+ * temporary copy — ssh resolves relative Includes from ~/.ssh, not from the config's folder, so a
+ * copy means the same) — the baseline to compare the written file with.
+ */
+export async function resolveOwnContent(ownContent: Buffer | undefined, probes: string[], tempDir: string, resolver: Resolver): Promise<Map<string, string>> {
+  if (ownContent === undefined) return resolveAll(probes, undefined, resolver);
+  await mkdir(tempDir, { recursive: true, mode: 0o700 });
+  const copy = join(tempDir, `.baseline-${randomBytes(4).toString("hex")}`);
+  await writeFile(copy, ownContent, { mode: 0o600 });
+  try {
+    return await resolveAll(probes, copy, resolver);
+  } finally {
+    await unlink(copy).catch(() => undefined);
+  }
+}
+
+export async function resolveAll(hosts: string[], configPath: string | undefined, resolver: Resolver): Promise<Map<string, string>> {
+  const outs = await mapLimit(hosts, parallel, (h) => resolver.resolve(h, configPath));
+  return new Map(hosts.map((h, i) => [h, outs[i]!]));
+}
+
+/** Hosts whose resolution differs, each with its first differing line. */
+export function differences(before: Map<string, string>, after: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const [host, b] of before) {
+    const a = after.get(host) ?? "";
+    if (a === b) continue;
+    const bl = b.split("\n");
+    const al = a.split("\n");
+    const i = bl.findIndex((l, j) => l !== al[j]);
+    out.push(`${host} (was "${bl[i] ?? ""}", now "${al[i] ?? ""}")`);
+  }
+  return out;
+}
