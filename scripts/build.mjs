@@ -6,7 +6,6 @@ const common = {
   bundle: true,
   platform: "node",
   target: "node20",
-  format: "cjs",
   sourcemap: production ? false : "linked",
   minify: production,
   logLevel: "warning",
@@ -14,11 +13,14 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ["extension/src/extension.ts"], outfile: "dist/extension.js", external: ["vscode"] }),
+  // VS Code loads extensions with require(): CommonJS, named .cjs because package.json says "type": "module".
+  build({ ...common, format: "cjs", entryPoints: ["extension/src/extension.ts"], outfile: "dist/extension.cjs", external: ["vscode"] }),
   build({
     ...common,
     entryPoints: ["helper/src/main.ts"],
+    format: "esm",
     outfile: "dist/helper.js",
-    banner: { js: "#!/usr/bin/env node" },
+    // Bundled CommonJS dependencies (vscode-jsonrpc) still call require() for Node built-ins.
+    banner: { js: '#!/usr/bin/env node\nimport { createRequire as __nixlimaRequire } from "node:module";\nconst require = __nixlimaRequire(import.meta.url);' },
   }),
 ]);

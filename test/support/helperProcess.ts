@@ -1,0 +1,87 @@
+// Runs the real helper (`nixlima __serve`) from source against the real limactl, and connects
+// to it the way the extension does.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createConnection } from "node:net";
+import { join } from "node:path";
+import type { MessageConnection } from "vscode-jsonrpc/node";
+import { connect } from "../../helper/src/rpc";
+import { limactlPath, qemuEnv, repoRoot } from "./lima";
+
+export interface HelperProcess {
+  socket: string;
+  child: ChildProcess;
+  connectClient(): Promise<MessageConnection>;
+  stop(): Promise<void>;
+}
+
+export async function startHelper(limaHome: string, extraArgs: string[] = []): Promise<HelperProcess> {
+  const socket = join(limaHome, "h.sock");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", process.env.NIXLIMA_TEST_HELPER_ENTRY ?? join(repoRoot, "helper/src/main.ts"), ...(process.env.NIXLIMA_TEST_HELPER_ENTRY ? [] : ["__serve"]), "--socket", socket, "--limactl", limactlPath, "--lima-home", limaHome, ...extraArgs],
+    { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...qemuEnv } },
+  );
+  const connectClient = async () => connect(await waitForSocket(socket));
+  return {
+    socket,
+    child,
+    connectClient,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function waitForSocket(path: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const socket = await new Promise<ReturnType<typeof createConnection> | undefined>((resolve) => {
+      const s = createConnection(path);
+      s.once("connect", () => resolve(s));
+      s.once("error", () => resolve(undefined));
+    });
+    if (socket) return socket;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`helper did not listen on ${path} within ${timeoutMs} ms`);
+}
+
+/** Every notification a client got, and a way to wait for one that satisfies a predicate. */
+export class Recorder {
+  readonly seen: { method: string; params: unknown }[] = [];
+  private waiters: { method: string; predicate: (p: never) => boolean; resolve: (p: unknown) => void }[] = [];
+
+  constructor(conn: MessageConnection) {
+    conn.onNotification((method: string, params: unknown) => {
+      this.seen.push({ method, params });
+      this.waiters = this.waiters.filter((w) => {
+        if (w.method !== method || !w.predicate(params as never)) return true;
+        w.resolve(params);
+        return false;
+      });
+    });
+  }
+
+  waitFor<T>(method: string, predicate: (p: T) => boolean, timeoutMs = 10_000): Promise<T> {
+    const already = this.seen.find((n) => n.method === method && predicate(n.params as T));
+    if (already) return Promise.resolve(already.params as T);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching ${method} notification within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({
+        method,
+        predicate: predicate as (p: never) => boolean,
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p as T);
+        },
+      });
+    });
+  }
+
+  clear(): void {
+    this.seen.length = 0;
+  }
+}

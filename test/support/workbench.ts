@@ -1,0 +1,172 @@
+// Drives the VS Code workbench through its own DOM, the way VS Code's smoke tests do
+// (test/automation: quickinput.ts, quickaccess.ts, scm.ts): every step waits for what it needs
+// to see, never for a fixed time.
+import type { Locator, Page } from "playwright-core";
+
+const TIMEOUT_MS = 30_000;
+const QUICK_INPUT = ".quick-input-widget";
+
+export async function waitForWorkbench(page: Page, timeout = TIMEOUT_MS): Promise<void> {
+  await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout });
+  // The activity bar appears once the workbench has restored its parts, so it takes input.
+  await page.locator(".part.activitybar").waitFor({ state: "visible", timeout });
+}
+
+// ---- quick input ----------------------------------------------------------------------------
+
+export function quickInput(page: Page): Locator {
+  return page.locator(QUICK_INPUT);
+}
+
+export async function waitForQuickInput(page: Page): Promise<Locator> {
+  const widget = quickInput(page);
+  await widget.waitFor({ state: "visible", timeout: TIMEOUT_MS });
+  return widget;
+}
+
+export async function waitForQuickInputClosed(page: Page): Promise<void> {
+  await quickInput(page).waitFor({ state: "hidden", timeout: TIMEOUT_MS });
+}
+
+/** Replaces the quick input's text (fill fires the input event the widget filters on). */
+export async function typeInQuickInput(page: Page, text: string): Promise<void> {
+  const input = (await waitForQuickInput(page)).locator(".quick-input-box input");
+  await input.fill(text);
+}
+
+/** The rows the quick pick shows now (their labels). */
+export async function quickPickLabels(page: Page): Promise<string[]> {
+  const rows = (await waitForQuickInput(page)).locator(".quick-input-list .monaco-list-row .label-name");
+  return rows.allTextContents();
+}
+
+/** Waits for a quick pick row whose label is exactly `label` and clicks it. */
+export async function pickQuickPickItem(page: Page, label: string): Promise<void> {
+  const row = (await waitForQuickInput(page))
+    .locator(".quick-input-list .monaco-list-row")
+    .filter({ has: page.locator(".label-name").getByText(label, { exact: true }) });
+  await row.first().click();
+}
+
+/** Types an answer into an input box step and accepts it with Enter. */
+export async function answerQuickInput(page: Page, text: string): Promise<void> {
+  await typeInQuickInput(page, text);
+  await page.keyboard.press("Enter");
+}
+
+/** The validation or info message under the input (e.g. a rejected VM name). */
+export async function quickInputMessage(page: Page): Promise<string> {
+  const message = (await waitForQuickInput(page)).locator(".quick-input-message");
+  await message.filter({ hasText: /\S/ }).waitFor({ timeout: TIMEOUT_MS });
+  return (await message.textContent()) ?? "";
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+/**
+ * Runs a command from the palette by its id, as VS Code's quickaccess.ts does: the palette lists
+ * a command whose id equals the typed text, so we wait for exactly one row and accept it.
+ * A title (e.g. "nixlima: Create VM…") works the same way when the id is unknown.
+ */
+export async function runCommand(page: Page, idOrTitle: string): Promise<void> {
+  await page.keyboard.press("F1");
+  await waitForQuickInput(page);
+  await typeInQuickInput(page, `>${idOrTitle}`);
+  const rows = quickInput(page).locator(".quick-input-list .monaco-list-row");
+  const wanted = idOrTitle.includes(".") && !idOrTitle.includes(" ")
+    ? rows.first()
+    : rows.filter({ has: page.locator(".label-name").getByText(idOrTitle, { exact: true }) }).first();
+  await wanted.waitFor({ state: "visible", timeout: TIMEOUT_MS });
+  await wanted.click();
+}
+
+// ---- views and trees ------------------------------------------------------------------------
+
+/** Opens a view container from its activity-bar entry (title as in package.json, e.g. "nixlima"). */
+export async function openViewContainer(page: Page, title: string, containerId: string): Promise<Locator> {
+  const pane = viewContainer(page, containerId);
+  if (await pane.isVisible()) return pane;
+  const entry = page.locator(".part.activitybar .action-item a.action-label").and(page.locator(`[aria-label^="${title}"]`));
+  await entry.first().click();
+  await pane.waitFor({ state: "visible", timeout: TIMEOUT_MS });
+  return pane;
+}
+
+/** A view container's pane, e.g. `nixlima` → `#workbench.view.extension.nixlima`; built-ins pass their full id. */
+export function viewContainer(page: Page, containerId: string): Locator {
+  const id = containerId.startsWith("workbench.") ? containerId : `workbench.view.extension.${containerId}`;
+  return page.locator(`[id="${id}"]`);
+}
+
+/** A tree row whose label is exactly `label`. */
+export function treeRow(scope: Page | Locator, label: string): Locator {
+  return scope
+    .locator('.monaco-list-row[role="treeitem"]')
+    .filter({ has: scope.locator(".label-name").getByText(label, { exact: true }) });
+}
+
+export async function waitForTreeRow(scope: Page | Locator, label: string): Promise<Locator> {
+  const row = treeRow(scope, label);
+  await row.waitFor({ state: "visible", timeout: TIMEOUT_MS });
+  return row;
+}
+
+export async function rowDescription(row: Locator): Promise<string> {
+  return (await row.locator(".label-description").textContent()) ?? "";
+}
+
+/** Waits until the row's description matches (e.g. /^Stopped/), returning the text seen. */
+export async function waitForRowDescription(row: Locator, expected: RegExp, timeout = TIMEOUT_MS): Promise<string> {
+  await row.locator(".label-description").filter({ hasText: expected }).waitFor({ timeout });
+  return rowDescription(row);
+}
+
+/** The codicon class of the row's icon, e.g. "codicon-vm-running" (ThemeIcon id). */
+export async function rowIcon(row: Locator): Promise<string | undefined> {
+  const classes = (await row.locator(".custom-view-tree-node-item-icon").getAttribute("class")) ?? "";
+  return classes.split(/\s+/).find((c) => c.startsWith("codicon-") && c !== "codicon-");
+}
+
+/** The items of the row's context menu, in order (labels as shown, separators left out). */
+export async function contextMenuItems(page: Page, row: Locator): Promise<string[]> {
+  const menu = await openContextMenu(page, row);
+  const labels = await menu.locator(".action-item:not(.disabled) .action-label:not(.separator)").allTextContents();
+  await page.keyboard.press("Escape");
+  await menu.waitFor({ state: "hidden", timeout: TIMEOUT_MS });
+  return labels.map((l) => l.trim()).filter((l) => l !== "");
+}
+
+/** Right-clicks the row and clicks the context-menu item labelled exactly `item`. */
+export async function clickContextMenuItem(page: Page, row: Locator, item: string): Promise<void> {
+  const menu = await openContextMenu(page, row);
+  await menu.locator(".action-item .action-label").getByText(item, { exact: true }).click();
+  await menu.waitFor({ state: "hidden", timeout: TIMEOUT_MS });
+}
+
+async function openContextMenu(page: Page, row: Locator): Promise<Locator> {
+  await row.click({ button: "right" });
+  // The menu lives in a shadow root under .context-view; Playwright's CSS pierces open shadow roots.
+  const menu = page.locator(".context-view .monaco-menu");
+  await menu.waitFor({ state: "visible", timeout: TIMEOUT_MS });
+  return menu;
+}
+
+// ---- notifications --------------------------------------------------------------------------
+
+/** Waits for a notification toast whose message matches, and returns it (for its buttons). */
+export async function waitForNotification(page: Page, message: RegExp | string, timeout = TIMEOUT_MS): Promise<Locator> {
+  const toast = page.locator(".notifications-toasts .notification-toast").filter({
+    has: page.locator(".notification-list-item-message", { hasText: message }),
+  });
+  await toast.first().waitFor({ state: "visible", timeout });
+  return toast.first();
+}
+
+/** The messages of every notification toast on screen. */
+export async function notificationMessages(page: Page): Promise<string[]> {
+  return page.locator(".notifications-toasts .notification-list-item-message").allTextContents();
+}
+
+export async function clickNotificationButton(toast: Locator, label: string): Promise<void> {
+  await toast.locator(".notification-list-item-buttons-container .monaco-button").getByText(label, { exact: true }).click();
+}
