@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { checkVmName, limaHostname } from "../../src/lima/names";
+
+test("names Lima accepts pass", () => {
+  for (const name of ["a", "default", "my-vm", "my_vm.2", "A1b2", "x".repeat(76), "nixos-24.11"]) {
+    assert.doesNotThrow(() => checkVmName(name), name);
+  }
+});
+
+test("names Lima refuses fail with invalid-name and one sentence plus a hint", () => {
+  for (const name of ["", "-a", "a-", "a..b", "a b", "a/b", "../etc", "_hidden", "a--b", "é", "x".repeat(77), "vm.yaml", "VM.YML", "a;rm -rf"]) {
+    assert.throws(
+      () => checkVmName(name),
+      (err: any) => err.code === "invalid-name" && /^[^\n]+$/.test(err.message) && typeof err.hint === "string",
+      JSON.stringify(name),
+    );
+  }
+});
+
+test("the length limit message says the limit", () => {
+  assert.throws(() => checkVmName("x".repeat(77)), /at most 76/);
+});
+
+test("hostnames follow Lima: '.' and '_' become '-'", () => {
+  assert.equal(limaHostname("my_vm.2"), "lima-my-vm-2");
+});
