@@ -4,6 +4,7 @@ import { constants, statSync, accessSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
+import { execa } from "execa";
 import { NixlimaError } from "../errors";
 import { errorFromFatal, oneLine, ROOT_HINT } from "./fatal";
 
@@ -29,8 +30,6 @@ export const MIN_LIMA_VERSION = "2.0.0";
 /** GUI-launched editors on macOS get a minimal PATH; these are where Lima's installers put it. */
 const EXTRA_DIRS = ["/opt/homebrew/bin", "/usr/local/bin", "/opt/local/bin"];
 const GLOBAL_FLAGS = ["--tty=false", "--log-format", "json"];
-// execa is ESM-only: loaded with import() because tsx's CommonJS resolver (used by the tests)
-// cannot follow execa's import-only dependencies through require().
 /** How long a killed limactl gets to clean up after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 3000;
 
@@ -46,7 +45,6 @@ export class Limactl {
     const path = findLimactl(settings.path, env);
     const runEnv: NodeJS.ProcessEnv = { ...env };
     if (settings.limaHome) runEnv.LIMA_HOME = expandHome(settings.limaHome);
-    const { execa } = await import("execa");
     const result = await execa(path, ["--version"], { env: runEnv, extendEnv: false, reject: false, timeout: 15_000 });
     if (result.exitCode !== 0) {
       const text = oneLine(result.stderr || result.stdout || String(result.exitCode));
@@ -72,7 +70,6 @@ export class Limactl {
   async run(args: string[], opts: RunOptions = {}): Promise<{ stdout: string; stderr: string }> {
     const { signal, timeoutMs, input, onLogLine } = opts;
     if (signal?.aborted) throw cancelled(args);
-    const { execa } = await import("execa");
     const child = execa(this.path, [...GLOBAL_FLAGS, ...args], {
       env: this.env,
       extendEnv: false,
