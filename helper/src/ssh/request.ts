@@ -1,9 +1,9 @@
 // The inputs every ssh-config operation takes, resolved once, and the shapes it reports back.
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { defaultNixlimaSshDir, defaultUserSshConfig, nixlimaConfigName, sshConfigPathArg } from "./paths";
 import { sshResolver, type Resolver } from "./sshResolve";
-import type { SshVm } from "./vmHosts";
+import { limaSshConfigPath, type SshVm } from "./vmHosts";
 
 export interface SshConfigRequest {
   /** The config Remote-SSH reads (`remote.SSH.configFile`); default ~/.ssh/config. A leading `~/` is expanded. */
@@ -26,6 +26,8 @@ export interface Resolved {
   manualLine: string;
   includeArg: string;
   resolver: Resolver;
+  /** The VMs that have an instance folder (Lima may list a broken one without). */
+  vms: SshVm[];
 }
 
 export function resolveRequest(req: SshConfigRequest): Resolved {
@@ -41,6 +43,7 @@ export function resolveRequest(req: SshConfigRequest): Resolved {
     includeArg,
     manualLine: `Include ${includeArg}`,
     resolver: sshResolver(req.sshPath),
+    vms: req.vms.filter((vm) => isAbsolute(limaSshConfigPath(vm))),
   };
 }
 

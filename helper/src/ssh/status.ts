@@ -24,8 +24,8 @@ export async function sshConfigStatus(req: SshConfigRequest): Promise<StatusResu
   } else block = hasManualInclude(scan, r.nixlimaConfigPath, accountHome()) ? "manual" : "absent";
 
   const onDisk = await readIfExists(r.nixlimaConfigPath);
-  const nixlimaConfigCurrent = onDisk !== undefined && onDisk.toString("utf8") === renderNixlimaConfig(req.vms);
-  const hosts = block === "current" || block === "manual" ? await checkVmHosts(req.vms, target.exists ? target.path : undefined, r.resolver) : [];
+  const nixlimaConfigCurrent = onDisk !== undefined && onDisk.toString("utf8") === renderNixlimaConfig(r.vms);
+  const hosts = block === "current" || block === "manual" ? await checkVmHosts(r.vms, target.exists ? target.path : undefined, r.resolver) : [];
   return {
     userConfigPath: r.userConfigPath,
     realPath: target.realPath,

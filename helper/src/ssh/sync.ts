@@ -28,10 +28,10 @@ export async function syncSshConfig(req: SshConfigRequest): Promise<SyncResult> 
     if (original !== undefined) await assertSshReads(r, target);
 
     const oldNixlima = await readIfExists(r.nixlimaConfigPath);
-    const nixlimaConfigChanged = await writeFileAtomic(r.nixlimaConfigPath, Buffer.from(renderNixlimaConfig(req.vms), "utf8"));
+    const nixlimaConfigChanged = await writeFileAtomic(r.nixlimaConfigPath, Buffer.from(renderNixlimaConfig(r.vms), "utf8"));
     const own = Buffer.from(withoutBlock(scan).text, "latin1");
     const probes = (await probeHosts(own.toString("latin1"), { skipFiles: [r.nixlimaConfigPath] })).filter(
-      (h) => !req.vms.some((vm) => vmAlias(vm) === h),
+      (h) => !r.vms.some((vm) => vmAlias(vm) === h),
     );
     const before = await resolveOwnContent(original === undefined ? undefined : own, probes, r.nixlimaDir, r.resolver);
 
@@ -56,7 +56,7 @@ export async function syncSshConfig(req: SshConfigRequest): Promise<SyncResult> 
       userConfigChanged,
       nixlimaConfigChanged,
       createdUserConfig,
-      hosts: await checkVmHosts(req.vms, target.path, r.resolver),
+      hosts: await checkVmHosts(r.vms, target.path, r.resolver),
       othersChecked: probes,
       manualLine: r.manualLine,
     };
@@ -71,10 +71,6 @@ export async function removeSshConfig(req: Omit<SshConfigRequest, "vms"> & { vms
     const scan = scanBlock(original?.toString("latin1") ?? "");
     const next = withoutBlock(scan);
     const base = { userConfigPath: r.userConfigPath, realPath: target.realPath, nixlimaConfigPath: r.nixlimaConfigPath, manualLine: r.manualLine };
-    if (next.action === "absent" && hasManualInclude(scan, r.nixlimaConfigPath, accountHome())) {
-      // The user's own line: theirs to remove; keep the file it points to so ssh still works.
-      return { ...base, block: "manual", userConfigChanged: false, deletedUserConfig: false, deletedNixlimaConfig: false };
-    }
     let userConfigChanged = false;
     let deletedUserConfig = false;
     if (next.action === "removed") {
@@ -89,7 +85,10 @@ export async function removeSshConfig(req: Omit<SshConfigRequest, "vms"> & { vms
     }
     const deletedNixlimaConfig = await unlink(r.nixlimaConfigPath).then(() => true, () => false);
     await unlink(join(r.nixlimaDir, createdListName)).catch(() => undefined);
-    return { ...base, block: next.action === "removed" ? "removed" : "absent", userConfigChanged, deletedUserConfig, deletedNixlimaConfig };
+    // A line the user added by hand is theirs to remove; the file it points to goes (ssh ignores a missing Include).
+    const manual = next.action === "absent" && hasManualInclude(scan, r.nixlimaConfigPath, accountHome());
+    const block = next.action === "removed" ? "removed" : manual ? "manual" : "absent";
+    return { ...base, block, userConfigChanged, deletedUserConfig, deletedNixlimaConfig };
   });
   await rmdir(r.nixlimaDir).catch(() => undefined); // only when empty: never someone else's lock
   return result;
