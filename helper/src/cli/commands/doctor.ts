@@ -1,0 +1,39 @@
+// `nixlima doctor [--json]`: checks this machine can run nixlima's VMs. --json prints
+// {"ok": boolean, "checks": DoctorCheck[]} (see ../README.md). Exit 1 when a check fails.
+import { runDoctor } from "../../doctor";
+import type { CliCommand } from "../command";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseCommandArgs, reportError } from "../support";
+
+const usage = "nixlima doctor [--json]";
+
+export const doctorCommand: CliCommand = {
+  name: "doctor",
+  summary: "Check that limactl is installed and usable (--json: machine-readable)",
+  usage,
+  async run(args, io) {
+    try {
+      const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } });
+      if (values.help) {
+        io.stdout.write(`usage: ${usage}\n`);
+        return EXIT_OK;
+      }
+      if (positionals.length > 0) {
+        io.stderr.write(`nixlima: doctor takes no arguments.\nusage: ${usage}\n`);
+        return EXIT_USAGE;
+      }
+      const checks = await runDoctor({ path: io.env.NIXLIMA_LIMACTL || undefined, limaHome: io.env.LIMA_HOME || undefined }, io.env);
+      const ok = checks.every((c) => c.ok);
+      if (values.json) {
+        io.stdout.write(`${JSON.stringify({ ok, checks })}\n`);
+      } else {
+        for (const c of checks) {
+          io.stdout.write(`${c.ok ? "✓" : "✗"} ${c.title}: ${c.detail}\n`);
+          if (!c.ok && c.fix) io.stdout.write(`    fix: ${c.fix}\n`);
+        }
+      }
+      return ok ? EXIT_OK : EXIT_FAILURE;
+    } catch (err) {
+      return reportError(io, err, usage);
+    }
+  },
+};

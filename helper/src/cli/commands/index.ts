@@ -1,0 +1,21 @@
+// Every `nixlima` subcommand, in the order `nixlima --help` lists them.
+import type { CliCommand } from "../command";
+import { deleteCommand } from "./delete";
+import { doctorCommand } from "./doctor";
+import { listCommand } from "./list";
+import { restartCommand } from "./restart";
+import { shellCommand } from "./shell";
+import { sshConfigCommand } from "./sshConfig";
+import { startCommand } from "./start";
+import { stopCommand } from "./stop";
+
+export const commands: CliCommand[] = [
+  listCommand,
+  startCommand,
+  stopCommand,
+  restartCommand,
+  deleteCommand,
+  shellCommand,
+  sshConfigCommand,
+  doctorCommand,
+];
