@@ -2,6 +2,8 @@
 import { build } from "esbuild";
 
 const production = process.argv.includes("--production");
+const outIndex = process.argv.indexOf("--outdir");
+const outdir = outIndex > 0 ? process.argv[outIndex + 1] : "dist";
 const common = {
   bundle: true,
   platform: "node",
@@ -14,12 +16,12 @@ const common = {
 
 await Promise.all([
   // VS Code loads extensions with require(): CommonJS, named .cjs because package.json says "type": "module".
-  build({ ...common, format: "cjs", entryPoints: ["extension/src/extension.ts"], outfile: "dist/extension.cjs", external: ["vscode"] }),
+  build({ ...common, format: "cjs", entryPoints: ["extension/src/extension.ts"], outfile: `${outdir}/extension.cjs`, external: ["vscode"] }),
   build({
     ...common,
     entryPoints: ["helper/src/main.ts"],
     format: "esm",
-    outfile: "dist/helper.js",
+    outfile: `${outdir}/helper.js`,
     // Bundled CommonJS dependencies (vscode-jsonrpc) still call require() for Node built-ins.
     banner: { js: '#!/usr/bin/env node\nimport { createRequire as __nixlimaRequire } from "node:module";\nconst require = __nixlimaRequire(import.meta.url);' },
   }),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests use for real: QEMU, OpenSSH client and server, rsync, nix.
 set -euo pipefail
-packages=(qemu-system-x86 qemu-utils openssh-client openssh-server rsync nix-bin)
+packages=(qemu-system-x86 qemu-utils openssh-client openssh-server rsync nix-bin unzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,8 +15,26 @@ export const codeServerEntry = join(cacheDir, "code-server/out/node/entry.js");
 export const chromiumPath = process.env.NIXLIMA_TEST_CHROMIUM ?? "/usr/bin/chromium";
 export const resultsDir = join(repoRoot, "test-results");
 
+function extensionId(): string {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { publisher: string; name: string };
+  return `${manifest.publisher}.${manifest.name}`;
+}
+
 const LISTEN_TIMEOUT_MS = 60_000;
 const WORKBENCH_TIMEOUT_MS = 60_000;
+
+/** Settings that keep the workbench to what the tests look at: no welcome page, trust prompt or chat. */
+const quietSettings = {
+  "workbench.startupEditor": "none",
+  "security.workspace.trust.enabled": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true,
+  "workbench.tips.enabled": false,
+  "extensions.ignoreRecommendations": true,
+  // Our extension is a "ui" extension; in a browser workbench the only Node extension host is
+  // code-server's (on this same machine), so let it run there as a desktop VS Code would run it.
+  "remote.extensionKind": { [extensionId()]: ["workspace"] },
+};
 
 export interface CodeServerOptions {
   /** Extra environment for code-server, inherited by its extension host (and our helper). */
@@ -54,7 +72,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   for (const dir of [join(userDataDir, "User"), extensionsDir, workspace, join(root, "run")]) mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(
     join(userDataDir, "User/settings.json"),
-    JSON.stringify({ "workbench.startupEditor": "none", "security.workspace.trust.enabled": false, ...options.settings }, null, 2),
+    JSON.stringify({ ...quietSettings, ...options.settings }, null, 2),
   );
   // Marks every process of this session, so close() also finds the ones that detached.
   const marker = `NIXLIMA_TEST_SESSION=${root}`;
@@ -171,18 +189,23 @@ function killMarked(marker: string): void {
 }
 
 /**
- * The extension's "nixlima activated in N ms" line from the file behind its "nixlima" log
- * output channel; waits for the extension to write it (activation happens after the workbench shows).
+ * The text of an extension's log output channel (`createOutputChannel(name, { log: true })`),
+ * read from the file VS Code writes it to under the user-data dir; "" while there is none.
  */
+export function outputChannelText(server: Pick<CodeServer, "userDataDir">, channel: string): string {
+  return logFiles(join(server.userDataDir, "logs"))
+    .filter((file) => file.endsWith(`/${channel}.log`))
+    .map((file) => readFileSync(file, "utf8"))
+    .join("");
+}
+
+/** The extension's "nixlima activated in N ms", waiting for it (activation follows the workbench). */
 export async function readActivationMs(server: Pick<CodeServer, "userDataDir">, timeoutMs = 30_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    for (const file of logFiles(join(server.userDataDir, "logs"))) {
-      if (!file.endsWith("nixlima.log")) continue;
-      const match = /nixlima activated in ([\d.]+) ms/.exec(readFileSync(file, "utf8"));
-      if (match) return Number(match[1]);
-    }
-    if (Date.now() > deadline) throw new Error(`no "nixlima activated in N ms" line in ${server.userDataDir}/logs within ${timeoutMs} ms`);
+    const match = /nixlima activated in ([\d.]+) ms/.exec(outputChannelText(server, "nixlima"));
+    if (match) return Number(match[1]);
+    if (Date.now() > deadline) throw new Error(`no "nixlima activated in N ms" in the "nixlima" output channel within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

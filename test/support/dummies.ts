@@ -15,3 +15,7 @@ export function runLimactl(limaHome: string, args: string[], input?: string): st
 export function createDummy(limaHome: string, name: string): void {
   runLimactl(limaHome, ["create", "--name", name, "-"], '{images: [{location: /etc/profile}], disk: "1M", containerd: {system: false, user: false}}');
 }
+
+export function createDummies(limaHome: string, count: number, prefix = "vm"): void {
+  for (let i = 0; i < count; i++) createDummy(limaHome, `${prefix}${i}`);
+}

@@ -170,3 +170,13 @@ export async function notificationMessages(page: Page): Promise<string[]> {
 export async function clickNotificationButton(toast: Locator, label: string): Promise<void> {
   await toast.locator(".notification-list-item-buttons-container .monaco-button").getByText(label, { exact: true }).click();
 }
+
+// ---- dialogs --------------------------------------------------------------------------------
+
+/** Waits for a modal dialog (e.g. a confirmation) whose text matches and clicks one of its buttons. */
+export async function answerDialog(page: Page, message: RegExp | string, button: string): Promise<void> {
+  const dialog = page.locator(".monaco-dialog-box").filter({ hasText: message });
+  await dialog.waitFor({ state: "visible", timeout: TIMEOUT_MS });
+  await dialog.locator(".dialog-buttons .monaco-button").getByText(button, { exact: true }).click();
+  await dialog.waitFor({ state: "hidden", timeout: TIMEOUT_MS });
+}

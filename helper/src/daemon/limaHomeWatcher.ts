@@ -1,8 +1,9 @@
 // Tells when the VM list may have changed, without polling: watches LIMA_HOME for instance
 // folders coming and going, and each instance folder for the files whose presence is the
 // instance's state (pid files, lima.yaml, protected). Log files, which change all the time
-// while a VM runs, are ignored so a running VM causes no refreshes.
-import { existsSync, readdirSync, watch, type FSWatcher } from "node:fs";
+// while a VM runs, and plain files beside the instances are ignored, so nothing that is not a
+// state change causes a refresh.
+import { existsSync, readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 const STATE_FILES = /^(ha\.pid|ha\.sock|[a-z0-9-]+\.pid|lima\.yaml|protected)$/;
@@ -60,7 +61,8 @@ export function watchLimaHome(limaHome: string, onChange: () => void, debounceMs
   const watchRoot = () => {
     if (closed) return;
     if (existsSync(limaHome)) {
-      root = safeWatch(limaHome, () => {
+      root = safeWatch(limaHome, (file) => {
+        if (file !== null && !isInstanceEntry(join(limaHome, file), file)) return;
         rescan();
         fire();
       });
@@ -87,4 +89,14 @@ export function watchLimaHome(limaHome: string, onChange: () => void, debounceMs
       instances.clear();
     },
   };
+}
+
+/** An instance folder, or one that just went away; `_config`, `_disks` and files are not. */
+function isInstanceEntry(path: string, name: string): boolean {
+  if (name.startsWith("_") || name.startsWith(".")) return false;
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return true; // deleted: it may have been an instance
+  }
 }

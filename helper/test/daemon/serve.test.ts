@@ -7,6 +7,7 @@ import { Requests, type Job, type VmSnapshot } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { createDummy, runLimactl } from "../../../test/support/dummies";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
+import { countingLimactl } from "../../../test/support/countingLimactl";
 import { tempLimaHome } from "../../../test/support/lima";
 
 const home = tempLimaHome();
@@ -104,5 +105,26 @@ test("with no window and no job for the idle time, the helper exits by itself", 
   } finally {
     await h.stop();
     idle.dispose();
+  }
+});
+
+test("refreshes never run two limactl list at once: ten at once cost at most two", async () => {
+  const home2 = tempLimaHome();
+  const counter = countingLimactl(home2.dir);
+  const h = await startHelper(home2.dir, ["--limactl", counter.path]);
+  try {
+    const c = await h.connectClient();
+    await request(c, Requests.vmsList, {});
+    counter.reset();
+    await request(c, Requests.vmsList, {});
+    assert.equal(counter.count("list"), 1, "one refresh, one limactl list");
+    counter.reset();
+    await Promise.all(Array.from({ length: 10 }, () => request(c, Requests.vmsList, {})));
+    const lists = counter.count("list");
+    assert.ok(lists >= 1 && lists <= 2, `${lists} limactl list processes for 10 concurrent refreshes`);
+    c.dispose();
+  } finally {
+    await h.stop();
+    home2.dispose();
   }
 });
