@@ -1,0 +1,67 @@
+#!/bin/sh
+# Runs inside the freshly debootstrapped guest root (chroot) and makes it a Lima guest that boots
+# fast under TCG without any network mirror: cloud-init reads only Lima's NoCloud `cidata` disk,
+# systemd-networkd does DHCP on the slirp NIC, and the initramfs holds just what mounts the root.
+set -eu
+root_label="$1"
+
+echo "lima-test" >/etc/hostname
+printf 'LABEL=%s / ext4 defaults,discard 0 1\n' "$root_label" >/etc/fstab
+
+# Network: every ethernet NIC by DHCP. cloud-init's own network rendering is off (Debian would
+# need ifupdown for Lima's netplan-style network-config).
+mkdir -p /etc/systemd/network
+cat >/etc/systemd/network/50-dhcp.network <<'NET'
+[Match]
+Type=ether
+
+[Network]
+DHCP=ipv4
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+NET
+systemctl enable systemd-networkd.service
+# Boot must not wait for "network online": Lima only needs sshd.
+systemctl mask systemd-networkd-wait-online.service
+
+mkdir -p /etc/cloud/cloud.cfg.d
+cat >/etc/cloud/cloud.cfg.d/90-nixlima-test.cfg <<'CFG'
+# Only Lima's cidata ISO (NoCloud); never probe cloud metadata servers.
+datasource_list: [NoCloud, None]
+network: {config: disabled}
+# Host keys made at image build time are kept: regenerating them costs seconds under TCG.
+ssh_deletekeys: false
+ssh_genkeytypes: []
+CFG
+
+# Drivers for hardware a QEMU guest never has: half the image size, and never loaded.
+for kdir in /lib/modules/*; do
+  for d in drivers/gpu drivers/media drivers/net/wireless drivers/net/ethernet drivers/infiniband \
+    drivers/staging drivers/iio drivers/isdn drivers/bluetooth sound net/wireless net/mac80211 net/bluetooth; do
+    rm -rf "$kdir/kernel/$d"
+  done
+  depmod -a "${kdir##*/}"
+done
+
+# The initramfs only has to find and mount the virtio root disk.
+cat >/etc/initramfs-tools/conf.d/nixlima-test.conf <<'INI'
+MODULES=list
+COMPRESS=zstd
+INI
+cat >/etc/initramfs-tools/modules <<'MODS'
+virtio_pci
+virtio_blk
+virtio_scsi
+ext4
+crc32c_generic
+MODS
+update-initramfs -u -k all
+
+# Root has no password; people log in as Lima's user with its key.
+passwd -l root
+# Nothing in the guest may try the network for packages or time on boot.
+systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer 2>/dev/null || true
+
+# Shrink: package caches, docs and locales are never used in the test guest.
+apt-get clean
+rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/* /usr/share/info/* /usr/share/locale/*
