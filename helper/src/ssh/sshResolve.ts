@@ -1,5 +1,6 @@
 // Asks the real OpenSSH client what a host resolves to (`ssh -G`), the only reliable judge of
 // what a config means (first-value-wins, Match, Include, canonicalisation).
+import { execa } from "execa";
 import { NixlimaError } from "../errors";
 
 export interface Resolver {
@@ -10,8 +11,6 @@ export interface Resolver {
 export function sshResolver(sshPath = "ssh"): Resolver {
   return {
     async resolve(host, configPath) {
-      // execa is ESM-only; import() keeps this loadable from CommonJS (tsx in the tests).
-      const { execa } = await import("execa");
       const r = await execa(sshPath, ["-G", "-F", configPath ?? "/dev/null", "--", host], {
         reject: false,
         stdin: "ignore",
