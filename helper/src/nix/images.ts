@@ -29,6 +29,13 @@ export interface StoredImage {
   latest: boolean;
 }
 
+/** Throws unless `image` is a name that is safe inside a file name (`dev`, `agent`, `my_vm`). */
+export function assertImageName(image: string): void {
+  if (!IMAGE_NAME.test(image)) {
+    throw new NixlimaError("invalid-name", `"${image}" is not a valid image name: use lower-case letters, digits, "-" and "_".`);
+  }
+}
+
 /** `aarch64-linux` → `aarch64`. */
 export function archOfSystem(system: string): ImageArch {
   if (system === "aarch64-linux") return "aarch64";
@@ -62,9 +69,7 @@ export async function installImage(args: {
   outPath: string;
   date?: Date;
 }): Promise<InstalledImage> {
-  if (!IMAGE_NAME.test(args.image)) {
-    throw new NixlimaError("invalid-name", `"${args.image}" is not a valid image name: use lower-case letters, digits, "-" and "_".`);
-  }
+  assertImageName(args.image);
   const source = await findQcow2(args.outPath);
   const dir = join(args.limaHome, IMAGES_DIR);
   await mkdir(dir, { recursive: true });
