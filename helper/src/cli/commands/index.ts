@@ -1,5 +1,6 @@
 // Every `nixlima` subcommand, in the order `nixlima --help` lists them.
 import type { CliCommand } from "../command";
+import { buildCommand } from "./build";
 import { deleteCommand } from "./delete";
 import { doctorCommand } from "./doctor";
 import { listCommand } from "./list";
@@ -17,5 +18,6 @@ export const commands: CliCommand[] = [
   deleteCommand,
   shellCommand,
   sshConfigCommand,
+  buildCommand,
   doctorCommand,
 ];
