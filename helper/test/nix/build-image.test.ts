@@ -131,4 +131,8 @@ test("version and output parsing cover Nix before and after --print-out-paths", 
     drvPath: "/nix/store/d.drv",
   });
   assert.equal(parseOutPaths("", true), undefined);
+  // What nix 2.8 printed for the recorded phases build.
+  const recorded = parseOutPaths(readFileSync(join(fixtures, "phases.stdout"), "utf8"), true);
+  assert.match(recorded?.outPath ?? "", /\/store\/[a-z0-9]{32}-top$/);
+  assert.match(recorded?.drvPath ?? "", /-top\.drv$/);
 });
