@@ -44,7 +44,12 @@ export async function stopVm(
 ): Promise<void> {
   checkVmName(name);
   r.progress({ stage: opts.force ? "Force-stopping" : "Stopping" });
-  await runLogged(l, opts.force ? ["stop", "-f", name] : ["stop", name], r, signal, STOP_TIMEOUT_MS);
+  try {
+    await runLogged(l, opts.force ? ["stop", "-f", name] : ["stop", name], r, signal, STOP_TIMEOUT_MS);
+  } catch (err) {
+    // Lima says "open …/NAME/lima.yaml: no such file or directory"; say it plainly.
+    throw err instanceof NixlimaError && err.code === "not-found" ? notFound(name) : err;
+  }
   r.progress({ stage: "Stopped", fraction: 1 });
 }
 
