@@ -79,7 +79,7 @@ export function withoutBlock(scan: BlockScan): { text: string; action: BlockActi
   return { text: joinLines([...lines.slice(0, block.start), ...lines.slice(block.end + 1)]), action: "removed" };
 }
 
-function assertMarkersSound(scan: BlockScan): void {
+export function assertMarkersSound(scan: BlockScan): void {
   if (scan.markerProblem !== undefined) {
     throw new NixlimaError(
       "failed",

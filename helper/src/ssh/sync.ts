@@ -7,12 +7,12 @@ import { NixlimaError } from "../errors";
 import { readIfExists, writeFileAtomic } from "../fsutil/atomicWrite";
 import { withFileLock } from "../fsutil/lock";
 import { hasManualInclude } from "./manualInclude";
-import { scanBlock, withBlock, withoutBlock } from "./managedBlock";
+import { assertMarkersSound, scanBlock, withBlock, withoutBlock } from "./managedBlock";
 import { accountHome } from "./paths";
 import { probeHosts, unrelatedProbe } from "./probeHosts";
 import { resolveRequest, type RemoveResult, type Resolved, type SshConfigRequest, type SyncResult } from "./request";
 import { resolveTarget, type ConfigTarget } from "./target";
-import { checkVmHosts, differences, resolveAll, resolveOwnContent } from "./verify";
+import { checkVmHosts, differences, resolveAll, resolveCandidate, resolveContent } from "./verify";
 import { renderNixlimaConfig, vmAlias } from "./vmHosts";
 
 const createdListName = "created-configs.json";
@@ -24,27 +24,36 @@ export async function syncSshConfig(req: SshConfigRequest): Promise<SyncResult> 
     const original = target.exists ? await readFile(target.realPath) : undefined;
     const scan = scanBlock(original?.toString("latin1") ?? "");
     const manual = scan.block === undefined && hasManualInclude(scan, r.nixlimaConfigPath, accountHome());
-    if (!manual) refuseReadOnly(target, r);
+    if (!manual) assertMarkersSound(scan);
     if (original !== undefined) await assertSshReads(r, target);
 
-    const oldNixlima = await readIfExists(r.nixlimaConfigPath);
-    const nixlimaConfigChanged = await writeFileAtomic(r.nixlimaConfigPath, Buffer.from(renderNixlimaConfig(r.vms), "utf8"));
+    const rendered = Buffer.from(renderNixlimaConfig(r.vms), "utf8");
+    if (!manual && target.readOnlyReason !== undefined) {
+      // nixlima's own file first, so the line the user is told to add works at once.
+      await writeFileAtomic(r.nixlimaConfigPath, rendered);
+      refuseReadOnly(target, r);
+    }
     const own = Buffer.from(withoutBlock(scan).text, "latin1");
     const probes = (await probeHosts(own.toString("latin1"), { skipFiles: [r.nixlimaConfigPath] })).filter(
       (h) => !r.vms.some((vm) => vmAlias(vm) === h),
     );
-    const before = await resolveOwnContent(original === undefined ? undefined : own, probes, r.nixlimaDir, r.resolver);
-
+    const before = await resolveContent(original === undefined ? undefined : own, probes, r.nixlimaDir, r.resolver);
     const next = manual ? undefined : withBlock(scan, r.includeArg);
+    const oldNixlima = await readIfExists(r.nixlimaConfigPath);
+    const nothingToWrite = next?.action === "unchanged" && oldNixlima?.equals(rendered) === true;
+    if (next !== undefined && !nothingToWrite) {
+      // A dry run before any write: the new config, Including a copy of nixlima's new file.
+      const dry = await resolveCandidate((arg) => Buffer.from(withBlock(scan, arg).text, "latin1"), rendered, probes, r.nixlimaDir, r.resolver);
+      refuseIfChanged(differences(before, dry), r, false);
+    }
+
+    const nixlimaConfigChanged = await writeFileAtomic(r.nixlimaConfigPath, rendered);
     const userConfigChanged = next ? await writeFileAtomic(target.realPath, Buffer.from(next.text, "latin1")) : false;
     const changed = differences(before, await resolveAll(probes, target.path, r.resolver));
     if (changed.length > 0) {
       if (userConfigChanged) await restore(target.realPath, original);
       if (nixlimaConfigChanged) await restore(r.nixlimaConfigPath, oldNixlima);
-      throw new NixlimaError(
-        "failed",
-        `Adding nixlima's Include changed how ssh resolves ${changed.join(", ")}, so nixlima put ${r.userConfigPath} back as it was; add "${r.manualLine}" where it suits your config yourself.`,
-      );
+      refuseIfChanged(changed, r, true);
     }
     const createdUserConfig = original === undefined && userConfigChanged;
     if (createdUserConfig) await recordCreated(r, target.realPath);
@@ -102,6 +111,14 @@ function refuseReadOnly(target: ConfigTarget, r: Resolved, verb: "sync" | "remov
     "failed",
     `nixlima will not change ${r.userConfigPath} because ${target.readOnlyReason}; ${what}.`,
     isStore && verb === "sync" ? `With home-manager: programs.ssh.includes = [ ${r.includeArg} ];` : r.manualLine,
+  );
+}
+
+function refuseIfChanged(changed: string[], r: Resolved, written: boolean): void {
+  if (changed.length === 0) return;
+  throw new NixlimaError(
+    "failed",
+    `Adding nixlima's Include would change how ssh resolves ${changed.join(", ")}, so nixlima ${written ? `put ${r.userConfigPath} back as it was` : `left ${r.userConfigPath} as it is`}; add "${r.manualLine}" where it suits your config yourself.`,
   );
 }
 

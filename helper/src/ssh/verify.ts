@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { accountHome } from "./paths";
+import { accountHome, sshConfigPathArg } from "./paths";
 import type { HostCheck, ResolvedHost } from "./request";
 import { mapLimit, parseResolved, type Resolver } from "./sshResolve";
 import { limaSshConfigPath, readLimaHost, vmAlias, type SshVm } from "./vmHosts";
@@ -50,20 +50,40 @@ function normalise(key: string, v: string | undefined): string | undefined {
 }
 
 /**
- * `ssh -G` of each probe read from `ownContent` (the user's config without nixlima's block, as a
- * temporary copy — ssh resolves relative Includes from ~/.ssh, not from the config's folder, so a
- * copy means the same) — the baseline to compare the written file with.
+ * `ssh -G` of each probe read from `content` as a temporary copy (ssh resolves relative Includes
+ * from ~/.ssh, not from the config's folder, so a copy means the same); undefined = no config.
  */
-export async function resolveOwnContent(ownContent: Buffer | undefined, probes: string[], tempDir: string, resolver: Resolver): Promise<Map<string, string>> {
-  if (ownContent === undefined) return resolveAll(probes, undefined, resolver);
-  await mkdir(tempDir, { recursive: true, mode: 0o700 });
-  const copy = join(tempDir, `.baseline-${randomBytes(4).toString("hex")}`);
-  await writeFile(copy, ownContent, { mode: 0o600 });
+export async function resolveContent(content: Buffer | undefined, probes: string[], tempDir: string, resolver: Resolver): Promise<Map<string, string>> {
+  if (content === undefined) return resolveAll(probes, undefined, resolver);
+  const copy = await tempFile(tempDir, "config", content);
   try {
     return await resolveAll(probes, copy, resolver);
   } finally {
     await unlink(copy).catch(() => undefined);
   }
+}
+
+/** Like resolveContent for a config built around `includeArg`, the path of a copy of `nixlimaContent`. */
+export async function resolveCandidate(
+  build: (includeArg: string) => Buffer,
+  nixlimaContent: Buffer,
+  probes: string[],
+  tempDir: string,
+  resolver: Resolver,
+): Promise<Map<string, string>> {
+  const nixlimaCopy = await tempFile(tempDir, "hosts", nixlimaContent);
+  try {
+    return await resolveContent(build(sshConfigPathArg(nixlimaCopy)), probes, tempDir, resolver);
+  } finally {
+    await unlink(nixlimaCopy).catch(() => undefined);
+  }
+}
+
+async function tempFile(dir: string, kind: string, content: Buffer): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `.dry-run-${kind}-${randomBytes(4).toString("hex")}`);
+  await writeFile(path, content, { mode: 0o600 });
+  return path;
 }
 
 export async function resolveAll(hosts: string[], configPath: string | undefined, resolver: Resolver): Promise<Map<string, string>> {

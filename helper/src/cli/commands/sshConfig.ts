@@ -32,7 +32,7 @@ export const sshConfigCommand: CliCommand = {
         print(io, json, result, describeRemove);
         return 0;
       }
-      const vms = await listVms(await Limactl.locate({}, io.env));
+      const vms = await listVms(await Limactl.locate({ path: io.env.NIXLIMA_LIMACTL || undefined }, io.env));
       if (action === "sync") {
         const result = await syncSshConfig({ ...base, vms });
         print(io, json, result, describeSync);
