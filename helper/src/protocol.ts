@@ -1,6 +1,6 @@
 // The one definition of everything that crosses between the extension and the helper:
 // the data shapes (zod, checked on arrival) and the JSON-RPC method names that carry them.
-import { z } from "zod";
+import * as z from "zod";
 
 export const VmStatus = z.enum(["Running", "Stopped", "Broken", "Unknown"]);
 export type VmStatus = z.infer<typeof VmStatus>;

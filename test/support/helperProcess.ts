@@ -18,7 +18,7 @@ export async function startHelper(limaHome: string, extraArgs: string[] = []): P
   const socket = join(limaHome, "h.sock");
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", process.env.NIXLIMA_TEST_HELPER_ENTRY ?? join(repoRoot, "helper/src/main.ts"), ...(process.env.NIXLIMA_TEST_HELPER_ENTRY ? [] : ["__serve"]), "--socket", socket, "--limactl", limactlPath, "--lima-home", limaHome, ...extraArgs],
+    ["--import", "tsx", join(repoRoot, "helper/src/main.ts"), "__serve", "--socket", socket, "--limactl", limactlPath, "--lima-home", limaHome, ...extraArgs],
     { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...qemuEnv } },
   );
   const connectClient = async () => connect(await waitForSocket(socket));
