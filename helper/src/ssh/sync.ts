@@ -93,7 +93,7 @@ export async function removeSshConfig(req: Omit<SshConfigRequest, "vms"> & { vms
       }
     }
     const deletedNixlimaConfig = await unlink(r.nixlimaConfigPath).then(() => true, () => false);
-    await unlink(join(r.nixlimaDir, createdListName)).catch(() => undefined);
+    await forgetCreated(r, target.realPath);
     // A line the user added by hand is theirs to remove; the file it points to goes (ssh ignores a missing Include).
     const manual = next.action === "absent" && hasManualInclude(scan, r.nixlimaConfigPath, accountHome());
     const block = next.action === "removed" ? "removed" : manual ? "manual" : "absent";
@@ -143,6 +143,13 @@ async function readCreated(r: Resolved): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+async function forgetCreated(r: Resolved, realPath: string): Promise<void> {
+  const path = join(r.nixlimaDir, createdListName);
+  const list = (await readCreated(r)).filter((p) => p !== realPath);
+  if (list.length === 0) await unlink(path).catch(() => undefined);
+  else await writeFileAtomic(path, Buffer.from(`${JSON.stringify(list)}\n`));
 }
 
 /** Remembers that nixlima created the user's config, so remove can take the file away again. */
