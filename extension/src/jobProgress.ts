@@ -6,6 +6,7 @@ import type { HelperClient } from "./helperClient";
 import type { VmStore } from "./vmStore";
 
 const verbs: Record<Job["request"]["kind"], string> = {
+  create: "Creating",
   start: "Starting",
   stop: "Stopping",
   restart: "Restarting",

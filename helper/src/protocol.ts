@@ -72,13 +72,42 @@ export const HelperError = z.object({
 });
 export type HelperError = z.infer<typeof HelperError>;
 
-export const JobKind = z.enum(["start", "stop", "restart", "delete"]);
+export const JobKind = z.enum(["create", "start", "stop", "restart", "delete"]);
 export type JobKind = z.infer<typeof JobKind>;
+
+export const MountRequest = z.object({ location: z.string(), writable: z.boolean() });
+export type MountRequest = z.infer<typeof MountRequest>;
+
+/** What `nixlima create` and "Create VM…" ask for; unset resources come from the template. */
+export const CreateOptions = z.object({
+  /** A template name (`minimal`, `dev`, `agent`) or the path of a Lima YAML file. */
+  template: z.string(),
+  cpus: z.number().int().positive().optional(),
+  memoryGiB: z.number().positive().optional(),
+  diskGiB: z.number().positive().optional(),
+  mounts: z.array(MountRequest).optional(),
+  /** An image path or URL to boot instead of the template's images. */
+  image: z.string().optional(),
+  start: z.boolean().optional(),
+});
+export type CreateOptions = z.infer<typeof CreateOptions>;
+
+export const TemplateInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  path: z.string(),
+  cpus: z.number().optional(),
+  memoryGiB: z.number().optional(),
+  diskGiB: z.number().optional(),
+});
+export type TemplateInfo = z.infer<typeof TemplateInfo>;
 
 export const JobRequest = z.object({
   kind: JobKind,
   vm: z.string(),
   force: z.boolean().optional(),
+  /** Only for kind "create". */
+  create: CreateOptions.optional(),
 });
 export type JobRequest = z.infer<typeof JobRequest>;
 
@@ -154,6 +183,7 @@ export const Requests = {
   jobsList: { method: "jobs/list", params: None, result: z.array(Job) },
   jobsCancel: { method: "jobs/cancel", params: z.object({ id: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   doctor: { method: "doctor", params: None, result: z.array(DoctorCheck) },
+  templatesList: { method: "templates/list", params: None, result: z.array(TemplateInfo) },
 } as const;
 
 /** Notifications, helper → every connected window. */

@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { runDoctor } from "../doctor";
+import { NixlimaError } from "../errors";
 import { Limactl } from "../lima/limactl";
 import { deleteVm, restartVm, startVm, stopVm } from "../lima/operations";
 import { Notifications, Requests, type HelperConfig, type JobRequest } from "../protocol";
@@ -95,6 +96,9 @@ export async function serve(argv: string[]): Promise<void> {
 
 function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, signal: AbortSignal): Promise<void> {
   switch (request.kind) {
+    case "create":
+      // Wired to the template renderer in the next change.
+      return Promise.reject(new NixlimaError("usage", "Creating VMs from the editor is not available yet; use `limactl create`."));
     case "start":
       return startVm(limactl, request.vm, reporter, signal);
     case "stop":
