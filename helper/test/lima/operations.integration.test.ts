@@ -109,6 +109,29 @@ test("starting a dummy fails with one readable sentence, progress on the way, an
   assert.equal((await inspectVm(l, "d2", undefined)).status, "Stopped");
 });
 
+test("cancelling a start of a booting VM stops it (limactl stop -f), with live progress on the way", async () => {
+  // SeaBIOS finds nothing to boot, so QEMU runs and Lima waits for ssh until cancelled.
+  await l.run(["create", "--name", "boot1", "-"], { input: DUMMY_YAML.replace(/}$/, ", firmware: {legacyBIOS: true}}") });
+  const r = recorder();
+  const ac = new AbortController();
+  const progress = r.progress;
+  r.progress = (p) => {
+    progress(p);
+    if (p.stage === "Waiting for ssh") ac.abort();
+  };
+  try {
+    await assert.rejects(startVm(l, "boot1", r, ac.signal), { code: "cancelled" });
+    const stages = r.stages.map((p) => p.stage);
+    for (const s of ["Starting", "Booting (QEMU)", "SSH port open", "Waiting for ssh", "Stopping after cancel"]) {
+      assert.ok(stages.includes(s), `${s} missing from ${stages.join(", ")}`);
+    }
+    assert.ok(r.lines.some((x) => /^\$ .* stop -f boot1$/.test(x)), r.lines.join("\n"));
+    assert.equal((await inspectVm(l, "boot1", undefined)).status, "Stopped");
+  } finally {
+    await l.run(["delete", "-f", "boot1"]);
+  }
+});
+
 test("a Broken instance is listed, not dropped, and start refuses it clearly", async () => {
   mkdirSync(join(home.dir, "broken1"));
   const vms = await listVms(l);
