@@ -66,6 +66,9 @@ export class HelperClient implements vscode.Disposable {
   async doctor() {
     return request(await this.ready(), Requests.doctor, {});
   }
+  async templates() {
+    return request(await this.ready(), Requests.templatesList, {});
+  }
 
   /** Settings changed: talk to the helper for the new settings from now on. */
   reconfigure(config: HelperConfig): void {

@@ -35,6 +35,11 @@ export class VmStore implements vscode.Disposable {
     return undefined;
   }
 
+  /** VMs being created that limactl does not list yet: shown at once, busy. */
+  pendingCreates(): Job[] {
+    return [...this.jobs.values()].filter((j) => j.state === "running" && j.request.kind === "create" && !this.vm(j.request.vm));
+  }
+
   job(id: string): Job | undefined {
     return this.jobs.get(id);
   }

@@ -1,6 +1,7 @@
 // Every command the extension registers. A test keeps this list and package.json in step.
 export const commandIds = [
   "nixlima.refresh",
+  "nixlima.createVm",
   "nixlima.start",
   "nixlima.stop",
   "nixlima.restart",

@@ -1,6 +1,7 @@
 // Registers every command in one place; the Record type makes a missing factory a compile error.
 import * as vscode from "vscode";
 import type { Ctx } from "../ctx";
+import { createVm } from "./createVm";
 import { doctor, refresh, showOutput } from "./generalCommands";
 import type { CommandId } from "./ids";
 import { copySshCommand, openTerminal, remove, restart, revealDirectory, showLogs, start, stop } from "./vmCommands";
@@ -9,6 +10,7 @@ type Factory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
 const factories: Record<CommandId, Factory> = {
   "nixlima.refresh": refresh,
+  "nixlima.createVm": createVm,
   "nixlima.start": start,
   "nixlima.stop": stop,
   "nixlima.restart": restart,

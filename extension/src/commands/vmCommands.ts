@@ -1,23 +1,14 @@
 // The lifecycle and convenience actions on one VM.
 import * as vscode from "vscode";
-import type { JobRequest, Vm } from "../../../helper/src/protocol";
+import type { Vm } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
 import { sshCommand } from "../tree/format";
 import { vmFromArg } from "./pickVm";
+import { runJob } from "./runJob";
 
 const isRunning = (vm: Vm) => vm.status === "Running";
 const isStopped = (vm: Vm) => vm.status === "Stopped";
 const any = () => true;
-
-async function runJob(ctx: Ctx, request: JobRequest): Promise<void> {
-  try {
-    const job = await ctx.helper.startJob(request);
-    ctx.jobs.update(job);
-    await ctx.jobs.finished(job.id);
-  } catch (err) {
-    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
-  }
-}
 
 export const start = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, isStopped, "started");

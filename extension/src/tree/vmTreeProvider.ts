@@ -48,7 +48,11 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return this.store.vms().map((vm) => new VmItem(vm, this.store.runningJob(vm.name)));
+    if (!node) {
+      const listed = this.store.vms().map((vm) => new VmItem(vm, this.store.runningJob(vm.name)));
+      const creating = this.store.pendingCreates().map((job) => new VmItem(placeholder(job.request.vm), job));
+      return [...listed, ...creating].sort((a, b) => a.vm.name.localeCompare(b.vm.name));
+    }
     return node instanceof VmItem ? details(node.vm) : [];
   }
 
@@ -56,6 +60,10 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+function placeholder(name: string): Vm {
+  return { name, status: "Unknown", dir: "", hostname: "", mounts: [], portForwards: [], protected: false, errors: [] };
 }
 
 function stateIcon(state: VmState): vscode.ThemeIcon {
@@ -99,7 +107,7 @@ function details(vm: Vm): DetailItem[] {
     items.push(new DetailItem("Port", `guest ${guest} → host ${host}${p.proto ? ` (${p.proto})` : ""}`, new vscode.ThemeIcon("plug")));
   }
   if (vm.diskBytes !== undefined) items.push(new DetailItem("Disk", formatBytes(vm.diskBytes), new vscode.ThemeIcon("database")));
-  items.push(new DetailItem("Directory", vm.dir, new vscode.ThemeIcon("folder-opened"), "detail+directory"));
+  if (vm.dir) items.push(new DetailItem("Directory", vm.dir, new vscode.ThemeIcon("folder-opened"), "detail+directory"));
   return items;
 }
 
