@@ -1,10 +1,10 @@
 // `nixlima ssh-config sync|status|remove`: makes every VM reachable as `lima-NAME` from plain
 // ssh, scp, rsync and Remote-SSH, through one managed Include in the user's ssh config.
-import { toHelperError } from "../../errors";
-import { Limactl } from "../../lima/limactl";
+import { NixlimaError } from "../../errors";
 import { listVms } from "../../lima/list";
 import { removeSshConfig, sshConfigStatus, syncSshConfig, type HostCheck, type RemoveResult, type StatusResult, type SyncResult } from "../../ssh";
 import type { CliCommand, CliIO } from "../command";
+import { EXIT_FAILURE, EXIT_OK, locateLimactl, parseCommandArgs, reportError } from "../support";
 
 const usage = [
   "nixlima ssh-config sync [--json] [--config PATH]     add or update the Include and every VM's host",
@@ -19,54 +19,37 @@ export const sshConfigCommand: CliCommand = {
   summary: "Make every VM reachable as lima-NAME from ssh and Remote-SSH (sync, status, remove)",
   usage,
   async run(args, io) {
-    const parsed = parseArgs(args);
-    if (typeof parsed === "string") {
-      io.stderr.write(`nixlima ssh-config: ${parsed}\n${usage}\n`);
-      return 2;
-    }
-    const { action, json, config } = parsed;
-    const base = { ...(config ? { userConfigPath: config } : {}), env: io.env };
     try {
-      if (action === "remove") {
-        const result = await removeSshConfig(base);
-        print(io, json, result, describeRemove);
-        return 0;
+      const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" }, config: { type: "string" } });
+      if (values.help) {
+        io.stdout.write(`usage: ${usage}\n`);
+        return EXIT_OK;
       }
-      const vms = await listVms(await Limactl.locate({ path: io.env.NIXLIMA_LIMACTL || undefined }, io.env));
+      const [action, ...extra] = positionals;
+      if (action !== "sync" && action !== "status" && action !== "remove") {
+        throw new NixlimaError("usage", action === undefined ? "Say sync, status or remove." : `Unknown action ${JSON.stringify(action)}: say sync, status or remove.`);
+      }
+      if (extra.length > 0) throw new NixlimaError("usage", `Unexpected argument ${JSON.stringify(extra[0])}.`);
+      const json = values.json === true;
+      const base = { ...(values.config ? { userConfigPath: values.config } : {}), env: io.env };
+      if (action === "remove") {
+        print(io, json, await removeSshConfig(base), describeRemove);
+        return EXIT_OK;
+      }
+      const vms = await listVms(await locateLimactl(io.env));
       if (action === "sync") {
         const result = await syncSshConfig({ ...base, vms });
         print(io, json, result, describeSync);
-        return result.hosts.some((h) => h.state === "mismatch") ? 1 : 0;
+        return result.hosts.some((h) => h.state === "mismatch") ? EXIT_FAILURE : EXIT_OK;
       }
       const result = await sshConfigStatus({ ...base, vms });
       print(io, json, result, describeStatus);
-      return result.inSync ? 0 : 1;
+      return result.inSync ? EXIT_OK : EXIT_FAILURE;
     } catch (err) {
-      const e = toHelperError(err);
-      if (json) io.stdout.write(`${JSON.stringify({ error: e })}\n`);
-      else io.stderr.write(`nixlima ssh-config: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ""}`);
-      return 1;
+      return reportError(io, err, usage);
     }
   },
 };
-
-function parseArgs(args: string[]): { action: "sync" | "status" | "remove"; json: boolean; config?: string } | string {
-  let action: "sync" | "status" | "remove" | undefined;
-  let json = false;
-  let config: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--json") json = true;
-    else if (a === "--config") {
-      config = args[++i];
-      if (!config) return "--config needs a path.";
-    } else if (a.startsWith("--config=")) config = a.slice("--config=".length);
-    else if ((a === "sync" || a === "status" || a === "remove") && action === undefined) action = a;
-    else return `unexpected argument ${JSON.stringify(a)}.`;
-  }
-  if (action === undefined) return "say sync, status or remove.";
-  return { action, json, ...(config ? { config } : {}) };
-}
 
 function print<T>(io: CliIO, json: boolean, result: T, describe: (r: T) => string[]): void {
   io.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : describe(result).map((l) => `${l}\n`).join(""));
