@@ -51,6 +51,8 @@ async function roundTrip(world: World, original: Buffer | undefined): Promise<vo
   for (const h of hosts) assert.equal(sshG(target, h), baseline.get(h), `ssh -G ${h} changed`);
   assertVmsResolve(world, target);
   assert.deepEqual(first.hosts.map((h) => h.state), ["ok", "ok", "not-started"]);
+  const leftovers = readdirSync(world.nixlimaDir).filter((f) => f !== "config" && f !== "created-configs.json");
+  assert.deepEqual(leftovers, [], "no lock, dry-run or temp files left behind");
 
   const old = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
   utimesSync(target, old, old);
