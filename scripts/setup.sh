@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need, idempotently: runs each scripts/setup/NN-*.sh in order
 # and prints how long each took. Needs root (or sudo) for Debian packages.
+# Usage: scripts/setup.sh [NN…]   (only the steps with those numbers; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NIXLIMA_ROOT="$PWD"
@@ -12,6 +13,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 for step in scripts/setup/[0-9][0-9]-*.sh; do
+  number=${step##*/}; number=${number%%-*}
+  if [ $# -gt 0 ] && [[ " $* " != *" $number "* ]]; then continue; fi
   start=$(date +%s)
   echo "setup: ${step##*/} ..."
   bash "$step"
