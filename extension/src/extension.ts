@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import type { VmSnapshot } from "../../helper/src/protocol";
 import { registerCommands } from "./commands";
+import { showSshProblem } from "./commands/remoteCommands";
 import { helperSettings, readHelperConfig } from "./config";
 import type { Ctx } from "./ctx";
 import { HelperClient } from "./helperClient";
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const ctx: Ctx = { extension: context, log, helper, store, jobs };
 
   const tree = new VmTreeProvider(store);
+  const shownSshProblems = new Set<string>();
   const view = vscode.window.createTreeView("nixlima.vms", { treeDataProvider: tree, showCollapseAll: false });
 
   context.subscriptions.push(
@@ -36,6 +38,10 @@ export function activate(context: vscode.ExtensionContext): void {
     helper.onJobs((all) => all.forEach((job) => jobs.update(job))),
     helper.onJobLog(({ id, line }) => log.info(`[${store.job(id)?.request.vm ?? id}] ${line}`)),
     helper.onLog(({ level, message }) => log[level](message)),
+    helper.onSshProblem(({ message, manualLine }) => {
+      log.warn(`ssh config: ${message}`);
+      showSshProblem(message, manualLine, shownSshProblems);
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (helperSettings.some((s) => e.affectsConfiguration(s))) helper.reconfigure(readHelperConfig());
     }),

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { helperSocketPath } from "../../helper/src/daemon/socketPath";
-import { Notifications, Requests, type HelperConfig, type Job, type JobLogLine, type JobRequest, type LogEvent, type VmSnapshot } from "../../helper/src/protocol";
+import { Notifications, Requests, type HelperConfig, type Job, type JobLogLine, type JobRequest, type LogEvent, type SshProblem, type VmSnapshot } from "../../helper/src/protocol";
 import { connect, onNotification, request } from "../../helper/src/rpc";
 import { version } from "../../helper/src/version";
 
@@ -20,12 +20,14 @@ export class HelperClient implements vscode.Disposable {
   private readonly jobEmitter = new vscode.EventEmitter<Job>();
   private readonly jobLogEmitter = new vscode.EventEmitter<JobLogLine>();
   private readonly logEmitter = new vscode.EventEmitter<LogEvent>();
+  private readonly sshProblemEmitter = new vscode.EventEmitter<SshProblem>();
   readonly onSnapshot = this.snapshotEmitter.event;
   /** Every job the helper knows, sent after each (re)connect. */
   readonly onJobs = this.jobsEmitter.event;
   readonly onJob = this.jobEmitter.event;
   readonly onJobLog = this.jobLogEmitter.event;
   readonly onLog = this.logEmitter.event;
+  readonly onSshProblem = this.sshProblemEmitter.event;
 
   private connection: Promise<MessageConnection> | undefined;
   private disposed = false;
@@ -35,11 +37,6 @@ export class HelperClient implements vscode.Disposable {
     private config: HelperConfig,
     private readonly log: vscode.LogOutputChannel,
   ) {}
-
-  /** The LIMA_HOME the user set for nixlima; unset means limactl's own default. */
-  get limaHome(): string | undefined {
-    return this.config.limaHome;
-  }
 
   get socketPath(): string {
     return helperSocketPath(this.config, version);
@@ -69,6 +66,12 @@ export class HelperClient implements vscode.Disposable {
   async templates() {
     return request(await this.ready(), Requests.templatesList, {});
   }
+  async sshSync() {
+    return request(await this.ready(), Requests.sshSync, {});
+  }
+  async sshRemove() {
+    return request(await this.ready(), Requests.sshRemove, {});
+  }
 
   /** Settings changed: talk to the helper for the new settings from now on. */
   reconfigure(config: HelperConfig): void {
@@ -82,7 +85,7 @@ export class HelperClient implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     void this.connection?.then((c) => c.dispose()).catch(() => undefined);
-    for (const e of [this.snapshotEmitter, this.jobsEmitter, this.jobEmitter, this.jobLogEmitter, this.logEmitter]) e.dispose();
+    for (const e of [this.snapshotEmitter, this.jobsEmitter, this.jobEmitter, this.jobLogEmitter, this.logEmitter, this.sshProblemEmitter]) e.dispose();
   }
 
   private async open(): Promise<MessageConnection> {
@@ -98,6 +101,7 @@ export class HelperClient implements vscode.Disposable {
     onNotification(conn, Notifications.jobChanged, (j) => this.jobEmitter.fire(j));
     onNotification(conn, Notifications.jobLog, (l) => this.jobLogEmitter.fire(l));
     onNotification(conn, Notifications.log, (l) => this.logEmitter.fire(l));
+    onNotification(conn, Notifications.sshProblem, (p) => this.sshProblemEmitter.fire(p));
     conn.onClose(() => {
       // Only the current connection reconnects; a replaced one just goes.
       if (this.connection === current) this.reconnectLater();
@@ -123,6 +127,8 @@ export class HelperClient implements vscode.Disposable {
     const args = [this.helperScript, "__serve", "--socket", socketPath];
     if (this.config.limactlPath) args.push("--limactl", this.config.limactlPath);
     if (this.config.limaHome) args.push("--lima-home", this.config.limaHome);
+    if (this.config.sshConfigFile) args.push("--ssh-config", this.config.sshConfigFile);
+    if (this.config.manageSshConfig) args.push("--manage-ssh-config");
     mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
     const logFd = openSync(join(dirname(socketPath), "helper.log"), "a", 0o600);
     this.log.info(`Starting the nixlima helper: ${process.execPath} ${args.join(" ")}`);

@@ -142,6 +142,10 @@ export type LimactlInfo = z.infer<typeof LimactlInfo>;
 export const HelperConfig = z.object({
   limactlPath: z.string().optional(),
   limaHome: z.string().optional(),
+  /** The ssh config Remote-SSH reads (`remote.SSH.configFile`, expanded); default ~/.ssh/config. */
+  sshConfigFile: z.string().optional(),
+  /** Keep that file's Include of nixlima's hosts in step with the VMs. */
+  manageSshConfig: z.boolean().optional(),
 });
 export type HelperConfig = z.infer<typeof HelperConfig>;
 
@@ -157,6 +161,8 @@ export const DoctorCheck = z.object({
   ok: z.boolean(),
   detail: z.string(),
   fix: z.string().optional(),
+  /** Optional features (Nix, KVM): a failure is advice, not a reason nixlima cannot work. */
+  optional: z.boolean().optional(),
 });
 export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
@@ -173,6 +179,28 @@ export type LogEvent = z.infer<typeof LogEvent>;
 export const Hello = z.object({ version: z.string(), pid: z.number(), config: HelperConfig });
 export type Hello = z.infer<typeof Hello>;
 
+export const SshHostCheck = z.object({
+  vm: z.string(),
+  alias: z.string(),
+  state: z.enum(["ok", "not-started", "mismatch"]),
+  problem: z.string().optional(),
+});
+
+/** The state of the user's ssh config after a sync, a status or a remove. */
+export const SshConfigReport = z.object({
+  userConfigPath: z.string(),
+  /** The one line to add by hand where nixlima may not write. */
+  manualLine: z.string(),
+  /** What happened to, or what is in the file: inserted, updated, moved, unchanged, removed, absent, current, outdated, scoped, manual, bad-markers. */
+  block: z.string(),
+  changed: z.boolean(),
+  hosts: z.array(SshHostCheck),
+});
+export type SshConfigReport = z.infer<typeof SshConfigReport>;
+
+export const SshProblem = z.object({ message: z.string(), manualLine: z.string().optional() });
+export type SshProblem = z.infer<typeof SshProblem>;
+
 const None = z.object({}).optional();
 
 /** Requests, extension → helper. Params and results are checked on arrival by both sides. */
@@ -184,6 +212,9 @@ export const Requests = {
   jobsCancel: { method: "jobs/cancel", params: z.object({ id: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   doctor: { method: "doctor", params: None, result: z.array(DoctorCheck) },
   templatesList: { method: "templates/list", params: None, result: z.array(TemplateInfo) },
+  sshSync: { method: "ssh/sync", params: None, result: SshConfigReport },
+  sshStatus: { method: "ssh/status", params: None, result: SshConfigReport },
+  sshRemove: { method: "ssh/remove", params: None, result: SshConfigReport },
 } as const;
 
 /** Notifications, helper → every connected window. */
@@ -192,4 +223,6 @@ export const Notifications = {
   jobChanged: { method: "jobs/changed", params: Job },
   jobLog: { method: "jobs/log", params: JobLogLine },
   log: { method: "log", params: LogEvent },
+  /** nixlima could not update the user's ssh config; shown once, with the line to add by hand. */
+  sshProblem: { method: "ssh/problem", params: SshProblem },
 } as const;

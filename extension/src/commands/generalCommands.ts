@@ -2,6 +2,8 @@
 import * as vscode from "vscode";
 import type { DoctorCheck } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
+import { doctorMarkdown } from "../doctorReport";
+import { installableRemoteSsh, installedRemoteSsh } from "../remote/sshExtension";
 
 export const refresh = (ctx: Ctx) => async () => {
   ctx.store.setSnapshot(await ctx.helper.listVms());
@@ -14,21 +16,20 @@ export const doctor = (ctx: Ctx) => async () => {
     { location: vscode.ProgressLocation.Notification, title: "nixlima: checking this machine" },
     () => ctx.helper.doctor(),
   );
+  checks.push(remoteSshCheck());
   const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: doctorMarkdown(checks) });
   await vscode.window.showTextDocument(doc, { preview: true });
 };
 
-export function doctorMarkdown(checks: DoctorCheck[]): string {
-  const failed = checks.filter((c) => !c.ok).length;
-  const lines = [
-    "# nixlima doctor",
-    "",
-    failed === 0 ? "Everything nixlima needs is in place." : `${failed} of ${checks.length} checks need attention.`,
-    "",
-  ];
-  for (const c of checks) {
-    lines.push(`## ${c.ok ? "✅" : "❌"} ${c.title}`, "", c.detail, "");
-    if (c.fix) lines.push(`**Fix:** ${c.fix}`, "");
-  }
-  return lines.join("\n");
+function remoteSshCheck(): DoctorCheck {
+  const id = installedRemoteSsh();
+  return id
+    ? { id: "remote-ssh", title: "Remote-SSH extension", ok: true, detail: `${id} is installed.` }
+    : {
+        id: "remote-ssh",
+        title: "Remote-SSH extension",
+        ok: false,
+        detail: "No Remote-SSH extension is installed, so VMs cannot be opened in a VS Code window.",
+        fix: `Install ${installableRemoteSsh()} from the Extensions view.`,
+      };
 }

@@ -4,6 +4,7 @@ import type { Ctx } from "../ctx";
 import { createVm } from "./createVm";
 import { doctor, refresh, showOutput } from "./generalCommands";
 import type { CommandId } from "./ids";
+import { connect, openInCurrentWindow, openInNewWindow, removeSshConfig } from "./remoteCommands";
 import { copySshCommand, openTerminal, remove, restart, revealDirectory, showLogs, start, stop } from "./vmCommands";
 
 type Factory = (ctx: Ctx) => (...args: unknown[]) => unknown;
@@ -15,6 +16,10 @@ const factories: Record<CommandId, Factory> = {
   "nixlima.stop": stop,
   "nixlima.restart": restart,
   "nixlima.delete": remove,
+  "nixlima.openInNewWindow": openInNewWindow,
+  "nixlima.openInCurrentWindow": openInCurrentWindow,
+  "nixlima.connect": connect,
+  "nixlima.removeSshConfig": removeSshConfig,
   "nixlima.openTerminal": openTerminal,
   "nixlima.showLogs": showLogs,
   "nixlima.copySshCommand": copySshCommand,

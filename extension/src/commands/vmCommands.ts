@@ -38,17 +38,15 @@ export const remove = (ctx: Ctx) => async (arg?: unknown) => {
   if (choice === action) await runJob(ctx, { kind: "delete", vm: vm.name, force: live });
 };
 
+/** An ssh session to the VM's host, defined by Lima's own ssh.config: it works for any VM. */
 export const openTerminal = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, isRunning, "opened in a terminal");
-  const snapshot = ctx.store.snapshot;
-  if (!vm || !snapshot?.ok) return;
-  const limaHome = ctx.helper.limaHome;
+  if (!vm) return;
   const terminal = vscode.window.createTerminal({
     name: `nixlima: ${vm.name}`,
-    shellPath: snapshot.limactl.path,
-    shellArgs: ["shell", vm.name],
+    shellPath: "ssh",
+    shellArgs: ["-F", vm.sshConfigFile ?? `${vm.dir}/ssh.config`, vm.hostname],
     iconPath: new vscode.ThemeIcon("vm"),
-    ...(limaHome ? { env: { LIMA_HOME: limaHome } } : {}),
   });
   terminal.show();
 };

@@ -17,6 +17,7 @@ import { version } from "../version";
 import { JobManager, type JobReporter } from "./jobs";
 import { watchLimaHome } from "./limaHomeWatcher";
 import { helperSocketPath } from "./socketPath";
+import { SshSync } from "./sshSync";
 import { VmState } from "./vmState";
 
 export async function serve(argv: string[]): Promise<void> {
@@ -25,11 +26,18 @@ export async function serve(argv: string[]): Promise<void> {
     options: {
       limactl: { type: "string" },
       "lima-home": { type: "string" },
+      "ssh-config": { type: "string" },
+      "manage-ssh-config": { type: "boolean", default: false },
       socket: { type: "string" },
       "idle-exit-seconds": { type: "string", default: "600" },
     },
   });
-  const config: HelperConfig = { limactlPath: values.limactl, limaHome: values["lima-home"] };
+  const config: HelperConfig = {
+    limactlPath: values.limactl,
+    limaHome: values["lima-home"],
+    sshConfigFile: values["ssh-config"],
+    manageSshConfig: values["manage-ssh-config"],
+  };
   const socketPath = values.socket ?? helperSocketPath(config, version);
   const idleMs = Number(values["idle-exit-seconds"]) * 1000;
   const settings = { path: config.limactlPath, limaHome: config.limaHome };
@@ -45,9 +53,20 @@ export async function serve(argv: string[]): Promise<void> {
     return located;
   };
 
+  const ssh = new SshSync({
+    userConfigPath: config.sshConfigFile,
+    automatic: config.manageSshConfig === true,
+    onProblem: (problem) => connections.forEach((c) => notify(c, Notifications.sshProblem, problem)),
+  });
   const vms = new VmState(limactl, (snapshot) => {
     for (const c of connections) notify(c, Notifications.vmsChanged, snapshot);
+    if (snapshot.ok) ssh.vmsChanged(snapshot.vms);
   });
+  const listed = async () => {
+    const snapshot = await vms.current();
+    if (!snapshot.ok) throw new NixlimaError(snapshot.error.code, snapshot.error.message, snapshot.error.hint);
+    return snapshot.vms;
+  };
   const jobs = new JobManager(
     async (request, reporter, signal) => {
       try {
@@ -73,7 +92,10 @@ export async function serve(argv: string[]): Promise<void> {
     onRequest(conn, Requests.jobsStart, (request) => jobs.start(request));
     onRequest(conn, Requests.jobsList, () => jobs.list());
     onRequest(conn, Requests.jobsCancel, ({ id }) => ({ cancelled: jobs.cancel(id) }));
-    onRequest(conn, Requests.doctor, () => runDoctor(settings));
+    onRequest(conn, Requests.doctor, () => runDoctor({ limactl: settings, sshConfigFile: config.sshConfigFile }));
+    onRequest(conn, Requests.sshSync, async () => ssh.sync(await listed()));
+    onRequest(conn, Requests.sshStatus, async () => ssh.status(await listed()));
+    onRequest(conn, Requests.sshRemove, () => ssh.remove());
     conn.onClose(() => connections.delete(conn));
     socket.on("error", () => conn.dispose());
   });

@@ -12,7 +12,13 @@ export function helperDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function helperSocketPath(config: HelperConfig, version: string, env: NodeJS.ProcessEnv = process.env): string {
-  const key = JSON.stringify([version, config.limactlPath ?? "", config.limaHome ?? env.LIMA_HOME ?? ""]);
+  const key = JSON.stringify([
+    version,
+    config.limactlPath ?? "",
+    config.limaHome ?? env.LIMA_HOME ?? "",
+    config.sshConfigFile ?? "",
+    config.manageSshConfig === true,
+  ]);
   const hash = createHash("sha256").update(key).digest("hex").slice(0, 12);
   return join(helperDir(env), `h-${hash}.sock`);
 }

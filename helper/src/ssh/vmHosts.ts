@@ -11,13 +11,15 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, LineType } from "ssh-config";
+import { limaHostname } from "../lima/names";
 import type { Vm } from "../protocol";
 import { sshConfigPathArg } from "./paths";
 
 /** The parts of a Vm this module needs (a full protocol Vm fits). */
 export type SshVm = Pick<Vm, "name" | "dir" | "status"> & Partial<Pick<Vm, "sshConfigFile" | "sshLocalPort">>;
 
-export const vmAlias = (vm: Pick<Vm, "name">) => `lima-${vm.name}`;
+/** Lima's host alias: `lima-NAME` with '.' and '_' turned into '-'. */
+export const vmAlias = (vm: Pick<Vm, "name">) => limaHostname(vm.name);
 export const limaSshConfigPath = (vm: SshVm) => vm.sshConfigFile || join(vm.dir, "ssh.config");
 
 export function renderNixlimaConfig(vms: SshVm[], home?: string): string {

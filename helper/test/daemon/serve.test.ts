@@ -1,6 +1,8 @@
 // The real helper process against the real limactl: VM changes made outside nixlima are pushed
 // to every window, jobs are shared between windows and outlive a disconnect, errors arrive typed.
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { Requests, type Job, type VmSnapshot } from "../../src/protocol";
@@ -128,3 +130,42 @@ test("refreshes never run two limactl list at once: ten at once cost at most two
     home2.dispose();
   }
 });
+
+test("with ssh config management on, a new VM gets its host in the user's ssh config", async () => {
+  const home2 = tempLimaHome();
+  const sshDir = join(home2.dir, "ssh");
+  const userConfig = join(home2.dir, "user-ssh-config");
+  writeFileSync(userConfig, "Host *\n  ServerAliveInterval 30\n", { mode: 0o600 });
+  process.env.NIXLIMA_SSH_DIR = join(sshDir, "nixlima");
+  const h = await startHelper(home2.dir, ["--ssh-config", userConfig, "--manage-ssh-config"]);
+  try {
+    const c = await h.connectClient();
+    await request(c, Requests.vmsList, {});
+    createDummy(home2.dir, "sshvm");
+    const deadline = Date.now() + 10_000;
+    while (!readFileOr(join(sshDir, "nixlima", "config")).includes("sshvm/ssh.config") && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(readFileOr(join(sshDir, "nixlima", "config")), /Include .*sshvm\/ssh\.config/);
+    const user = readFileSync(userConfig, "utf8");
+    assert.ok(user.indexOf("Include") < user.indexOf("Host *"), `the Include comes before the first Host line:\n${user}`);
+    const status = await request(c, Requests.sshStatus, {});
+    assert.equal(status.block, "current");
+    const removed = await request(c, Requests.sshRemove, {});
+    assert.equal(removed.changed, true);
+    assert.equal(readFileSync(userConfig, "utf8"), "Host *\n  ServerAliveInterval 30\n", "remove restores the user's own bytes");
+    c.dispose();
+  } finally {
+    delete process.env.NIXLIMA_SSH_DIR;
+    await h.stop();
+    home2.dispose();
+  }
+});
+
+function readFileOr(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}

@@ -1,5 +1,6 @@
 // `nixlima doctor [--json]`: checks this machine can run nixlima's VMs. --json prints
-// {"ok": boolean, "checks": DoctorCheck[]} (see ../README.md). Exit 1 when a check fails.
+// {"ok": boolean, "checks": DoctorCheck[]} (see ../README.md). Exit 1 when a required check
+// fails; optional ones (KVM, Nix) only advise.
 import { runDoctor } from "../../doctor";
 import type { CliCommand } from "../command";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseCommandArgs, reportError } from "../support";
@@ -8,7 +9,7 @@ const usage = "nixlima doctor [--json]";
 
 export const doctorCommand: CliCommand = {
   name: "doctor",
-  summary: "Check that limactl is installed and usable (--json: machine-readable)",
+  summary: "Check this machine: limactl, ssh and its config, virtualization, Nix, guests (--json)",
   usage,
   async run(args, io) {
     try {
@@ -21,13 +22,16 @@ export const doctorCommand: CliCommand = {
         io.stderr.write(`nixlima: doctor takes no arguments.\nusage: ${usage}\n`);
         return EXIT_USAGE;
       }
-      const checks = await runDoctor({ path: io.env.NIXLIMA_LIMACTL || undefined, limaHome: io.env.LIMA_HOME || undefined }, io.env);
-      const ok = checks.every((c) => c.ok);
+      const checks = await runDoctor({
+        limactl: { path: io.env.NIXLIMA_LIMACTL || undefined, limaHome: io.env.LIMA_HOME || undefined },
+        env: io.env,
+      });
+      const ok = checks.every((c) => c.ok || c.optional);
       if (values.json) {
         io.stdout.write(`${JSON.stringify({ ok, checks })}\n`);
       } else {
         for (const c of checks) {
-          io.stdout.write(`${c.ok ? "✓" : "✗"} ${c.title}: ${c.detail}\n`);
+          io.stdout.write(`${c.ok ? "✓" : c.optional ? "!" : "✗"} ${c.title}: ${c.detail}\n`);
           if (!c.ok && c.fix) io.stdout.write(`    fix: ${c.fix}\n`);
         }
       }

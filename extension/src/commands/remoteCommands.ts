@@ -1,0 +1,67 @@
+// Opening a VM in a Remote-SSH window, and the ssh config that makes its host reachable.
+import { homedir } from "node:os";
+import * as vscode from "vscode";
+import type { Vm } from "../../../helper/src/protocol";
+import type { Ctx } from "../ctx";
+import { ensureRemoteSsh } from "../remote/sshExtension";
+import { remoteTarget, remoteUriString } from "../remote/remoteTarget";
+import { prepareRemoteSshSettings } from "../remote/sshSettings";
+import { vmFromArg } from "./pickVm";
+import { runJob } from "./runJob";
+
+const openable = (vm: Vm) => vm.status === "Running" || vm.status === "Stopped";
+
+async function open(ctx: Ctx, arg: unknown, newWindow: boolean): Promise<void> {
+  let vm = await vmFromArg(ctx, arg, openable, "opened");
+  if (!vm || !(await ensureRemoteSsh())) return;
+  if (vm.status === "Stopped") {
+    await runJob(ctx, { kind: "start", vm: vm.name });
+    vm = ctx.store.vm(vm.name);
+    if (vm?.status !== "Running") return; // the start failed or was cancelled, and said so
+  }
+  await ensureHostReachable(ctx);
+  await prepareRemoteSshSettings(vm.hostname);
+  const overrides = vscode.workspace.getConfiguration("nixlima").get<Record<string, string>>("remoteFolder", {});
+  const target = remoteTarget(vm, homedir(), overrides);
+  const uri = vscode.Uri.from({ scheme: "vscode-remote", authority: target.authority, path: target.folder });
+  ctx.log.info(`Opening ${remoteUriString(target)}${newWindow ? " in a new window" : ""}`);
+  await vscode.commands.executeCommand("vscode.openFolder", uri, { forceNewWindow: newWindow });
+}
+
+/** Remote-SSH resolves `lima-NAME` through the user's ssh config: make sure nixlima's Include is there. */
+async function ensureHostReachable(ctx: Ctx): Promise<void> {
+  if (!vscode.workspace.getConfiguration("nixlima").get<boolean>("manageSshConfig", true)) return;
+  try {
+    await ctx.helper.sshSync();
+  } catch (err) {
+    ctx.log.warn(`ssh config not updated: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export const openInNewWindow = (ctx: Ctx) => (arg?: unknown) => open(ctx, arg, true);
+export const openInCurrentWindow = (ctx: Ctx) => (arg?: unknown) => open(ctx, arg, false);
+export const connect = (ctx: Ctx) => () => open(ctx, undefined, true);
+
+export const removeSshConfig = (ctx: Ctx) => async () => {
+  const remove = "Remove";
+  const choice = await vscode.window.showWarningMessage(
+    "Remove nixlima's hosts from your ssh config?",
+    { modal: true, detail: "Your ssh config is left exactly as it was before nixlima changed it; `ssh lima-NAME` will no longer work." },
+    remove,
+  );
+  if (choice !== remove) return;
+  const report = await ctx.helper.sshRemove();
+  void vscode.window.showInformationMessage(
+    report.changed ? `Removed nixlima's hosts from ${report.userConfigPath}.` : `${report.userConfigPath} has nothing of nixlima's.`,
+  );
+};
+
+/** nixlima could not write the ssh config (read-only, damaged markers): tell the user once. */
+export function showSshProblem(message: string, manualLine: string | undefined, shown: Set<string>): void {
+  if (shown.has(message)) return;
+  shown.add(message);
+  const copy = "Copy Include Line";
+  void vscode.window.showWarningMessage(`nixlima could not update your ssh config: ${message}`, ...(manualLine ? [copy] : [])).then(async (choice) => {
+    if (choice === copy && manualLine) await vscode.env.clipboard.writeText(manualLine);
+  });
+}

@@ -1,0 +1,28 @@
+// Which Remote-SSH extension this editor has: Microsoft's in VS Code, open-remote-ssh in
+// VSCodium and other builds without access to Microsoft's marketplace. With none, say so and
+// offer to install the right one instead of failing silently.
+import * as vscode from "vscode";
+
+export const REMOTE_SSH_IDS = ["ms-vscode-remote.remote-ssh", "jeanp413.open-remote-ssh"] as const;
+
+export function installedRemoteSsh(): string | undefined {
+  return REMOTE_SSH_IDS.find((id) => vscode.extensions.getExtension(id) !== undefined);
+}
+
+/** The extension a user of this editor can install: Microsoft's only exists on its marketplace. */
+export function installableRemoteSsh(appName: string = vscode.env.appName): string {
+  return /visual studio code/i.test(appName) ? REMOTE_SSH_IDS[0] : REMOTE_SSH_IDS[1];
+}
+
+/** True when a Remote-SSH extension is there; otherwise offers to install one and returns false. */
+export async function ensureRemoteSsh(): Promise<boolean> {
+  if (installedRemoteSsh()) return true;
+  const id = installableRemoteSsh();
+  const install = "Install Remote - SSH";
+  const choice = await vscode.window.showInformationMessage(
+    `Opening a VM in VS Code needs a Remote-SSH extension, and none is installed (${id} fits this editor).`,
+    install,
+  );
+  if (choice === install) await vscode.commands.executeCommand("workbench.extensions.installExtension", id);
+  return false;
+}
