@@ -12,7 +12,7 @@ suite=bookworm
 mirror=http://deb.debian.org/debian
 root_label=nixlima-root
 fs_size=2G
-kernel_cmdline="root=LABEL=$root_label rw console=ttyS0 net.ifnames=0 mitigations=off"
+kernel_cmdline="root=LABEL=$root_label rw console=ttyS0 quiet net.ifnames=0 mitigations=off"
 
 hash=$(find scripts/setup/30-guest-image.sh scripts/setup/guest -type f -print0 |
   LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
@@ -69,7 +69,7 @@ cp "$(readlink -f "$rootfs/initrd.img")" "$work/out/initrd.img"
 # Booted directly by QEMU, so the guest's /boot copies only cost space.
 rm -f "$rootfs"/boot/vmlinuz-* "$rootfs"/boot/initrd.img-* "$rootfs"/vmlinuz* "$rootfs"/initrd.img*
 
-mkfs.ext4 -q -L "$root_label" -d "$rootfs" "$work/root.ext4" "$fs_size"
+mkfs.ext4 -q -L "$root_label" -d "$rootfs" "$work/root.ext4" "$fs_size" >/dev/null
 qemu-img convert -f raw -O qcow2 "$work/root.ext4" "$work/out/disk.qcow2"
 
 cat >"$work/out/manifest.json" <<EOF
