@@ -34,7 +34,8 @@ export async function sshChecks(sshConfigFile: string | undefined, env: NodeJS.P
       : s.block === "bad-markers"
         ? "Remove the damaged nixlima lines by hand, then run `nixlima ssh-config sync`."
         : "Run `nixlima ssh-config sync` (the extension does this when VMs are created or started).";
-    return [client, { id: "ssh-include", title, ok, detail, ...(ok ? {} : { fix }) }];
+    // Optional: VMs work without it (limactl shell); it is what plain ssh and Remote-SSH need.
+    return [client, { id: "ssh-include", title, ok, optional: true, detail, ...(ok ? {} : { fix }) }];
   } catch (err) {
     return [client, { id: "ssh-include", title: "nixlima's ssh hosts", ok: false, detail: err instanceof Error ? err.message : String(err) }];
   }

@@ -18,7 +18,12 @@ export async function explainStartFailure(name: string, err: NixlimaError): Prom
       `See ${path}; stop it with \`nixlima stop ${name}\`.`,
     );
   }
-  const reason = await lastProblem(path);
+  // The host agent may still be writing its fatal line when limactl has already given up.
+  let reason = await lastProblem(path);
+  for (let waited = 0; !reason && waited < 2000; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    reason = await lastProblem(path);
+  }
   if (!reason) return new NixlimaError(err.code, err.message, `See ${path}.`);
   return new NixlimaError("failed", `VM \`${name}\` failed to start: ${reason}`, `See ${path}.`);
 }
