@@ -1,0 +1,172 @@
+// The `nixlima` CLI driving the real test guest through its whole life with the real limactl:
+// start (stages in order) → list → shell → stop → start again → a VM whose QEMU died is Broken
+// and can be force-stopped → cancel during start leaves nothing running → delete.
+// One VM, booted twice (each boot is a minute or more under TCG); prints each stage's duration.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { limactlPath, repoRoot, tempLimaHome } from "../support/lima";
+import { testVmConfig } from "../support/testVm";
+import { destroyInstance, instanceLogTail, limactl, limaEnv, secondsSince } from "../support/testVmRun";
+
+const name = "e2e-cli";
+const home = tempLimaHome();
+const instanceDir = join(home.dir, name);
+const BOOT_MS = 10 * 60_000;
+
+/** The CLI from source, as a terminal user runs it (stdin closed, stderr not a terminal). */
+function nixlima(args: string[], timeoutMs = 120_000) {
+  return execa(process.execPath, ["--import", "tsx", "helper/src/main.ts", ...args], {
+    cwd: repoRoot,
+    env: { ...limaEnv(home.dir), NIXLIMA_LIMACTL: limactlPath },
+    stdin: "ignore",
+    reject: false,
+    timeout: timeoutMs,
+  });
+}
+
+async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await run();
+  console.log(`lifecycle: ${label} took ${secondsSince(start)} s`);
+  return result;
+}
+
+interface ListedVm {
+  name: string;
+  status: string;
+  sshLocalPort?: number;
+}
+
+async function listed(): Promise<ListedVm | undefined> {
+  const r = await nixlima(["list", "--json"]);
+  assert.equal(r.exitCode, 0, r.stderr);
+  return (JSON.parse(r.stdout) as ListedVm[]).find((vm) => vm.name === name);
+}
+
+/** Succeeds, or fails with the CLI's own output plus the guest's serial and host-agent logs. */
+function assertOk(r: { exitCode?: number; stdout: string; stderr: string }, what: string): void {
+  if (r.exitCode === 0) return;
+  assert.fail(`${what} exited ${r.exitCode}\n${r.stderr}\n${r.stdout}\n${instanceLogTail(home.dir, name)}`);
+}
+
+/** Every `expected` stage appears on stderr, in this order (other lines may come between). */
+function assertStagesInOrder(stderr: string, expected: RegExp[]): void {
+  const lines = stderr.split("\n");
+  let at = 0;
+  for (const stage of expected) {
+    const found = lines.findIndex((line, i) => i >= at && stage.test(line));
+    assert.ok(found >= 0, `stage ${stage} missing (or out of order) in:\n${stderr}`);
+    at = found + 1;
+  }
+}
+
+const bootStages = [
+  /^Starting: driver qemu/,
+  /^Booting \(QEMU\)/,
+  /^SSH port open: SSH Local Port: \d+/,
+  /^Essential requirement 1 of \d+ satisfied/,
+  /^Guest agent running/,
+  /^Final requirement 1 of 1 satisfied/,
+  /^Ready: READY\./,
+];
+
+async function bootWithCli(label: string): Promise<number> {
+  const r = await timed(label, () => nixlima(["start", name], BOOT_MS));
+  assertOk(r, "nixlima start");
+  assertStagesInOrder(r.stderr, bootStages);
+  assert.equal(r.stdout, `${name} is running.`);
+  const vm = await listed();
+  assert.equal(vm?.status, "Running");
+  assert.ok(vm.sshLocalPort !== undefined && vm.sshLocalPort > 0, `no SSH port: ${JSON.stringify(vm)}`);
+  const shell = await timed("shell -- uname -a", () => nixlima(["shell", name, "--", "uname", "-a"]));
+  assertOk(shell, "nixlima shell");
+  assert.match(shell.stdout, new RegExp(`^Linux lima-${name} \\S+ .* x86_64 GNU/Linux$`, "m"));
+  return vm.sshLocalPort;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pidFile(file: string): number {
+  return Number(readFileSync(join(instanceDir, file), "utf8").trim());
+}
+
+function assertNothingRunning(pids: number[]): void {
+  for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} of the VM is still running`);
+  for (const file of ["ha.pid", "qemu.pid"]) assert.equal(existsSync(join(instanceDir, file)), false, `${file} left behind`);
+}
+
+before(async () => {
+  await timed("create (limactl)", () => limactl(home.dir, ["create", "--name", name, "-"], { input: stringify(testVmConfig({})) }));
+});
+
+after(async () => {
+  await destroyInstance(home.dir, name);
+  home.dispose();
+});
+
+test("start shows Lima's stages in order, then list, shell, stop and a second start work", { timeout: 3 * BOOT_MS }, async () => {
+  const firstPort = await bootWithCli("start to READY");
+
+  const stop = await timed("stop", () => nixlima(["stop", name], 8 * 60_000));
+  assertOk(stop, "nixlima stop");
+  assertStagesInOrder(stop.stderr, [/^Stopping/, /^Stopped/]);
+  assert.equal((await listed())?.status, "Stopped");
+
+  const secondPort = await bootWithCli("second start to READY");
+  console.log(`lifecycle: SSH port ${firstPort} on the first start, ${secondPort} on the second`);
+});
+
+test("a VM whose QEMU died while its host agent hangs is Broken, and stop --force clears it", { timeout: 5 * 60_000 }, async () => {
+  assert.equal((await listed())?.status, "Running", "this test needs the VM the previous test left running");
+  const haPid = pidFile("ha.pid");
+  const qemuPid = pidFile("qemu.pid");
+  // A healthy host agent notices QEMU's death and cleans up within a second (the VM is then just
+  // Stopped); freezing it first keeps the half-dead state that users see as Broken.
+  process.kill(haPid, "SIGSTOP");
+  process.kill(qemuPid, "SIGKILL");
+  assert.equal((await listed())?.status, "Broken");
+
+  const stop = await timed("stop --force of a Broken VM", () => nixlima(["stop", name, "--force"]));
+  assertOk(stop, "nixlima stop --force");
+  assert.equal((await listed())?.status, "Stopped");
+  assertNothingRunning([haPid, qemuPid]);
+});
+
+test("cancelling a start (SIGINT to nixlima) stops the VM again and leaves nothing running", { timeout: BOOT_MS }, async () => {
+  const started = performance.now();
+  const start = nixlima(["start", name], BOOT_MS);
+  let pids: number[] = [];
+  // Cancel once QEMU is really up: the hard case, where killing `limactl start` alone would
+  // leave the host agent and the VM running.
+  for await (const line of start.iterable({ from: "stderr" })) {
+    if (pids.length === 0 && /^SSH port open/.test(line)) {
+      pids = [pidFile("ha.pid"), pidFile("qemu.pid")];
+      start.kill("SIGINT");
+    }
+  }
+  const r = await start;
+  console.log(`lifecycle: start then cancel took ${secondsSince(started)} s`);
+  assert.equal(pids.length, 2, `never saw the SSH port stage:\n${r.stderr}`);
+  assert.equal(r.exitCode, 1, `a cancelled start must fail:\n${r.stderr}`);
+  assert.match(r.stderr, /Stopping after cancel/);
+  assert.equal((await listed())?.status, "Stopped");
+  assertNothingRunning(pids);
+});
+
+test("delete removes the VM", async () => {
+  const del = await timed("delete", () => nixlima(["delete", name]));
+  assertOk(del, "nixlima delete");
+  assert.equal(await listed(), undefined);
+  assert.equal(existsSync(instanceDir), false);
+});
