@@ -1,8 +1,10 @@
 // Every `nixlima` subcommand, in the order `nixlima --help` lists them.
 import type { CliCommand } from "../command";
+import { auditCommand } from "./audit";
 import { buildCommand } from "./build";
 import { deleteCommand } from "./delete";
 import { doctorCommand } from "./doctor";
+import { hardenCommand } from "./harden";
 import { listCommand } from "./list";
 import { restartCommand } from "./restart";
 import { shellCommand } from "./shell";
@@ -19,5 +21,7 @@ export const commands: CliCommand[] = [
   shellCommand,
   sshConfigCommand,
   buildCommand,
+  auditCommand,
+  hardenCommand,
   doctorCommand,
 ];

@@ -1,0 +1,151 @@
+// The isolation audit of one VM: what of the host it can reach (mounts, home folder, SSH agent,
+// ~/.ssh keys, port forwards, network) and whether agents run there without asking. A VM whose
+// agents run autonomously AND that can write the home folder, use the SSH agent or reach any
+// host on the network is flagged: an agent there can do lasting harm outside the VM.
+import type { Limactl } from "../lima/limactl";
+import type { AgentFacts, Audit, AuditFinding } from "../protocol";
+import { agentFacts } from "./agentFacts";
+import { readEffectiveConfig, type EffectiveConfig } from "./effectiveConfig";
+import { exposesHome } from "./home";
+
+export interface AuditDeps {
+  home?: string;
+  onProblem?: (message: string) => void;
+}
+
+export async function auditVm(l: Limactl, name: string, signal?: AbortSignal, deps: AuditDeps = {}): Promise<Audit> {
+  const { config, vm } = await readEffectiveConfig(l, name, signal);
+  const facts = await agentFacts(vm, deps.onProblem);
+  return judge(config, facts, deps.home);
+}
+
+/** The audit from Lima's effective config and the agent facts; pure, so every case is testable. */
+export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string): Audit {
+  const mounts = config.mounts.map((m) => ({ ...m, exposesHome: exposesHome(m.location, home) }));
+  const homeMounts = mounts.filter((m) => m.exposesHome);
+  const homeExposure = homeMounts.some((m) => m.writable) ? "writable" : homeMounts.length > 0 ? "read-only" : "none";
+  const unrestrictedNetwork = agent.egressAllow === undefined;
+  const autonomous = agent.autonomousMode === true;
+
+  const reasons = [
+    homeExposure === "writable" ? "a writable mount of your home folder" : undefined,
+    config.forwardAgent ? "your SSH agent" : undefined,
+    unrestrictedNetwork ? "an unrestricted network" : undefined,
+  ].filter((r): r is string => r !== undefined);
+  const flagged = autonomous && reasons.length > 0;
+  const summary = flagged
+    ? `Agents run here without asking and have ${joinWords(reasons)}: one bad command can reach beyond the VM.`
+    : autonomous
+      ? "Agents run here without asking, inside a sandbox that keeps them away from your home folder, SSH agent and network."
+      : agent.autonomousMode === false
+        ? "Agents here ask before acting; nothing flagged."
+        : "No autonomous agents known in this VM; nothing flagged.";
+
+  const findings: AuditFinding[] = [
+    mountsFinding(mounts),
+    homeFinding(homeExposure, homeMounts.map((m) => m.location)),
+    config.forwardAgent
+      ? warn("forward-agent", "SSH agent forwarded", "Anything in the VM can sign in as you wherever your SSH keys work.", "Set ssh.forwardAgent: false (nixlima harden).")
+      : ok("forward-agent", "SSH agent not forwarded", "The VM cannot use your SSH agent."),
+    config.loadDotSSHPubKeys
+      ? info("ssh-keys", "Your ~/.ssh public keys log in", "Lima adds your ~/.ssh/*.pub keys to the guest's authorized keys (public keys only).", "Set ssh.loadDotSSHPubKeys: false (nixlima harden).")
+      : ok("ssh-keys", "Only Lima's own key logs in", "Your ~/.ssh keys are not loaded into the guest."),
+    portForwardFinding(config),
+    networkFinding(config, unrestrictedNetwork, agent),
+    autonomousFinding(agent),
+  ];
+  return {
+    vm: config.name,
+    status: config.status,
+    mounts,
+    homeExposure,
+    forwardAgent: config.forwardAgent,
+    loadDotSSHPubKeys: config.loadDotSSHPubKeys,
+    portForwards: config.portForwards.map(({ hostIP: _h, reverse: _r, ...p }) => p),
+    networkModes: config.networkModes,
+    agent,
+    unrestrictedNetwork,
+    flagged,
+    summary,
+    findings,
+    hardenChanges: hardenChangesFor(homeMounts.map((m) => m.location), config),
+  };
+}
+
+/** What harden would change, in words (harden.ts makes these edits). */
+export function hardenChangesFor(homeLocations: string[], config: Pick<EffectiveConfig, "forwardAgent" | "loadDotSSHPubKeys">): string[] {
+  return [
+    ...homeLocations.map((loc) => `remove the mount of ${loc} (it exposes your home folder)`),
+    ...(config.forwardAgent ? ["set ssh.forwardAgent: false"] : []),
+    ...(config.loadDotSSHPubKeys ? ["set ssh.loadDotSSHPubKeys: false"] : []),
+  ];
+}
+
+function mountsFinding(mounts: Audit["mounts"]): AuditFinding {
+  if (mounts.length === 0) return ok("mounts", "No host folders mounted", "The VM sees none of your files.");
+  const list = mounts.map((m) => `${m.location} → ${m.mountPoint} (${m.writable ? "writable" : "read-only"})`).join("; ");
+  return info("mounts", `${mounts.length} host folder${mounts.length === 1 ? "" : "s"} mounted`, list);
+}
+
+function homeFinding(exposure: Audit["homeExposure"], locations: string[]): AuditFinding {
+  if (exposure === "none") return ok("home", "Home folder not exposed", "No mount reaches your home folder.");
+  const what = exposure === "writable" ? "can change and delete" : "can read (including ~/.ssh and cloud credentials)";
+  return warn("home", `Home folder exposed ${exposure}`, `The VM ${what} your home folder through ${locations.join(", ")}.`, "Mount only the project folder (nixlima harden removes the home mount).");
+}
+
+function portForwardFinding(config: EffectiveConfig): AuditFinding {
+  const active = config.portForwards.filter((p) => !p.ignore);
+  const open = active.filter((p) => p.hostIP === "0.0.0.0" || p.hostIP === "::");
+  const reverse = active.filter((p) => p.reverse);
+  const describe = (p: (typeof active)[number]) =>
+    `${p.guestSocket ?? p.guestPort ?? "any"} → ${p.hostSocket ?? `${p.hostIP ?? "127.0.0.1"}:${p.hostPort ?? p.guestPort ?? "same"}`}${p.reverse ? " (reverse)" : ""}`;
+  const detail = active.length > 0 ? active.map(describe).join("; ") : "Lima's default: guest TCP ports appear on the host's 127.0.0.1 only.";
+  if (open.length > 0 || reverse.length > 0) {
+    return warn(
+      "port-forwards",
+      "Port forwards reach beyond loopback",
+      `${open.length > 0 ? "Some guest ports are open to your network. " : ""}${reverse.length > 0 ? "Reverse forwards let the guest reach host ports. " : ""}${detail}`,
+      "Remove these entries from portForwards in lima.yaml unless you need them.",
+    );
+  }
+  return info("port-forwards", "Port forwards on loopback only", detail);
+}
+
+function networkFinding(config: EffectiveConfig, unrestricted: boolean, agent: AgentFacts): AuditFinding {
+  const modes = config.networkModes.join(", ");
+  if (!unrestricted) {
+    return ok("network", "Egress limited to an allow list", `Networks: ${modes}. The agent user may reach only: ${(agent.egressAllow ?? []).join(", ") || "nothing"}.`);
+  }
+  const bridged = config.networkModes.some((m) => m === "lima:bridged");
+  return warn(
+    "network",
+    bridged ? "Bridged onto your network, no egress filter" : "Unrestricted network",
+    `Networks: ${modes}. No egress allow list is known for this guest, so it can reach any host${bridged ? ", and it sits on your local network" : ""}.`,
+    "Use a nixlima agent image: services.nixlima.agent.egress.allow limits where agents connect.",
+  );
+}
+
+function autonomousFinding(agent: AgentFacts): AuditFinding {
+  const source =
+    agent.source === "guest" ? "read from the guest now" : agent.source === "cache" ? "as the guest last reported" : agent.source === "dispatch" ? "nixlima dispatched agents here with their bypass flags" : "nothing known";
+  if (agent.autonomousMode === true) {
+    const who = agent.user ? ` as user ${agent.user}` : "";
+    return info("autonomous", "Agents run autonomously", `Agents${who} act without asking for permission (${source}).`);
+  }
+  if (agent.autonomousMode === false) return ok("autonomous", "Agents ask before acting", `autonomousMode is off (${source}).`);
+  return info("autonomous", "No autonomous agents known", agent.source === "none" ? "Start the VM and audit again to read its agent settings." : `No nixlima agent settings in this guest (${source}).`);
+}
+
+function ok(id: string, title: string, detail: string): AuditFinding {
+  return { id, level: "ok", title, detail };
+}
+function info(id: string, title: string, detail: string, fix?: string): AuditFinding {
+  return fix === undefined ? { id, level: "info", title, detail } : { id, level: "info", title, detail, fix };
+}
+function warn(id: string, title: string, detail: string, fix: string): AuditFinding {
+  return { id, level: "warning", title, detail, fix };
+}
+
+function joinWords(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}

@@ -1,0 +1,18 @@
+// Does a host mount expose the user's home folder? A mount of the home folder itself or of any
+// folder above it (`/`, `/home`, `/Users`) lets the guest read ~/.ssh, ~/.aws and the rest.
+import { homedir } from "node:os";
+import { isAbsolute, resolve } from "node:path";
+
+/** A mount location as Lima resolves it: `~` and `{{.Home}}` mean the host home folder. */
+export function expandLocation(location: string, home = homedir()): string {
+  const t = location.replace(/^\{\{\s*\.Home\s*\}\}/, home);
+  if (t === "~") return home;
+  if (t.startsWith("~/")) return resolve(home, t.slice(2));
+  return isAbsolute(t) ? resolve(t) : resolve(home, t);
+}
+
+export function exposesHome(location: string, home = homedir()): boolean {
+  const loc = expandLocation(location, home);
+  const h = resolve(home);
+  return loc === h || loc === "/" || h.startsWith(`${loc}/`);
+}

@@ -1,0 +1,90 @@
+// Runs a fixed shell script inside a running VM over Lima's own ssh config (`ssh -F
+// <instance>/ssh.config lima-NAME`): no shell on the host, the script and its arguments quoted
+// for the guest's login shell, and secrets only ever on ssh's stdin.
+import { join } from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { NixlimaError } from "../errors";
+import type { Vm } from "../protocol";
+
+/** Quotes one word for a POSIX shell: the guest's shell sees exactly `s`. */
+export function shellQuote(s: string): string {
+  if (s.includes("\0")) throw new NixlimaError("usage", "An argument for the guest contains a NUL byte.");
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The remote command line: `bash -c SCRIPT NAME ARG…`, every word quoted. ssh joins its
+ * arguments with spaces and hands the result to the remote login shell, so quoting here is
+ * what keeps an argument one argument.
+ */
+export function remoteCommand(script: string, name: string, args: string[]): string {
+  return ["bash", "-c", script, name, ...args].map(shellQuote).join(" ");
+}
+
+export interface GuestSshOptions {
+  /** Sent on ssh's stdin; the only way secrets reach the guest. */
+  input?: string;
+  /** Keep stdin open after `input` (a lifeline: the script may watch for its end). */
+  keepStdinOpen?: boolean;
+  timeoutMs?: number;
+}
+
+function sshConfigFile(vm: Vm): string {
+  return vm.sshConfigFile ?? join(vm.dir, "ssh.config");
+}
+
+export function sshArgv(vm: Vm, command: string): string[] {
+  return [
+    "-F",
+    sshConfigFile(vm),
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=30",
+    "-o",
+    "ServerAliveInterval=15",
+    vm.hostname,
+    "--",
+    command,
+  ];
+}
+
+export function requireRunning(vm: Vm): void {
+  if (vm.status !== "Running") {
+    throw new NixlimaError("not-running", `VM \`${vm.name}\` is not running.`, `Start it with \`nixlima start ${vm.name}\`.`);
+  }
+}
+
+/** Spawns ssh running `script` in the guest; the caller reads its streams and awaits it. */
+export function spawnGuestScript(vm: Vm, script: string, args: string[], opts: GuestSshOptions = {}): ResultPromise {
+  const child = execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args)), {
+    reject: false,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    buffer: false,
+    detached: true,
+    ...(opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs }),
+  });
+  if (opts.input !== undefined) child.stdin.write(opts.input);
+  if (!opts.keepStdinOpen) child.stdin.end();
+  return child;
+}
+
+/** Runs a short script to completion and returns its stdout; a failure becomes a NixlimaError. */
+export async function runGuestScript(vm: Vm, script: string, args: string[], timeoutMs = 60_000): Promise<string> {
+  const result = await execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args)), {
+    reject: false,
+    stdin: "ignore",
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.exitCode !== 0) {
+    const last = String(result.stderr).trim().split("\n").at(-1) ?? "";
+    throw new NixlimaError(
+      result.timedOut ? "timeout" : "failed",
+      `ssh to \`${vm.name}\` failed (${result.timedOut ? "timed out" : `exit code ${result.exitCode}`})${last ? `: ${last}` : "."}`,
+    );
+  }
+  return String(result.stdout);
+}

@@ -1,0 +1,190 @@
+// The isolation audit and harden on real instances: each case is a real lima.yaml given to the
+// real `limactl create` (never-booting fixtures), audited through the CLI and the module.
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { Audit, HardenResult } from "../../src/protocol";
+import { CACHE_FILE } from "../../src/audit/agentFacts";
+import { tempLimaHome } from "../../../test/support/lima";
+import { runLimactl } from "../../../test/support/dummies";
+import { nixlima } from "./cliHarness";
+
+const lima = tempLimaHome();
+after(() => lima.dispose());
+const home = homedir();
+const project = join(lima.dir, "project");
+
+const BASE = `images: [{location: /etc/profile}]
+disk: "1M"
+containerd: {system: false, user: false}
+`;
+
+function create(name: string, yaml: string): string {
+  runLimactl(lima.dir, ["create", "--name", name, "-"], BASE + yaml);
+  return join(lima.dir, name);
+}
+
+/** What the agent module would have reported from the guest on its last run. */
+function rememberGuest(dir: string, facts: unknown, lastDispatchAt?: number): void {
+  writeFileSync(join(dir, CACHE_FILE), JSON.stringify({ guest: { seenAt: 1, facts }, ...(lastDispatchAt ? { lastDispatchAt } : {}) }));
+}
+
+async function audit(name: string): Promise<{ code: number; audit: Audit }> {
+  const r = await nixlima(lima.dir, ["audit", name, "--json"]);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  return { code: r.code, audit: Audit.parse(JSON.parse(r.stdout)) };
+}
+
+const DEV_YAML = `# my dev VM: keep this comment
+mounts:
+# the whole home folder, writable
+- location: "~"
+  writable: true
+- location: "${project}"
+  mountPoint: /work
+  writable: true
+ssh:
+  forwardAgent: true # I like my agent
+  loadDotSSHPubKeys: true
+portForwards:
+- guestPort: 8080
+  hostIP: "0.0.0.0"
+`;
+
+before(() => mkdirSync(project, { recursive: true }));
+
+test("a dev-style VM running agents autonomously is flagged for home, agent forwarding and network", async () => {
+  const dir = create("dev1", DEV_YAML);
+  rememberGuest(dir, { user: "agent", autonomousMode: true, agents: ["claude"] });
+  const { code, audit: a } = await audit("dev1");
+  assert.equal(code, 1);
+  assert.equal(a.flagged, true);
+  assert.equal(a.homeExposure, "writable");
+  assert.equal(a.forwardAgent, true);
+  assert.equal(a.loadDotSSHPubKeys, true);
+  assert.equal(a.unrestrictedNetwork, true);
+  assert.deepEqual(a.agent.source, "cache");
+  assert.match(a.summary, /writable mount of your home folder, your SSH agent and an unrestricted network/);
+  assert.deepEqual(
+    a.mounts.map((m) => [m.location, m.writable, m.exposesHome]),
+    [[home, true, true], [project, true, false]],
+  );
+  const levels = Object.fromEntries(a.findings.map((f) => [f.id, f.level]));
+  assert.deepEqual(levels, { mounts: "info", home: "warning", "forward-agent": "warning", "ssh-keys": "info", "port-forwards": "warning", network: "warning", autonomous: "info" });
+  assert.equal(a.hardenChanges.length, 3);
+
+  const text = await nixlima(lima.dir, ["audit", "dev1"]);
+  assert.equal(text.code, 1);
+  assert.match(text.stdout, /^⚠ dev1 \(Stopped\): Agents run here without asking/);
+  assert.match(text.stdout, /WARN  SSH agent forwarded/);
+});
+
+test("the same exposure without autonomous agents is listed but not flagged", async () => {
+  create("dev2", DEV_YAML);
+  const { code, audit: a } = await audit("dev2");
+  assert.equal(code, 0);
+  assert.equal(a.flagged, false);
+  assert.equal(a.agent.source, "none");
+  assert.equal(a.homeExposure, "writable");
+  assert.match(a.summary, /No autonomous agents known/);
+});
+
+test("an agent sandbox with only the project mounted and an egress allow list is not flagged", async () => {
+  const dir = create("sandbox1", `mounts:\n- location: "${project}"\n  writable: true\nssh: {forwardAgent: false, loadDotSSHPubKeys: false}\n`);
+  rememberGuest(dir, { user: "agent", autonomousMode: true, egress: { allow: ["api.anthropic.com"] } });
+  const { code, audit: a } = await audit("sandbox1");
+  assert.equal(code, 0);
+  assert.equal(a.flagged, false);
+  assert.equal(a.homeExposure, "none");
+  assert.equal(a.unrestrictedNetwork, false);
+  assert.deepEqual(a.agent.egressAllow, ["api.anthropic.com"]);
+  assert.match(a.summary, /inside a sandbox/);
+  assert.deepEqual(a.hardenChanges, []);
+});
+
+test("a sandbox nixlima dispatched to, without an egress list, is flagged for the network alone", async () => {
+  const dir = create("sandbox2", `mounts: []\n`);
+  writeFileSync(join(dir, CACHE_FILE), JSON.stringify({ lastDispatchAt: Date.now() }));
+  const { audit: a } = await audit("sandbox2");
+  assert.equal(a.agent.source, "dispatch");
+  assert.equal(a.agent.autonomousMode, true);
+  assert.equal(a.flagged, true);
+  assert.match(a.summary, /have an unrestricted network:/);
+});
+
+test("a read-only mount of an ancestor of home exposes it read-only; extra networks are named", async () => {
+  const parent = join(home, "..");
+  create("ro1", `mounts:\n- location: "${parent}"\n  mountPoint: /mnt/up\nnetworks:\n- socket: /var/run/socket_vmnet\n`);
+  const { audit: a } = await audit("ro1");
+  assert.equal(a.homeExposure, "read-only");
+  assert.deepEqual(a.networkModes, ["user-mode", "socket"]);
+  assert.equal(a.findings.find((f) => f.id === "network")?.title, "Unrestricted network");
+  assert.equal(a.findings.find((f) => f.id === "home")?.title, "Home folder exposed read-only");
+});
+
+test("harden without --yes changes nothing; with --yes it fixes lima.yaml, keeps comments, and the audit agrees", async () => {
+  const dir = create("dev3", DEV_YAML);
+  rememberGuest(dir, { autonomousMode: true, egress: { allow: ["api.openai.com"] } });
+  const file = join(dir, "lima.yaml");
+  const before = readFileSync(file, "utf8");
+
+  const dry = await nixlima(lima.dir, ["harden", "dev3"]);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /harden would remove the mount of ~ .*; set ssh.forwardAgent: false; set ssh.loadDotSSHPubKeys: false\./);
+  assert.equal(readFileSync(file, "utf8"), before);
+
+  const r = await nixlima(lima.dir, ["harden", "dev3", "--yes", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const result = HardenResult.parse(JSON.parse(r.stdout));
+  assert.equal(result.changed, true);
+  const after = readFileSync(file, "utf8");
+  assert.match(after, /# my dev VM: keep this comment/);
+  assert.match(after, /forwardAgent: false # I like my agent/);
+  assert.match(after, /loadDotSSHPubKeys: false/);
+  assert.doesNotMatch(after, /location: "~"/);
+  assert.match(after, new RegExp(`location: "${project}"`));
+  assert.match(after, /hostIP: "0.0.0.0"/);
+
+  const { code, audit: a } = await audit("dev3");
+  assert.equal(code, 0);
+  assert.equal(a.flagged, false);
+  assert.equal(a.homeExposure, "none");
+  assert.equal(a.forwardAgent, false);
+  assert.deepEqual(a.hardenChanges, []);
+
+  const again = await nixlima(lima.dir, ["harden", "dev3", "--yes"]);
+  assert.match(again.stdout, /exposes nothing harden can remove/);
+  assert.equal(readFileSync(file, "utf8"), after);
+});
+
+test("harden says when Lima's override.yaml keeps agent forwarding on", async () => {
+  create("dev4", `mounts: []\n`);
+  mkdirSync(join(lima.dir, "_config"), { recursive: true });
+  writeFileSync(join(lima.dir, "_config/override.yaml"), "ssh:\n  forwardAgent: true\n");
+  try {
+    const r = await nixlima(lima.dir, ["harden", "dev4", "--yes", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const result = HardenResult.parse(JSON.parse(r.stdout));
+    assert.deepEqual(result.changes, ["set ssh.forwardAgent: false"]);
+    assert.ok(result.remaining.some((x) => /forwardAgent is still on: .*override.yaml/.test(x)), result.remaining.join("\n"));
+  } finally {
+    writeFileSync(join(lima.dir, "_config/override.yaml"), "");
+  }
+});
+
+test("harden refuses a broken VM and leaves its lima.yaml alone; audit of a missing VM says so", async () => {
+  const dir = create("broken1", "");
+  const file = join(dir, "lima.yaml");
+  writeFileSync(file, "images: [\n# unterminated\n");
+  const r = await nixlima(lima.dir, ["harden", "broken1", "--yes"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^nixlima: VM `broken1` is (broken|unknown); nixlima hardens only a stopped VM\./);
+  assert.equal(readFileSync(file, "utf8"), "images: [\n# unterminated\n");
+
+  const missing = await nixlima(lima.dir, ["audit", "nope"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /There is no VM named `nope`/);
+  assert.equal((await nixlima(lima.dir, ["audit", "bad name"])).code, 2);
+});
