@@ -1,5 +1,6 @@
 // `npm run bench`: prints nixlima's speed and size numbers. Not a test: numbers vary with the
 // machine, so compare them as ratios within one run.
+import { benchActivation } from "./activation";
 import { benchBundle } from "./bundle";
 import { benchIdle } from "./idle";
 import { benchRefresh } from "./refresh";
@@ -8,5 +9,6 @@ const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
 if (want("bundle")) benchBundle();
+if (want("activation")) await benchActivation();
 if (want("refresh")) await benchRefresh();
 if (want("idle")) await benchIdle();
