@@ -1,5 +1,5 @@
 // Finds the test files (Node 20's --test takes no globs) and runs them with node's test runner.
-// Usage: node scripts/run-tests.mjs [DIR…]   (default: every suite)
+// Usage: node scripts/run-tests.mjs [DIR|FILE…]   (default: every suite)
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -8,6 +8,7 @@ const roots = process.argv.slice(2);
 const dirs = roots.length > 0 ? roots : ["helper/test", "extension/test", "test"];
 
 function find(dir) {
+  if (dir.endsWith(".test.ts")) return [dir];
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
