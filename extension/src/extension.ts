@@ -47,7 +47,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   void vscode.commands.executeCommand("setContext", "nixlima.state", "loading");
-  helper.ready().catch((err: unknown) => log.error(`Cannot reach the nixlima helper: ${err instanceof Error ? err.message : String(err)}`));
+  helper.ready().catch((err: unknown) => {
+    const message = `Cannot reach the nixlima helper: ${err instanceof Error ? err.message : String(err)}`;
+    showState(view, { ok: false, error: { code: "failed", message } }, log);
+  });
   log.info(`nixlima activated in ${(performance.now() - startedAt).toFixed(1)} ms`);
 }
 
