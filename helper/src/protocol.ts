@@ -72,7 +72,7 @@ export const HelperError = z.object({
 });
 export type HelperError = z.infer<typeof HelperError>;
 
-export const JobKind = z.enum(["create", "start", "stop", "restart", "delete"]);
+export const JobKind = z.enum(["create", "start", "stop", "restart", "delete", "build", "rebuild"]);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const MountRequest = z.object({ location: z.string(), writable: z.boolean() });
@@ -102,12 +102,35 @@ export const TemplateInfo = z.object({
 });
 export type TemplateInfo = z.infer<typeof TemplateInfo>;
 
+export const LinuxSystem = z.enum(["aarch64-linux", "x86_64-linux"]);
+export type LinuxSystem = z.infer<typeof LinuxSystem>;
+
+/** Builds `packages.SYSTEM.IMAGE-image` of a flake and installs it into LIMA_HOME/_images. */
+export const ImageBuildOptions = z.object({
+  /** The image's short name: `dev` builds `dev-image`. */
+  image: z.string(),
+  /** Default: the host's architecture. */
+  system: LinuxSystem.optional(),
+  /** A flake reference; default: the helper's configured flake (the bundled one unless set). */
+  flake: z.string().optional(),
+});
+export type ImageBuildOptions = z.infer<typeof ImageBuildOptions>;
+
+/** `sudo nixos-rebuild switch --flake FLAKE` inside a running VM. */
+export const RebuildOptions = z.object({ flake: z.string() });
+export type RebuildOptions = z.infer<typeof RebuildOptions>;
+
 export const JobRequest = z.object({
   kind: JobKind,
+  /** The VM the job acts on; "" for a build, which is about an image, not a VM. */
   vm: z.string(),
   force: z.boolean().optional(),
   /** Only for kind "create". */
   create: CreateOptions.optional(),
+  /** Only for kind "build". */
+  build: ImageBuildOptions.optional(),
+  /** Only for kind "rebuild". */
+  rebuild: RebuildOptions.optional(),
 });
 export type JobRequest = z.infer<typeof JobRequest>;
 
@@ -201,6 +224,24 @@ export type SshConfigReport = z.infer<typeof SshConfigReport>;
 export const SshProblem = z.object({ message: z.string(), manualLine: z.string().optional() });
 export type SshProblem = z.infer<typeof SshProblem>;
 
+/** A built image in LIMA_HOME/_images (`nixlima-IMAGE-ARCH-DATE.qcow2`). */
+export const StoredImage = z.object({
+  image: z.string(),
+  arch: z.enum(["aarch64", "x86_64"]),
+  /** YYYYMMDD from the file name. */
+  date: z.string(),
+  path: z.string(),
+  sizeBytes: z.number(),
+  modifiedAt: z.number(),
+  /** Whether the `…-latest.qcow2` symlink points at it. */
+  latest: z.boolean(),
+});
+export type StoredImage = z.infer<typeof StoredImage>;
+
+/** An image a flake can build: `packages.SYSTEM.NAME-image`, with the systems it exists for. */
+export const FlakeImage = z.object({ image: z.string(), systems: z.array(z.string()) });
+export type FlakeImage = z.infer<typeof FlakeImage>;
+
 const None = z.object({}).optional();
 
 /** Requests, extension → helper. Params and results are checked on arrival by both sides. */
@@ -215,6 +256,17 @@ export const Requests = {
   sshSync: { method: "ssh/sync", params: None, result: SshConfigReport },
   sshStatus: { method: "ssh/status", params: None, result: SshConfigReport },
   sshRemove: { method: "ssh/remove", params: None, result: SshConfigReport },
+  imagesList: { method: "images/list", params: None, result: z.array(StoredImage) },
+  /** Deletes one built image; when it was the latest, the symlink moves to the next newest or goes. */
+  imagesDelete: { method: "images/delete", params: z.object({ path: z.string() }), result: z.array(StoredImage) },
+  /** The images a flake (default: the configured one) can build, from `nix eval`. */
+  flakeImages: {
+    method: "flake/images",
+    params: z.object({ flake: z.string().optional() }).optional(),
+    result: z.object({ flake: z.string(), images: z.array(FlakeImage) }),
+  },
+  /** The flake reference "Rebuild VM" proposes for a VM: its project mount + `#TEMPLATE-ARCH`. */
+  rebuildDefault: { method: "rebuild/default", params: z.object({ vm: z.string() }), result: z.object({ flake: z.string() }) },
 } as const;
 
 /** Notifications, helper → every connected window. */
@@ -225,6 +277,8 @@ export const Notifications = {
   log: { method: "log", params: LogEvent },
   /** nixlima could not update the user's ssh config; shown once, with the line to add by hand. */
   sshProblem: { method: "ssh/problem", params: SshProblem },
+  /** LIMA_HOME/_images changed: the built images now (in an object: JSON-RPC spreads array params). */
+  imagesChanged: { method: "images/changed", params: z.object({ images: z.array(StoredImage) }) },
 } as const;
 
 // ---- Agent sandboxes (issue 6): isolation audit, dispatch, fleets. Not yet in Requests/JobKind:

@@ -2,6 +2,7 @@
 // cancelled. Jobs live in the helper, not in a window, so a reload or a second window sees them.
 import { randomUUID } from "node:crypto";
 import { NixlimaError, toHelperError } from "../errors";
+import { hostLinuxSystem } from "../nix/flake-ref";
 import type { Job, JobLogLine, JobRequest, Progress } from "../protocol";
 
 export interface JobReporter {
@@ -26,11 +27,12 @@ export class JobManager {
     private readonly events: JobEvents,
   ) {}
 
-  /** Starts a job; one VM runs one job at a time, so two windows cannot race on it. */
+  /** Starts a job; one VM (or one image) runs one job at a time, so two windows cannot race on it. */
   start(request: JobRequest): Job {
-    const busy = [...this.jobs.values()].find((j) => j.job.state === "running" && j.job.request.vm === request.vm);
+    const key = busyKey(request);
+    const busy = [...this.jobs.values()].find((j) => j.job.state === "running" && busyKey(j.job.request) === key);
     if (busy) {
-      throw new NixlimaError("failed", `VM "${request.vm}" is busy with a ${busy.job.request.kind} job; wait for it or cancel it first.`);
+      throw new NixlimaError("failed", `${subject(request)} is busy with a ${busy.job.request.kind} job; wait for it or cancel it first.`);
     }
     const job: Job = {
       id: randomUUID(),
@@ -85,7 +87,7 @@ export class JobManager {
       job.state = "succeeded";
     } catch (err) {
       job.state = signal.aborted ? "cancelled" : "failed";
-      job.error = signal.aborted ? { code: "cancelled", message: `Cancelled ${job.request.kind} of "${job.request.vm}".` } : toHelperError(err);
+      job.error = signal.aborted ? { code: "cancelled", message: `Cancelled ${job.request.kind} of ${subject(job.request)}.` } : toHelperError(err);
     }
     job.endedAt = Date.now();
     this.events.changed(job);
@@ -95,4 +97,16 @@ export class JobManager {
     const finished = [...this.jobs.values()].filter((j) => j.job.state !== "running");
     for (const old of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT))) this.jobs.delete(old.job.id);
   }
+}
+
+/** What a job holds while it runs: its VM, or for a build the image and system it writes. */
+function busyKey(request: JobRequest): string {
+  if (request.kind === "build") return `image:${request.build?.image ?? ""}:${request.build?.system ?? hostLinuxSystem()}`;
+  return `vm:${request.vm}`;
+}
+
+/** How messages name what a job is about. */
+export function subject(request: JobRequest): string {
+  if (request.kind === "build") return `Image "${request.build?.image ?? "?"}"${request.build?.system ? ` for ${request.build.system}` : ""}`;
+  return `VM "${request.vm}"`;
 }

@@ -2,6 +2,7 @@
 // unix socket, owns the jobs, and pushes VM changes. It outlives window reloads and exits by
 // itself once no window has been connected and no job has run for a while.
 import { mkdirSync, unlinkSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createConnection, createServer, type Socket } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -11,9 +12,16 @@ import { runDoctor } from "../doctor";
 import { NixlimaError } from "../errors";
 import { Limactl } from "../lima/limactl";
 import { deleteVm, restartVm, startVm, stopVm } from "../lima/operations";
-import { Notifications, Requests, type HelperConfig, type JobRequest } from "../protocol";
+import { runBuildJob, type BuildJobContext } from "../nix/build-job";
+import { deleteImage } from "../nix/delete-image";
+import { listFlakeImages } from "../nix/flake-images";
+import { flakeRef } from "../nix/flake-ref";
+import { listImages } from "../nix/images";
+import { defaultRebuildRef, rebuildVm, templateOfLimaYaml } from "../nix/rebuild";
+import { Notifications, Requests, type HelperConfig, type JobRequest, type StoredImage } from "../protocol";
 import { connect, notify, onRequest } from "../rpc";
 import { version } from "../version";
+import { watchImages } from "./imagesWatcher";
 import { JobManager, type JobReporter } from "./jobs";
 import { watchLimaHome } from "./limaHomeWatcher";
 import { helperSocketPath } from "./socketPath";
@@ -67,8 +75,27 @@ export async function serve(argv: string[]): Promise<void> {
     if (!snapshot.ok) throw new NixlimaError(snapshot.error.code, snapshot.error.message, snapshot.error.hint);
     return snapshot.vms;
   };
+  const limaHome = config.limaHome ?? process.env.LIMA_HOME ?? join(homedir(), ".lima");
+  const nix: BuildJobContext = { limaHome, defaultFlake: () => flakeRef(undefined), nix: process.env.NIXLIMA_NIX || "nix" };
+  // Built images as last sent; pushed to every window when LIMA_HOME/_images changes.
+  let imagesSent = "";
+  const imagesChanged = async (): Promise<StoredImage[]> => {
+    const images = await listImages(limaHome);
+    const key = JSON.stringify(images);
+    if (key !== imagesSent) {
+      imagesSent = key;
+      connections.forEach((c) => notify(c, Notifications.imagesChanged, { images }));
+    }
+    return images;
+  };
   const jobs = new JobManager(
     async (request, reporter, signal) => {
+      if (request.kind === "build") {
+        if (!request.build) throw new NixlimaError("usage", "A build job needs the image to build.");
+        await runBuildJob(request.build, nix, reporter, signal);
+        void imagesChanged();
+        return;
+      }
       try {
         await runJob(await limactl(), request, reporter, signal);
       } finally {
@@ -81,8 +108,8 @@ export async function serve(argv: string[]): Promise<void> {
     },
   );
 
-  const limaHome = config.limaHome ?? process.env.LIMA_HOME ?? join(homedir(), ".lima");
   const watcher = watchLimaHome(limaHome, () => void vms.refresh());
+  const imagesWatcher = watchImages(limaHome, () => void imagesChanged().catch(() => undefined));
 
   const server = createServer((socket: Socket) => {
     const conn = connect(socket);
@@ -96,6 +123,21 @@ export async function serve(argv: string[]): Promise<void> {
     onRequest(conn, Requests.sshSync, async () => ssh.sync(await listed()));
     onRequest(conn, Requests.sshStatus, async () => ssh.status(await listed()));
     onRequest(conn, Requests.sshRemove, () => ssh.remove());
+    onRequest(conn, Requests.imagesList, () => listImages(limaHome));
+    onRequest(conn, Requests.imagesDelete, async ({ path }) => {
+      await deleteImage(limaHome, path);
+      return imagesChanged();
+    });
+    onRequest(conn, Requests.flakeImages, async (params) => {
+      const flake = params?.flake ?? nix.defaultFlake();
+      return { flake, images: await listFlakeImages({ flake, nix: nix.nix }) };
+    });
+    onRequest(conn, Requests.rebuildDefault, async ({ vm: name }) => {
+      const vm = (await listed()).find((v) => v.name === name);
+      if (!vm) throw new NixlimaError("not-found", `There is no VM named \`${name}\`.`, "Run `nixlima list` to see the VMs.");
+      const yaml = await readFile(join(vm.dir, "lima.yaml"), "utf8").catch(() => "");
+      return { flake: defaultRebuildRef(vm, templateOfLimaYaml(yaml), homedir()) };
+    });
     conn.onClose(() => connections.delete(conn));
     socket.on("error", () => conn.dispose());
   });
@@ -103,6 +145,7 @@ export async function serve(argv: string[]): Promise<void> {
   await listenOnce(server, socketPath);
   const stop = () => {
     watcher.close();
+    imagesWatcher.close();
     server.close();
     process.exit(0);
   };
@@ -129,6 +172,11 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
       return restartVm(limactl, request.vm, reporter, signal);
     case "delete":
       return deleteVm(limactl, request.vm, { force: request.force }, reporter, signal);
+    case "rebuild":
+      if (!request.rebuild) return Promise.reject(new NixlimaError("usage", "A rebuild job needs the flake to switch to."));
+      return rebuildVm(limactl, request.vm, request.rebuild.flake, reporter, signal).then(() => undefined);
+    case "build":
+      return Promise.reject(new NixlimaError("usage", "Builds do not run on a VM."));
   }
 }
 
