@@ -2,6 +2,7 @@
 import type { CliCommand } from "../command";
 import { auditCommand } from "./audit";
 import { buildCommand } from "./build";
+import { createCommand } from "./create";
 import { deleteCommand } from "./delete";
 import { doctorCommand } from "./doctor";
 import { hardenCommand } from "./harden";
@@ -11,9 +12,12 @@ import { shellCommand } from "./shell";
 import { sshConfigCommand } from "./sshConfig";
 import { startCommand } from "./start";
 import { stopCommand } from "./stop";
+import { templatesCommand } from "./templates";
 
 export const commands: CliCommand[] = [
   listCommand,
+  templatesCommand,
+  createCommand,
   startCommand,
   stopCommand,
   restartCommand,

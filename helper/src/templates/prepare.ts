@@ -1,0 +1,124 @@
+// Everything `create` checks and renders before any limactl process runs: the name, the numbers,
+// the template, the mounts, the image. Each problem is one sentence, and nothing is created yet.
+import { statSync, type Stats } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { exposesHome, expandLocation } from "../audit/home";
+import { NixlimaError } from "../errors";
+import { checkVmName } from "../lima/names";
+import { hostLinuxSystem } from "../nix/flake-ref";
+import { archOfSystem, listImages } from "../nix/images";
+import { templateOfLimaYaml } from "../nix/rebuild";
+import type { CreateOptions } from "../protocol";
+import { expandTilde, resolveTemplate, type ResolvedTemplate } from "./catalog";
+import { parseTemplate, renderTemplate, templateArch, templateMounts, type ImageEntry, type RenderInput } from "./render";
+
+/** CreateOptions plus the caller's consent to a writable mount of the home folder. */
+export interface CreateRequest extends CreateOptions {
+  /** The CLI's --allow-home-write; the extension sets it after asking the user. */
+  allowHomeWrite?: boolean;
+}
+
+export interface PreparedCreate {
+  name: string;
+  template: ResolvedTemplate;
+  /** The rendered lima.yaml. */
+  yaml: string;
+  /** The image put first (a built one) or alone (--image); undefined: the template's own. */
+  image?: string;
+}
+
+const positive = (what: string, whole = false) =>
+  z
+    .number({ error: `${what} must be a number.` })
+    .refine((n) => Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n)), `${what} must be a positive ${whole ? "whole " : ""}number.`);
+
+const CreateInput = z.object({
+  template: z.string().min(1, "Choose a template: minimal, dev, agent or the path of a Lima YAML file."),
+  cpus: positive("The number of CPUs", true).optional(),
+  memoryGiB: positive("The memory (GiB)").optional(),
+  diskGiB: positive("The disk size (GiB)").optional(),
+  mounts: z.array(z.object({ location: z.string().min(1, "A mount needs a folder."), writable: z.boolean() })).optional(),
+  image: z.string().min(1, "The image path or URL is empty.").optional(),
+  start: z.boolean().optional(),
+  allowHomeWrite: z.boolean().optional(),
+});
+
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+export async function prepareCreate(name: string, request: CreateRequest, limaHome: string): Promise<PreparedCreate> {
+  checkVmName(name);
+  const parsed = CreateInput.safeParse(request);
+  if (!parsed.success) throw new NixlimaError("usage", parsed.error.issues[0]!.message);
+  const opts = parsed.data;
+
+  const template = await resolveTemplate(opts.template);
+  const text = await readFile(template.path, "utf8");
+  const doc = parseTemplate(text, template.path);
+  const mounts = (opts.mounts ?? []).map((m) => ({ location: checkMountDir(m.location), writable: m.writable }));
+
+  let images: RenderInput["images"];
+  let image: string | undefined;
+  if (opts.image !== undefined) {
+    image = checkImage(opts.image);
+    images = { mode: "replace", entries: [{ location: image }] };
+  } else {
+    const built = await newestBuiltImage(limaHome, templateOfLimaYaml(text) ?? template.name, templateArch(doc));
+    if (built) {
+      image = built.location;
+      images = { mode: "prepend", entries: [built] };
+    }
+  }
+  const yaml = renderTemplate(doc, { cpus: opts.cpus, memoryGiB: opts.memoryGiB, diskGiB: opts.diskGiB, mounts, images });
+  if (!opts.allowHomeWrite) refuseWritableHome(templateMounts(doc));
+  return { name, template, yaml, ...(image === undefined ? {} : { image }) };
+}
+
+/** `~` expanded, made absolute, and it must be an existing folder. */
+function checkMountDir(location: string): string {
+  const path = resolve(expandTilde(location));
+  const info = statOrUndefined(path);
+  if (!info) throw new NixlimaError("not-found", `The folder ${path} to mount does not exist.`, "Create it first, or pick another folder.");
+  if (!info.isDirectory()) throw new NixlimaError("failed", `${path} is not a folder; Lima can only mount folders.`, "Pass a folder to --mount.");
+  return path;
+}
+
+/** A URL as given; a local path must be an existing file, and is made absolute. */
+function checkImage(image: string): string {
+  if (URL_RE.test(image)) return image;
+  const path = resolve(expandTilde(image));
+  const info = statOrUndefined(path);
+  if (!info) throw new NixlimaError("not-found", `The image ${path} does not exist.`, "Pass the path of an image file, or build one with `nixlima build`.");
+  if (!info.isFile()) throw new NixlimaError("failed", `The image ${path} is not a file.`, "Pass the path of a disk image file (qcow2 or raw).");
+  return path;
+}
+
+/** The image the user built for this template and architecture: the latest link's target, else the newest. */
+async function newestBuiltImage(limaHome: string, image: string, arch: string | undefined): Promise<ImageEntry | undefined> {
+  const wanted = arch ?? archOfSystem(hostLinuxSystem());
+  const candidates = (await listImages(limaHome)).filter((i) => i.image === image && i.arch === wanted);
+  const chosen = candidates.find((i) => i.latest) ?? candidates[0];
+  return chosen && { location: chosen.path, arch: chosen.arch };
+}
+
+function refuseWritableHome(mounts: { location: string; writable: boolean }[]): void {
+  const home = homedir();
+  const exposing = mounts.find((m) => m.writable && exposesHome(m.location, home));
+  if (exposing) {
+    throw new NixlimaError(
+      "failed",
+      `The writable mount ${expandLocation(exposing.location, home)} would let the VM change everything in your home folder ${home}.`,
+      "Mount a project folder instead, mount it read-only, or pass --allow-home-write if you really mean it.",
+    );
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
