@@ -88,21 +88,30 @@ async function bootWithCli(label: string): Promise<number> {
   return vm.sshLocalPort;
 }
 
+/** A zombie (killed, not yet reaped by its new parent) counts as gone. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3));
   } catch {
     return false;
   }
+}
+
+/** Polls `check` until it holds or `ms` pass (processes and pid files settle within moments). */
+async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+    if (check()) return true;
+  }
+  return check();
 }
 
 function pidFile(file: string): number {
   return Number(readFileSync(join(instanceDir, file), "utf8").trim());
 }
 
-function assertNothingRunning(pids: number[]): void {
-  for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} of the VM is still running`);
+async function assertNothingRunning(pids: number[]): Promise<void> {
+  for (const pid of pids) assert.ok(await eventually(() => !alive(pid)), `process ${pid} of the VM is still running`);
   for (const file of ["ha.pid", "qemu.pid"]) assert.equal(existsSync(join(instanceDir, file)), false, `${file} left behind`);
 }
 
@@ -140,7 +149,7 @@ test("a VM whose QEMU died while its host agent hangs is Broken, and stop --forc
   const stop = await timed("stop --force of a Broken VM", () => nixlima(["stop", name, "--force"]));
   assertOk(stop, "nixlima stop --force");
   assert.equal((await listed())?.status, "Stopped");
-  assertNothingRunning([haPid, qemuPid]);
+  await assertNothingRunning([haPid, qemuPid]);
 });
 
 test("cancelling a start (SIGINT to nixlima) stops the VM again and leaves nothing running", { timeout: BOOT_MS }, async () => {
@@ -150,18 +159,19 @@ test("cancelling a start (SIGINT to nixlima) stops the VM again and leaves nothi
   // Cancel once QEMU is really up: the hard case, where killing `limactl start` alone would
   // leave the host agent and the VM running.
   for await (const line of start.iterable({ from: "stderr" })) {
-    if (pids.length === 0 && /^SSH port open/.test(line)) {
+    // QEMU writes its pid file a moment after Lima reports the SSH port.
+    if (pids.length === 0 && /^Waiting for ssh/.test(line) && (await eventually(() => existsSync(join(instanceDir, "qemu.pid"))))) {
       pids = [pidFile("ha.pid"), pidFile("qemu.pid")];
       start.kill("SIGINT");
     }
   }
   const r = await start;
   console.log(`lifecycle: start then cancel took ${secondsSince(started)} s`);
-  assert.equal(pids.length, 2, `never saw the SSH port stage:\n${r.stderr}`);
+  assert.equal(pids.length, 2, `never saw QEMU running:\n${r.stderr}`);
   assert.equal(r.exitCode, 1, `a cancelled start must fail:\n${r.stderr}`);
   assert.match(r.stderr, /Stopping after cancel/);
   assert.equal((await listed())?.status, "Stopped");
-  assertNothingRunning(pids);
+  await assertNothingRunning(pids);
 });
 
 test("delete removes the VM", async () => {
