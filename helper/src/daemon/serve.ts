@@ -20,6 +20,7 @@ import { listImages } from "../nix/images";
 import { defaultRebuildRef, rebuildVm, templateOfLimaYaml } from "../nix/rebuild";
 import { Notifications, Requests, type HelperConfig, type JobRequest, type StoredImage } from "../protocol";
 import { connect, notify, onRequest } from "../rpc";
+import { createVm, listTemplates } from "../templates/create";
 import { version } from "../version";
 import { watchImages } from "./imagesWatcher";
 import { JobManager, type JobReporter } from "./jobs";
@@ -119,6 +120,7 @@ export async function serve(argv: string[]): Promise<void> {
     onRequest(conn, Requests.jobsStart, (request) => jobs.start(request));
     onRequest(conn, Requests.jobsList, () => jobs.list());
     onRequest(conn, Requests.jobsCancel, ({ id }) => ({ cancelled: jobs.cancel(id) }));
+    onRequest(conn, Requests.templatesList, () => listTemplates());
     onRequest(conn, Requests.doctor, () => runDoctor({ limactl: settings, sshConfigFile: config.sshConfigFile }));
     onRequest(conn, Requests.sshSync, async () => ssh.sync(await listed()));
     onRequest(conn, Requests.sshStatus, async () => ssh.status(await listed()));
@@ -162,8 +164,9 @@ export async function serve(argv: string[]): Promise<void> {
 function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, signal: AbortSignal): Promise<void> {
   switch (request.kind) {
     case "create":
-      // Wired to the template renderer in the next change.
-      return Promise.reject(new NixlimaError("usage", "Creating VMs from the editor is not available yet; use `limactl create`."));
+      if (!request.create) return Promise.reject(new NixlimaError("usage", "A create job needs its template and options."));
+      // The extension asks the user before it sends a writable mount of the home folder.
+      return createVm(limactl, request.vm, { ...request.create, allowHomeWrite: true }, reporter, signal);
     case "start":
       return startVm(limactl, request.vm, reporter, signal);
     case "stop":
