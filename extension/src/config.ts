@@ -17,6 +17,16 @@ export function readHelperConfig(): HelperConfig {
   };
 }
 
+/**
+ * The flake images are built from (`nixlima.flake`), sent with each request rather than given
+ * to the helper, so windows with different flakes share one helper; undefined: the bundled one.
+ * Nix does not expand `~`; `github:o/r` and absolute paths pass as they are.
+ */
+export function configuredFlake(): string | undefined {
+  const value = nonEmpty(vscode.workspace.getConfiguration("nixlima").get<string>("flake"));
+  return value?.startsWith("~") ? expandPath(value) : value;
+}
+
 function nonEmpty(v: string | undefined): string | undefined {
   return v && v.trim() !== "" ? v.trim() : undefined;
 }

@@ -8,7 +8,18 @@ import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { helperSocketPath } from "../../helper/src/daemon/socketPath";
-import { Notifications, Requests, type HelperConfig, type Job, type JobLogLine, type JobRequest, type LogEvent, type SshProblem, type VmSnapshot } from "../../helper/src/protocol";
+import {
+  Notifications,
+  Requests,
+  type HelperConfig,
+  type Job,
+  type JobLogLine,
+  type JobRequest,
+  type LogEvent,
+  type SshProblem,
+  type StoredImage,
+  type VmSnapshot,
+} from "../../helper/src/protocol";
 import { connect, onNotification, request } from "../../helper/src/rpc";
 import { version } from "../../helper/src/version";
 
@@ -21,6 +32,7 @@ export class HelperClient implements vscode.Disposable {
   private readonly jobLogEmitter = new vscode.EventEmitter<JobLogLine>();
   private readonly logEmitter = new vscode.EventEmitter<LogEvent>();
   private readonly sshProblemEmitter = new vscode.EventEmitter<SshProblem>();
+  private readonly imagesEmitter = new vscode.EventEmitter<StoredImage[]>();
   readonly onSnapshot = this.snapshotEmitter.event;
   /** Every job the helper knows, sent after each (re)connect. */
   readonly onJobs = this.jobsEmitter.event;
@@ -28,6 +40,8 @@ export class HelperClient implements vscode.Disposable {
   readonly onJobLog = this.jobLogEmitter.event;
   readonly onLog = this.logEmitter.event;
   readonly onSshProblem = this.sshProblemEmitter.event;
+  /** The built images in LIMA_HOME/_images, after each (re)connect and whenever they change. */
+  readonly onImages = this.imagesEmitter.event;
 
   private connection: Promise<MessageConnection> | undefined;
   private disposed = false;
@@ -72,6 +86,19 @@ export class HelperClient implements vscode.Disposable {
   async sshRemove() {
     return request(await this.ready(), Requests.sshRemove, {});
   }
+  async images(): Promise<StoredImage[]> {
+    return request(await this.ready(), Requests.imagesList, {});
+  }
+  async deleteImage(path: string): Promise<StoredImage[]> {
+    return request(await this.ready(), Requests.imagesDelete, { path });
+  }
+  /** The images the configured flake (or `flake`) can build. */
+  async flakeImages(flake?: string) {
+    return request(await this.ready(), Requests.flakeImages, flake === undefined ? {} : { flake });
+  }
+  async rebuildDefault(vm: string): Promise<string> {
+    return (await request(await this.ready(), Requests.rebuildDefault, { vm })).flake;
+  }
 
   /** Settings changed: talk to the helper for the new settings from now on. */
   reconfigure(config: HelperConfig): void {
@@ -85,7 +112,7 @@ export class HelperClient implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     void this.connection?.then((c) => c.dispose()).catch(() => undefined);
-    for (const e of [this.snapshotEmitter, this.jobsEmitter, this.jobEmitter, this.jobLogEmitter, this.logEmitter, this.sshProblemEmitter]) e.dispose();
+    for (const e of [this.snapshotEmitter, this.jobsEmitter, this.jobEmitter, this.jobLogEmitter, this.logEmitter, this.sshProblemEmitter, this.imagesEmitter]) e.dispose();
   }
 
   private async open(): Promise<MessageConnection> {
@@ -102,6 +129,7 @@ export class HelperClient implements vscode.Disposable {
     onNotification(conn, Notifications.jobLog, (l) => this.jobLogEmitter.fire(l));
     onNotification(conn, Notifications.log, (l) => this.logEmitter.fire(l));
     onNotification(conn, Notifications.sshProblem, (p) => this.sshProblemEmitter.fire(p));
+    onNotification(conn, Notifications.imagesChanged, ({ images }) => this.imagesEmitter.fire(images));
     conn.onClose(() => {
       // Only the current connection reconnects; a replaced one just goes.
       if (this.connection === current) this.reconnectLater();
@@ -111,6 +139,7 @@ export class HelperClient implements vscode.Disposable {
     // Catch up on what happened while this window was not connected.
     void request(conn, Requests.jobsList, {}).then((jobs) => this.jobsEmitter.fire(jobs));
     void request(conn, Requests.vmsList, {}).then((s) => this.snapshotEmitter.fire(s));
+    void request(conn, Requests.imagesList, {}).then((images) => this.imagesEmitter.fire(images));
     return conn;
   }
 

@@ -11,7 +11,18 @@ const verbs: Record<Job["request"]["kind"], string> = {
   stop: "Stopping",
   restart: "Restarting",
   delete: "Deleting",
+  build: "Building image",
+  rebuild: "Rebuilding",
 };
+
+/** The notification's title: what the job does to what (`Building image dev (aarch64-linux)`). */
+export function jobTitle(request: Job["request"]): string {
+  if (request.kind === "build") {
+    const system = request.build?.system ? ` (${request.build.system})` : "";
+    return `${verbs.build} ${request.build?.image ?? "?"}${system}`;
+  }
+  return `${verbs[request.kind]} ${request.vm}`;
+}
 
 export class JobTracker {
   private readonly shown = new Set<string>();
@@ -43,7 +54,7 @@ export class JobTracker {
   private show(job: Job): void {
     if (this.shown.has(job.id)) return;
     this.shown.add(job.id);
-    const title = `${verbs[job.request.kind]} ${job.request.vm}`;
+    const title = jobTitle(job.request);
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       token.onCancellationRequested(() => void this.helper.cancelJob(job.id));
       let reported = 0;
@@ -64,6 +75,10 @@ export class JobTracker {
   private announce(job: Job, title: string): void {
     if (job.state === "succeeded") {
       this.log.info(`${title}: done in ${(((job.endedAt ?? Date.now()) - job.startedAt) / 1000).toFixed(1)} s`);
+      // Builds and rebuilds take minutes and end with a result worth saying: the image, the new system.
+      if ((job.request.kind === "build" || job.request.kind === "rebuild") && job.progress.message) {
+        void vscode.window.showInformationMessage(`${title}: ${job.progress.message}`);
+      }
       return;
     }
     if (job.state === "cancelled") {

@@ -1,17 +1,26 @@
-// What the window knows of the VMs and jobs, as last told by the helper. The tree and the
-// commands read it; only the helper changes it.
+// What the window knows of the VMs, jobs and built images, as last told by the helper. The
+// trees and the commands read it; only the helper changes it.
 import * as vscode from "vscode";
-import type { Job, Vm, VmSnapshot } from "../../helper/src/protocol";
+import type { Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
 
 export class VmStore implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
+  private readonly imagesEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeImages = this.imagesEmitter.event;
+  /** The images in LIMA_HOME/_images. */
+  images: StoredImage[] = [];
   private readonly jobs = new Map<string, Job>();
   snapshot: VmSnapshot | undefined;
 
   setSnapshot(snapshot: VmSnapshot): void {
     this.snapshot = snapshot;
     this.changeEmitter.fire();
+  }
+
+  setImages(images: StoredImage[]): void {
+    this.images = images;
+    this.imagesEmitter.fire();
   }
 
   setJob(job: Job): void {
@@ -46,5 +55,6 @@ export class VmStore implements vscode.Disposable {
 
   dispose(): void {
     this.changeEmitter.dispose();
+    this.imagesEmitter.dispose();
   }
 }

@@ -6,6 +6,8 @@ import { checkVmName } from "../../../helper/src/lima/names";
 import type { CreateOptions, MountRequest, TemplateInfo } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
 import { isWritableHome } from "../tree/format";
+import { imagePreset } from "../tree/imagesFormat";
+import { pickImage } from "./pickImage";
 import { runJob } from "./runJob";
 
 const presets = [
@@ -16,16 +18,18 @@ const presets = [
 const STEPS = 4;
 const title = (step: number) => `Create VM (${step}/${STEPS})`;
 
-export const createVm = (ctx: Ctx) => async () => {
+export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   const template = await pickTemplate(ctx);
   if (!template) return;
+  const image = imagePreset(preset) ?? (await pickImage(ctx, template));
+  if (image === undefined) return;
   const name = await askName(ctx);
   if (!name) return;
   const resources = await pickResources(template);
   if (!resources) return;
   const mounts = template.name === "minimal" ? [] : await pickMounts(template);
   if (!mounts) return;
-  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true };
+  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, ...(image ? { image } : {}) };
   await runJob(ctx, { kind: "create", vm: name, create });
 };
 

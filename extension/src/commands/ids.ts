@@ -16,6 +16,10 @@ export const commandIds = [
   "nixlima.revealDirectory",
   "nixlima.showOutput",
   "nixlima.doctor",
+  "nixlima.buildImage",
+  "nixlima.deleteImage",
+  "nixlima.createVmFromImage",
+  "nixlima.rebuildVm",
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];

@@ -1,9 +1,12 @@
 // Registers every command in one place; the Record type makes a missing factory a compile error.
+// The Images view is registered here too, as its rows are what the image commands act on.
 import * as vscode from "vscode";
 import type { Ctx } from "../ctx";
 import { createVm } from "./createVm";
 import { doctor, refresh, showOutput } from "./generalCommands";
+import { registerImagesView } from "../tree/imagesView";
 import type { CommandId } from "./ids";
+import { buildImage, createVmFromImage, deleteImage, rebuildVm } from "./imageCommands";
 import { connect, openInCurrentWindow, openInNewWindow, removeSshConfig } from "./remoteCommands";
 import { copySshCommand, openTerminal, remove, restart, revealDirectory, showLogs, start, stop } from "./vmCommands";
 
@@ -26,10 +29,14 @@ const factories: Record<CommandId, Factory> = {
   "nixlima.revealDirectory": revealDirectory,
   "nixlima.showOutput": showOutput,
   "nixlima.doctor": doctor,
+  "nixlima.buildImage": buildImage,
+  "nixlima.deleteImage": deleteImage,
+  "nixlima.createVmFromImage": createVmFromImage,
+  "nixlima.rebuildVm": rebuildVm,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
-  return Object.entries(factories).map(([id, factory]) => {
+  const commands = Object.entries(factories).map(([id, factory]) => {
     const handler = factory(ctx);
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
@@ -42,4 +49,5 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
       }
     });
   });
+  return [...commands, ...registerImagesView(ctx)];
 }

@@ -10,6 +10,7 @@ import { checkVmName } from "../lima/names";
 import { inspectVm, type Reporter } from "../lima/operations";
 import type { Progress, Vm } from "../protocol";
 import { firstError } from "./flake-images";
+import { checkFlakeRef } from "./flake-ref";
 import { stripAnsi } from "./internal-json";
 import { derivationName } from "./progress";
 
@@ -17,20 +18,6 @@ import { derivationName } from "./progress";
 const REBUILD_TIMEOUT_MS = 3 * 60 * 60_000;
 const KILL_GRACE_MS = 3000;
 const TAIL_LINES = 20;
-// Characters of flake references (paths, `github:o/r?ref=x#name`); no spaces, quotes or `$`,
-// and no leading `-`, which nixos-rebuild would read as an option.
-const FLAKE_REF = /^[A-Za-z0-9_./:+~@%=?&#,-]+$/;
-
-/** Throws unless `ref` is a flake reference nixlima passes on. */
-export function checkFlakeRef(ref: string): void {
-  if (ref.length === 0 || ref.length > 1000 || ref.startsWith("-") || !FLAKE_REF.test(ref)) {
-    throw new NixlimaError(
-      "usage",
-      `"${ref}" is not a flake reference nixlima can pass on: use a path or URL with an optional #configuration, e.g. /home/me/project#dev-aarch64.`,
-    );
-  }
-}
-
 /** argv after the limactl path and its global flags. `sudo -n` fails at once instead of asking for a password nobody can type. */
 export function rebuildArgs(vm: string, ref: string): string[] {
   checkVmName(vm);
