@@ -76,6 +76,7 @@ export async function runGuestScript(vm: Vm, script: string, args: string[], tim
   const result = await execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args)), {
     reject: false,
     stdin: "ignore",
+    stripFinalNewline: false,
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,
   });

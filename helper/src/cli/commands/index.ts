@@ -4,7 +4,9 @@ import { auditCommand } from "./audit";
 import { buildCommand } from "./build";
 import { createCommand } from "./create";
 import { deleteCommand } from "./delete";
+import { dispatchCommand } from "./dispatch";
 import { doctorCommand } from "./doctor";
+import { fleetCommand } from "./fleet";
 import { hardenCommand } from "./harden";
 import { listCommand } from "./list";
 import { restartCommand } from "./restart";
@@ -25,6 +27,8 @@ export const commands: CliCommand[] = [
   shellCommand,
   sshConfigCommand,
   buildCommand,
+  dispatchCommand,
+  fleetCommand,
   auditCommand,
   hardenCommand,
   doctorCommand,

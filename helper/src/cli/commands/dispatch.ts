@@ -1,0 +1,91 @@
+// `nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION]
+// [--workdir DIR] [--json]`: runs the agent in the VM with its autonomous flag. The agent's
+// output streams to stdout (to stderr with --json), progress to stderr; at the end the outcome,
+// and the diff it left. The key comes from ANTHROPIC_API_KEY / OPENAI_API_KEY and reaches the
+// guest only through ssh's stdin. Exit 0 when the agent finished or wrote the done marker.
+import { readFile } from "node:fs/promises";
+import { dispatch, AGENT_KEYS, secretsFromEnv } from "../../dispatch/dispatch";
+import { parseDuration } from "../../dispatch/duration";
+import { DONE_MARKER } from "../../dispatch/remoteScript";
+import { NixlimaError } from "../../errors";
+import { inspectVm } from "../../lima/operations";
+import { checkVmName } from "../../lima/names";
+import { AgentName, type DispatchResult } from "../../protocol";
+import type { CliCommand } from "../command";
+import { progressPrinter } from "../progressPrinter";
+import { EXIT_FAILURE, EXIT_OK, interruptSignal, locateLimactl, parseCommandArgs, reportError } from "../support";
+
+const usage = [
+  "nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION] [--workdir DIR] [--json]",
+  `  --loop N        run up to N rounds; stop early when the agent creates ${DONE_MARKER} in the workdir`,
+  "  --timeout D     wall-clock limit for the whole run (90s, 30m, 2h, 1h30m); the agent is then killed",
+  "  --workdir DIR   guest folder to run in (default: the first writable mount, else the guest home)",
+  "  --json          print the result as JSON on stdout (the agent's output goes to stderr)",
+].join("\n");
+
+export const dispatchCommand: CliCommand = {
+  name: "dispatch",
+  summary: "Run a coding agent autonomously in a VM on a prompt file; show the diff it left",
+  usage,
+  async run(args, io) {
+    const interrupt = interruptSignal();
+    let printer: ReturnType<typeof progressPrinter> | undefined;
+    try {
+      const { values, positionals } = parseCommandArgs(args, {
+        agent: { type: "string" },
+        loop: { type: "string" },
+        timeout: { type: "string" },
+        workdir: { type: "string" },
+        json: { type: "boolean" },
+      });
+      if (values.help) {
+        io.stdout.write(`usage: ${usage}\n`);
+        return EXIT_OK;
+      }
+      if (positionals.length !== 2) throw new NixlimaError("usage", "dispatch needs a VM name and a prompt file.");
+      const [name, promptFile] = positionals as [string, string];
+      checkVmName(name);
+      const agent = AgentName.safeParse(values.agent);
+      if (!agent.success) throw new NixlimaError("usage", `--agent must be claude, codex or opencode${values.agent ? `, not ${JSON.stringify(values.agent)}` : ""}.`);
+      const loop = values.loop === undefined ? undefined : Number(values.loop);
+      if (loop !== undefined && !(Number.isInteger(loop) && loop > 0)) throw new NixlimaError("usage", "--loop must be a whole number of rounds, 1 or more.");
+      const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
+      const prompt = await readFile(promptFile, "utf8").catch(() => {
+        throw new NixlimaError("not-found", `Cannot read the prompt file ${promptFile}.`, "Pass the path of a readable Markdown or text file.");
+      });
+      if (!prompt.trim()) throw new NixlimaError("usage", `The prompt file ${promptFile} is empty.`);
+      const secrets = secretsFromEnv(agent.data, io.env);
+      if (Object.keys(secrets).length === 0) {
+        io.stderr.write(`nixlima: warning: ${AGENT_KEYS[agent.data].join(" / ")} is not set; the agent must find its own credentials in the VM.\n`);
+      }
+      const limactl = await locateLimactl(io.env);
+      printer = progressPrinter(io);
+      const vm = await inspectVm(limactl, name, printer, interrupt.signal);
+      const agentOut = values.json ? io.stderr : io.stdout;
+      const result = await dispatch(
+        vm,
+        { agent: agent.data, prompt, loop, timeoutMs, workdir: values.workdir },
+        secrets,
+        { ...printer, output: (line) => agentOut.write(`${line}\n`) },
+        interrupt.signal,
+      );
+      printer.done();
+      if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+      else io.stdout.write(formatResult(result));
+      return result.outcome === "done" || result.outcome === "finished" ? EXIT_OK : EXIT_FAILURE;
+    } catch (err) {
+      printer?.done();
+      return reportError(io, err, usage);
+    } finally {
+      interrupt.dispose();
+    }
+  },
+};
+
+function formatResult(r: DispatchResult): string {
+  const exit = r.exitCode === null ? "killed" : `exit code ${r.exitCode}`;
+  const head = `\n--- ${r.agent} in ${r.vm}: ${r.outcome} after ${r.rounds} round${r.rounds === 1 ? "" : "s"}, ${(r.durationMs / 1000).toFixed(1)} s, ${exit}; workdir ${r.workdir}\n`;
+  if (r.diffStat === null) return `${head}(not a git repository: no diff)\n`;
+  if (!r.diffStat.trim()) return `${head}(no changes)\n`;
+  return `${head}${r.diffStat}\n${r.patch ?? ""}${r.patchTruncated ? "\n(patch truncated)\n" : ""}`;
+}

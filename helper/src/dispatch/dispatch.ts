@@ -1,0 +1,159 @@
+// Runs a coding agent inside a VM with its autonomous flag, optionally round after round until
+// it writes the done marker, with a wall-clock limit and a stop that kills the agent in the guest
+// too; reports the exit status, duration and the diff it left. API keys travel only on ssh's
+// stdin (see remoteScript.ts): never in argv, files, YAML or the log.
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
+import { recordDispatch } from "../audit/agentFacts";
+import { NixlimaError } from "../errors";
+import type { Reporter } from "../lima/operations";
+import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
+import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
+import { DIFF_SCRIPT, DISPATCH_SCRIPT, DONE_MARKER, PATCH_LIMIT, STOP_SCRIPT } from "./remoteScript";
+
+/** Which environment variables carry each agent's key. */
+export const AGENT_KEYS = {
+  claude: ["ANTHROPIC_API_KEY"],
+  codex: ["OPENAI_API_KEY"],
+  opencode: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"],
+} as const;
+
+/** The CLI's secrets: the agent's key variables that are set in its environment. */
+export function secretsFromEnv(agent: DispatchOptions["agent"], env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(AGENT_KEYS[agent].flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+}
+
+function checkSecrets(secrets: Record<string, string>): void {
+  for (const [name, value] of Object.entries(secrets)) {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new NixlimaError("usage", `${JSON.stringify(name)} is not an environment variable name.`);
+    // The value is never shown: it is a secret.
+    if (/[\0\r\n]/.test(value) || value.length === 0) {
+      throw new NixlimaError("usage", `The value of ${name} is empty or contains a line break.`, `Set ${name} to the key alone, on one line.`);
+    }
+  }
+}
+
+/** A job's reporter; `output` (when given) gets the agent's own lines, else they go to `log`. */
+export interface DispatchReporter extends Reporter {
+  output?(line: string, stream: "stdout" | "stderr"): void;
+}
+
+export async function dispatch(
+  vm: Vm,
+  options: DispatchOptions,
+  secrets: Record<string, string>,
+  r: DispatchReporter,
+  signal: AbortSignal,
+): Promise<DispatchResult> {
+  const opts = DispatchOptions.parse(options);
+  requireRunning(vm);
+  checkSecrets(secrets);
+  if (signal.aborted) throw new NixlimaError("cancelled", "The dispatch was cancelled before it started.");
+  const runId = randomBytes(8).toString("hex");
+  const tag = `@nixlima-${runId}`;
+  const rounds = opts.loop ?? 1;
+  const requestedWorkdir = opts.workdir ?? vm.mounts.find((m) => m.writable)?.mountPoint ?? "";
+  const started = Date.now();
+  await recordDispatch(vm, started);
+
+  r.progress({ stage: "Connecting", message: vm.name });
+  r.log(`$ ssh -F ${vm.sshConfigFile ?? `${vm.dir}/ssh.config`} ${vm.hostname} -- bash -c <dispatch script> (agent ${opts.agent}, run ${runId}, up to ${rounds} round${rounds === 1 ? "" : "s"}, workdir ${requestedWorkdir || "~"}; keys on stdin: ${Object.keys(secrets).join(", ") || "none"})`);
+  const input = `${Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join("")}\n${Buffer.from(opts.prompt).toString("base64")}\n`;
+  const child = spawnGuestScript(vm, DISPATCH_SCRIPT, [runId, opts.agent, requestedWorkdir, String(rounds), DONE_MARKER], {
+    input,
+    keepStdinOpen: true,
+  });
+
+  const seen = { workdir: undefined as string | undefined, base: "none", round: 0, exit: null as number | null, outcome: undefined as string | undefined, error: undefined as string | undefined };
+  let lastSshLine = "";
+  const output = (line: string, stream: "stdout" | "stderr") => (r.output ? r.output(line, stream) : r.log(line));
+  createInterface({ input: child.stdout! }).on("line", (line) => output(line, "stdout"));
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    const at = line.indexOf(tag);
+    if (at < 0) {
+      lastSshLine = line;
+      output(line, "stderr");
+      return;
+    }
+    if (at > 0) output(line.slice(0, at), "stderr");
+    const [what, ...rest] = line.slice(at + tag.length + 1).split(" ");
+    if (what === "workdir") seen.workdir = rest.join(" ");
+    else if (what === "base") seen.base = rest[0] ?? "none";
+    else if (what === "round") {
+      seen.round = Number(rest[0]);
+      r.progress({ stage: `Round ${seen.round} of ${rounds}`, message: `${opts.agent} in ${vm.name}`, fraction: (seen.round - 1) / rounds });
+    } else if (what === "exit") seen.exit = Number(rest[1]);
+    else if (what === "outcome") seen.outcome = rest[0];
+    else if (what === "error") seen.error = rest[0];
+  });
+
+  let stopReason: "stopped" | "timeout" | undefined;
+  const stop = async (why: "stopped" | "timeout") => {
+    if (stopReason) return;
+    stopReason = why;
+    r.progress({ stage: why === "timeout" ? "Time is up: stopping the agent" : "Stopping the agent" });
+    r.log(`stopping run ${runId} in ${vm.name}: its process group in the guest gets SIGTERM, then SIGKILL`);
+    await runGuestScript(vm, STOP_SCRIPT, [runId], 30_000).catch((err: unknown) => r.log(`could not stop the agent over ssh: ${err instanceof Error ? err.message : String(err)}`));
+    child.stdin?.end(); // the lifeline: the guest kills the run when it closes, even if the above failed
+    setTimeout(() => killGroup(child.pid), 10_000).unref();
+  };
+  const onAbort = () => void stop("stopped");
+  signal.addEventListener("abort", onAbort, { once: true });
+  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => void stop("timeout"), opts.timeoutMs);
+  let result;
+  try {
+    result = await child;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    if (timer) clearTimeout(timer);
+    child.stdin?.end();
+  }
+
+  if (!stopReason && seen.error === "workdir") {
+    throw new NixlimaError("not-found", `The folder ${requestedWorkdir || "~"} does not exist in VM \`${vm.name}\`.`, "Pass an existing guest folder with --workdir.");
+  }
+  if (!stopReason && seen.workdir === undefined) {
+    throw new NixlimaError("failed", `ssh to \`${vm.name}\` failed (exit code ${result.exitCode ?? result.signal})${lastSshLine ? `: ${lastSshLine}` : "."}`, `Check that \`nixlima shell ${vm.name}\` works.`);
+  }
+  const workdir = seen.workdir ?? requestedWorkdir;
+  r.progress({ stage: "Collecting the diff" });
+  const diff = seen.base === "none" || !seen.workdir ? { stat: null, patch: null, truncated: false } : await collectDiff(vm, workdir, seen.base, r);
+  const outcome = stopReason ?? (seen.outcome === "done" || seen.outcome === "finished" || seen.outcome === "failed" ? seen.outcome : "failed");
+  const durationMs = Date.now() - started;
+  r.progress({ stage: `Agent ${outcome}`, message: `${seen.round} round${seen.round === 1 ? "" : "s"}, ${Math.round(durationMs / 1000)} s`, fraction: 1 });
+  return {
+    vm: vm.name,
+    agent: opts.agent,
+    outcome,
+    exitCode: stopReason ? null : seen.exit,
+    rounds: seen.round,
+    durationMs,
+    workdir,
+    diffStat: diff.stat,
+    patch: diff.patch,
+    patchTruncated: diff.truncated,
+  };
+}
+
+async function collectDiff(vm: Vm, workdir: string, base: string, r: Reporter) {
+  try {
+    const out = await runGuestScript(vm, DIFF_SCRIPT, [workdir, base, DONE_MARKER, String(PATCH_LIMIT + 1)], 120_000);
+    const nul = out.indexOf("\0");
+    if (nul < 0) return { stat: null, patch: null, truncated: false };
+    const patch = out.slice(nul + 1);
+    const truncated = Buffer.byteLength(patch) > PATCH_LIMIT;
+    return { stat: out.slice(0, nul), patch: truncated ? Buffer.from(patch).subarray(0, PATCH_LIMIT).toString() : patch, truncated };
+  } catch (err) {
+    r.log(`could not read the diff: ${err instanceof Error ? err.message : String(err)}`);
+    return { stat: null, patch: null, truncated: false };
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}

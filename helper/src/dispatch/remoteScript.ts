@@ -1,0 +1,81 @@
+// The fixed bash script a dispatch runs in the guest. Nothing the user typed is pasted into it:
+// run id, agent, workdir, rounds and marker arrive as quoted arguments ($1…$5); the secrets and
+// the prompt arrive on stdin — `NAME=value` lines exported by the `export` builtin (so they are
+// never in any process's argv, nor in a file), an empty line, then the prompt in base64. stdin
+// then stays open as a lifeline: when it closes (the host stopped the run, or died), the whole
+// process group of the run is killed. Status lines start with `@nixlima-RUNID` (random per run,
+// so agent output cannot forge them).
+
+/** The file an agent creates in the workdir to say "done"; the loop stops there. */
+export const DONE_MARKER = ".nixlima-done";
+/** Bytes of patch sent back at most; more is reported as truncated. */
+export const PATCH_LIMIT = 1_000_000;
+
+export const DISPATCH_SCRIPT = String.raw`
+set -u
+run=$1 agent=$2 workdir=$3 rounds=$4 marker=$5
+tag="@nixlima-$run"
+while IFS= read -r line && [ -n "$line" ]; do export "$line"; done
+IFS= read -r prompt_b64
+read -r _ _ _ _ pgid _ < /proc/$$/stat
+pidfile=/tmp/nixlima-dispatch-$run.pgid
+echo "$pgid" > "$pidfile"
+state=$(mktemp -d /tmp/nixlima-dispatch.XXXXXX) || exit 97
+# An explicit <&0: a background job would otherwise get /dev/null as stdin.
+( cat > /dev/null; kill -TERM -- "-$pgid" ) <&0 > /dev/null 2>&1 &
+lifeline=$!
+trap 'kill "$lifeline" 2>/dev/null; rm -rf "$state" "$pidfile"' EXIT
+trap 'exit 143' TERM HUP
+printf '%s' "$prompt_b64" | base64 -d > "$state/prompt" || exit 97
+[ -n "$workdir" ] || workdir=$HOME
+cd -- "$workdir" || { echo "$tag error workdir" >&2; exit 96; }
+echo "$tag workdir $(pwd)" >&2
+echo "$tag base $(git rev-parse --verify -q HEAD 2> /dev/null || echo none)" >&2
+rm -f -- "$marker"
+status=0 round=0 outcome=finished
+while [ "$round" -lt "$rounds" ]; do
+  round=$((round + 1))
+  echo "$tag round $round" >&2
+  case $agent in
+    claude) claude --dangerously-skip-permissions -p < "$state/prompt" ;;
+    codex) codex exec --dangerously-bypass-approvals-and-sandbox - < "$state/prompt" ;;
+    opencode) opencode run "$(cat "$state/prompt")" < /dev/null ;;
+    *) echo "$tag error agent" >&2; exit 95 ;;
+  esac
+  status=$?
+  echo "$tag exit $round $status" >&2
+  if [ -e "$marker" ]; then outcome=done; break; fi
+done
+[ "$outcome" = finished ] && [ "$status" -ne 0 ] && outcome=failed
+echo "$tag outcome $outcome $round $status" >&2
+exit "$status"
+`;
+
+/**
+ * What a run changed in its workdir since commit $2: `git diff --stat`, a NUL byte, then the
+ * patch (at most $4 bytes). Commits, staged and unstaged changes and new files all count; a
+ * throw-away index leaves the user's own index alone. Prints nothing outside a git repository.
+ */
+export const DIFF_SCRIPT = String.raw`
+cd -- "$1" 2> /dev/null || exit 0
+base=$2 marker=$3 limit=$4
+git rev-parse -q --verify "$base^{commit}" > /dev/null 2>&1 || exit 0
+state=$(mktemp -d /tmp/nixlima-diff.XXXXXX) || exit 97
+trap 'rm -rf "$state"' EXIT
+export GIT_INDEX_FILE="$state/index"
+git read-tree HEAD && git add -A -- . ":(exclude)$marker" || exit 98
+git diff --cached --stat "$base"
+printf '\0'
+git diff --cached "$base" | head -c "$limit"
+`;
+
+/** Stops a run from a second ssh session: its process group, politely, then for sure. */
+export const STOP_SCRIPT = String.raw`
+f=/tmp/nixlima-dispatch-$1.pgid
+[ -r "$f" ] || exit 0
+pgid=$(cat "$f")
+kill -TERM -- "-$pgid" 2> /dev/null || exit 0
+for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$pgid" 2> /dev/null || exit 0; sleep 0.3; done
+kill -KILL -- "-$pgid" 2> /dev/null
+exit 0
+`;

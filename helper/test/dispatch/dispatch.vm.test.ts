@@ -1,0 +1,210 @@
+// Dispatch on the real test VM (real limactl, QEMU guest, OpenSSH): a stand-in `claude` installed
+// in the guest by this test records its arguments, environment and stdin, edits a file in a git
+// repository, writes the done marker on round 2 (loop mode) or sleeps (stop mode). Checks: the
+// right flags and key arrive; the key is in no file nixlima wrote, no log line and no host argv;
+// the loop stops at the marker; stop and timeout kill the agent in the guest; the diff is reported.
+// Also, on the same running VM: the audit reads the guest's agent facts, harden refuses to run.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { stringify } from "yaml";
+import { auditVm } from "../../src/audit/audit";
+import { hardenVm } from "../../src/audit/harden";
+import { dispatch, type DispatchReporter } from "../../src/dispatch/dispatch";
+import { Limactl } from "../../src/lima/limactl";
+import { inspectVm } from "../../src/lima/operations";
+import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";
+import { testVmConfig } from "../../../test/support/testVm";
+import { destroyInstance, instanceLogTail, limactl, secondsSince } from "../../../test/support/testVmRun";
+import { nixlima } from "../audit/cliHarness";
+
+const NAME = "disp";
+const KEY = `sk-ant-test-${Date.now().toString(36)}-planted-key`;
+const lima = tempLimaHome();
+let l: Limactl;
+let repo = "";
+const never = new AbortController().signal;
+
+const STUB = String.raw`#!/bin/bash
+# Stand-in for claude: records what it got, then acts by the mode in /tmp/stub.mode.
+n=$(( $(cat /tmp/stub.count 2>/dev/null || echo 0) + 1 )); echo "$n" > /tmp/stub.count
+{ echo "round $n"; printf 'arg:%s\n' "$@"; echo "key:$ANTHROPIC_API_KEY"; echo "stdin:$(cat)"; echo "pwd:$PWD"; } >> /tmp/stub.log
+case $(cat /tmp/stub.mode) in
+  edit) echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;
+  loop) echo "loop round $n" >> notes.txt; echo "stub: round $n"; [ "$n" -ge 2 ] && touch .nixlima-done ;;
+  fail) echo "stub: failing" >&2; exit 3 ;;
+  sleep) sleep 300 & echo "$$ $!" > /tmp/stub.pids; echo "stub: sleeping"; wait ;;
+esac
+exit 0
+`;
+
+async function guest(script: string, input?: string): Promise<string> {
+  const { stdout } = await limactl(lima.dir, ["shell", NAME, "--", "bash", "-c", script], { input });
+  return stdout;
+}
+
+function recorder(): DispatchReporter & { lines: string[]; stages: string[] } {
+  const lines: string[] = [];
+  const stages: string[] = [];
+  return { lines, stages, progress: (p) => stages.push(p.stage), log: (line) => lines.push(line), output: (line) => lines.push(line) };
+}
+
+async function reset(mode: string): Promise<void> {
+  await guest(`rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return filesUnder(p);
+    return e.isFile() && statSync(p).size < 64 * 1024 * 1024 ? [p] : [];
+  });
+}
+
+/** Every host process whose command line holds the key. */
+function hostArgvWithKey(): string[] {
+  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      return argv.includes(KEY) ? [`${pid}: ${argv.replace(/\0/g, " ")}`] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+before(async () => {
+  const start = performance.now();
+  await limactl(lima.dir, ["create", "--name", NAME, "-"], { input: stringify(testVmConfig({})) });
+  try {
+    await limactl(lima.dir, ["start", NAME], { timeoutMs: 600_000 });
+  } catch (err) {
+    console.error(instanceLogTail(lima.dir, NAME));
+    throw err;
+  }
+  console.log(`dispatch: test VM up in ${secondsSince(start)} s`);
+  l = await Limactl.locate({ path: limactlPath, limaHome: lima.dir }, { ...process.env, ...qemuEnv });
+  // The test guest has no git: the host's (same Debian release, needs only libc, zlib, pcre2).
+  await limactl(lima.dir, ["shell", NAME, "--", "sudo", "tee", "/usr/local/bin/git"], { input: readFileSync("/usr/bin/git") as unknown as string });
+  await guest("sudo chmod 755 /usr/local/bin/git && sudo tee /usr/local/bin/claude > /dev/null && sudo chmod 755 /usr/local/bin/claude", STUB);
+  repo = (await guest(`d=$HOME/repo; mkdir -p "$d" && cd "$d" && git init -q && git config user.email t@e && git config user.name t && echo start > notes.txt && git add notes.txt && git commit -qm init && echo "$d"`)).trim();
+});
+
+after(async () => {
+  await destroyInstance(lima.dir, NAME);
+  lima.dispose();
+});
+
+test("one round: the stand-in gets the autonomous flags, the prompt on stdin and the key; the diff comes back", { timeout: 120_000 }, async () => {
+  await reset("edit");
+  const vm = await inspectVm(l, NAME, undefined);
+  const r = recorder();
+  const result = await dispatch(vm, { agent: "claude", prompt: "Fix the notes.\nThen stop.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, never);
+  assert.equal(result.outcome, "finished");
+  assert.equal(result.exitCode, 0);
+  assert.equal(result.rounds, 1);
+  assert.equal(result.workdir, repo);
+  assert.match(result.diffStat ?? "", /notes\.txt \| 1 \+/);
+  assert.match(result.patch ?? "", /^\+edited in round 1$/m);
+  assert.ok(r.lines.includes("stub: edited notes.txt"), r.lines.join("\n"));
+
+  const log = await guest("cat /tmp/stub.log");
+  assert.match(log, /^arg:--dangerously-skip-permissions\narg:-p\nkey:/m);
+  assert.ok(log.includes(`key:${KEY}\n`), "the key did not arrive in the agent's environment");
+  assert.ok(log.includes("stdin:Fix the notes.\nThen stop."), log);
+  assert.ok(log.includes(`pwd:${repo}`));
+  // nixlima left nothing of the run in the guest's /tmp, and the user's index is untouched.
+  assert.equal((await guest("ls /tmp | grep -c nixlima || true")).trim(), "0");
+  assert.match(await guest(`cd "${repo}" && git status --porcelain`), /^ M notes\.txt$/m);
+  // The key is in no log line.
+  assert.ok(!r.lines.some((line) => line.includes(KEY)));
+});
+
+test("loop: rounds repeat until the done marker (round 2 of 5); the marker is not in the diff", { timeout: 120_000 }, async () => {
+  await reset("loop");
+  const vm = await inspectVm(l, NAME, undefined);
+  const r = recorder();
+  const result = await dispatch(vm, { agent: "claude", prompt: "loop", loop: 5, workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, never);
+  assert.equal(result.outcome, "done");
+  assert.equal(result.rounds, 2);
+  assert.equal((await guest("cat /tmp/stub.count")).trim(), "2");
+  assert.deepEqual(r.stages.filter((s) => s.startsWith("Round")), ["Round 1 of 5", "Round 2 of 5"]);
+  assert.match(result.patch ?? "", /^\+loop round 1\n\+loop round 2$/m);
+  assert.doesNotMatch(result.diffStat ?? "", /nixlima-done/);
+});
+
+test("stop kills the agent in the guest; during the run the key is in no host process's argv", { timeout: 120_000 }, async () => {
+  await reset("sleep");
+  const vm = await inspectVm(l, NAME, undefined);
+  const r = recorder();
+  const ac = new AbortController();
+  const running = dispatch(vm, { agent: "claude", prompt: "sleep", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, ac.signal);
+  const deadline = Date.now() + 60_000;
+  while (!r.lines.includes("stub: sleeping")) {
+    assert.ok(Date.now() < deadline, `the stand-in never started:\n${r.lines.join("\n")}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  assert.deepEqual(hostArgvWithKey(), []);
+  const pids = (await guest("cat /tmp/stub.pids")).trim();
+  assert.match(pids, /^\d+ \d+$/);
+  ac.abort();
+  const result = await running;
+  assert.equal(result.outcome, "stopped");
+  assert.equal(result.exitCode, null);
+  const alive = await guest(`for p in ${pids}; do kill -0 "$p" 2>/dev/null && echo "alive $p"; done; true`);
+  assert.equal(alive.trim(), "", "the agent (or its sleep) still runs in the guest");
+});
+
+test("a wall-clock limit stops a run that does not end by itself", { timeout: 120_000 }, async () => {
+  await reset("sleep");
+  const vm = await inspectVm(l, NAME, undefined);
+  const started = Date.now();
+  const result = await dispatch(vm, { agent: "claude", prompt: "sleep", workdir: repo, timeoutMs: 4_000 }, { ANTHROPIC_API_KEY: KEY }, recorder(), never);
+  assert.equal(result.outcome, "timeout");
+  assert.ok(Date.now() - started < 60_000);
+  const pids = (await guest("cat /tmp/stub.pids")).trim();
+  assert.equal((await guest(`for p in ${pids}; do kill -0 "$p" 2>/dev/null && echo alive; done; true`)).trim(), "");
+});
+
+test("the CLI: key from the environment, failing agent exits 1, bad workdir is one clear sentence", { timeout: 120_000 }, async () => {
+  await reset("fail");
+  const prompt = join(lima.dir, "PROMPT.md");
+  await writeFile(prompt, "do it\n");
+  const r = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--workdir", repo, "--json"], { ANTHROPIC_API_KEY: KEY });
+  assert.equal(r.code, 1, r.stderr);
+  const result = JSON.parse(r.stdout) as { outcome: string; exitCode: number };
+  assert.equal(result.outcome, "failed");
+  assert.equal(result.exitCode, 3);
+  assert.match(r.stderr, /stub: failing/);
+  assert.ok(!r.stderr.includes(KEY) && !r.stdout.includes(KEY));
+
+  const bad = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--workdir", "/no/such/dir"], { ANTHROPIC_API_KEY: KEY });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /nixlima: The folder \/no\/such\/dir does not exist in VM `disp`\./);
+  assert.equal((await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "gpt"])).code, 2);
+});
+
+test("the audit reads the guest's agent facts; harden refuses a running VM", { timeout: 120_000 }, async () => {
+  await guest(`sudo mkdir -p /etc/nixlima && echo '{"user":"agent","agents":["claude"],"autonomousMode":true,"egress":{"allow":["api.anthropic.com"]}}' | sudo tee /etc/nixlima/agent.json > /dev/null`);
+  const audit = await auditVm(l, NAME);
+  assert.equal(audit.agent.source, "guest");
+  assert.equal(audit.agent.autonomousMode, true);
+  assert.deepEqual(audit.agent.egressAllow, ["api.anthropic.com"]);
+  assert.equal(audit.unrestrictedNetwork, false);
+  assert.equal(audit.flagged, false, audit.summary);
+  await assert.rejects(hardenVm(l, NAME, {}), /VM `disp` is running; nixlima hardens only a stopped VM\./);
+});
+
+test("the planted key is in no file nixlima wrote on the host", async () => {
+  const hits = filesUnder(lima.dir).filter((f) => readFileSync(f).includes(KEY));
+  assert.deepEqual(hits, []);
+  const cache = JSON.parse(readFileSync(join(lima.dir, NAME, "nixlima-agent.json"), "utf8")) as { lastDispatchAt: number };
+  assert.ok(cache.lastDispatchAt > 0);
+});
+
+test("the key is nowhere in the guest but in the stand-in's own record", async () => {
+  const hits = await guest("sudo grep -rlF -f /dev/stdin /tmp /etc /home /root /var/log 2>/dev/null; true", `${KEY}\n`);
+  assert.deepEqual(hits.trim().split("\n").filter(Boolean), ["/tmp/stub.log"]);
+});
