@@ -2,6 +2,7 @@
 // machine, so compare them as ratios within one run.
 import { benchActivation } from "./activation";
 import { benchBundle } from "./bundle";
+import { benchFleet } from "./fleet";
 import { benchIdle } from "./idle";
 import { benchRefresh } from "./refresh";
 
@@ -12,3 +13,4 @@ if (want("bundle")) benchBundle();
 if (want("activation")) await benchActivation();
 if (want("refresh")) await benchRefresh();
 if (want("idle")) await benchIdle();
+if (only.includes("fleet")) await benchFleet(); // boots 8 VMs: only when asked
