@@ -145,8 +145,8 @@ test("--allow-home-write lets a writable home mount through", async () => {
 test("Ctrl-C during create cancels it, exits 1 and leaves no instance", async () => {
   const server = createServer((req, res) => {
     res.writeHead(200, { "Content-Length": String(1024 ** 3) });
-    if (req.method === "HEAD") return res.end();
-    res.write(Buffer.alloc(64 * 1024));
+    if (req.method === "HEAD") res.end();
+    else res.write(Buffer.alloc(64 * 1024));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {

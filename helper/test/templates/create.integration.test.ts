@@ -2,7 +2,7 @@
 // LIMA_HOME: real instances from the templates, every bad input refused before `limactl create`,
 // Lima's own failures mapped, and a failed or cancelled create leaving no instance behind.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -145,8 +145,8 @@ test("cancel during the image download kills limactl create and deletes the half
   const server: Server = createServer((req, res) => {
     requests++;
     res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(1024 ** 3) });
-    if (req.method === "HEAD") return res.end();
-    res.write(Buffer.alloc(64 * 1024));
+    if (req.method === "HEAD") res.end();
+    else res.write(Buffer.alloc(64 * 1024));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/nixos.qcow2`;

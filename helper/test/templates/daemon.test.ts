@@ -81,8 +81,8 @@ test("bad input fails the job with a typed one-line error and runs no limactl cr
 test("cancelling a create job mid-download deletes the half-made instance", async () => {
   const server = createServer((req, res) => {
     res.writeHead(200, { "Content-Length": String(1024 ** 3) });
-    if (req.method === "HEAD") return res.end();
-    res.write(Buffer.alloc(64 * 1024));
+    if (req.method === "HEAD") res.end();
+    else res.write(Buffer.alloc(64 * 1024));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
