@@ -25,7 +25,10 @@ export function secretsFromEnv(agent: DispatchOptions["agent"], env: NodeJS.Proc
 
 function checkSecrets(secrets: Record<string, string>): void {
   for (const [name, value] of Object.entries(secrets)) {
-    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new NixlimaError("usage", `${JSON.stringify(name)} is not an environment variable name.`);
+    // Only credentials: a "secret" named PATH, LD_PRELOAD or BASH_ENV would change what runs.
+    if (!/^[A-Z][A-Z0-9_]*_(API_KEY|TOKEN|KEY)$/.test(name)) {
+      throw new NixlimaError("usage", `${JSON.stringify(name)} is not a credential variable; dispatch passes only names ending in _API_KEY, _TOKEN or _KEY.`);
+    }
     // The value is never shown: it is a secret.
     if (/[\0\r\n]/.test(value) || value.length === 0) {
       throw new NixlimaError("usage", `The value of ${name} is empty or contains a line break.`, `Set ${name} to the key alone, on one line.`);
@@ -46,8 +49,8 @@ export async function dispatch(
   signal: AbortSignal,
 ): Promise<DispatchResult> {
   const opts = DispatchOptions.parse(options);
-  requireRunning(vm);
   checkSecrets(secrets);
+  requireRunning(vm);
   if (signal.aborted) throw new NixlimaError("cancelled", "The dispatch was cancelled before it started.");
   const runId = randomBytes(8).toString("hex");
   const tag = `@nixlima-${runId}`;

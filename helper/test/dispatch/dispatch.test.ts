@@ -1,0 +1,41 @@
+// Dispatch's checks before any ssh runs, and its pieces that need no VM.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { dispatch, secretsFromEnv } from "../../src/dispatch/dispatch";
+import { parseDuration } from "../../src/dispatch/duration";
+import { remoteCommand } from "../../src/dispatch/guestSsh";
+import type { Vm } from "../../src/protocol";
+import { execa } from "execa";
+
+const vm = (status: Vm["status"]): Vm => ({ name: "v", status, dir: "/nonexistent", hostname: "lima-v", mounts: [], portForwards: [], protected: false, errors: [] });
+const quiet = { progress: () => undefined, log: () => undefined };
+const never = new AbortController().signal;
+
+test("only credential variables may be passed, on one line; a stopped VM is refused", async () => {
+  const opts = { agent: "claude" as const, prompt: "p" };
+  await assert.rejects(dispatch(vm("Running"), opts, { LD_PRELOAD: "/x.so" }, quiet, never), /"LD_PRELOAD" is not a credential variable/);
+  await assert.rejects(dispatch(vm("Running"), opts, { ANTHROPIC_API_KEY: "a\nPATH=/evil" }, quiet, never), /contains a line break/);
+  await assert.rejects(dispatch(vm("Stopped"), opts, { ANTHROPIC_API_KEY: "k" }, quiet, never), /VM `v` is not running/);
+});
+
+test("the CLI's secrets are the agent's own key variables", () => {
+  const env = { ANTHROPIC_API_KEY: "a", OPENAI_API_KEY: "o", PATH: "/bin" };
+  assert.deepEqual(secretsFromEnv("claude", env), { ANTHROPIC_API_KEY: "a" });
+  assert.deepEqual(secretsFromEnv("codex", env), { OPENAI_API_KEY: "o" });
+  assert.deepEqual(secretsFromEnv("opencode", env), { ANTHROPIC_API_KEY: "a", OPENAI_API_KEY: "o" });
+});
+
+test("durations", () => {
+  assert.equal(parseDuration("90s"), 90_000);
+  assert.equal(parseDuration("1h30m"), 5_400_000);
+  assert.equal(parseDuration("45"), 45_000);
+  assert.throws(() => parseDuration("soon"), /not a duration/);
+  assert.throws(() => parseDuration("0m"), /longer than zero/);
+});
+
+test("the remote command keeps every argument one word through a real shell", async () => {
+  const args = ["it's", "$(touch /tmp/pwned)", "a b", "`x`", "\\n", ""];
+  const cmd = remoteCommand('printf "%s|" "$@"', "nixlima", args);
+  const { stdout } = await execa("sh", ["-c", cmd]);
+  assert.equal(stdout, `${args.join("|")}|`);
+});
