@@ -108,5 +108,8 @@ function explainCreateFailure(err: unknown, p: PreparedCreate): unknown {
       "Fix or remove that image's `digest:` in the template, or point it at the right image.",
     );
   }
+  if (/disk shrinking is not supported/.test(err.message)) {
+    return new NixlimaError("failed", `The disk size asked for \`${p.name}\` is smaller than its image.`, "Pass a larger --disk (or none, to keep the template's).");
+  }
   return err;
 }

@@ -123,6 +123,12 @@ test("a digest mismatch is one clear sentence, and the half-made instance is del
   assert.equal((await listVms(l)).some((v) => v.name === "dg1"), false);
 });
 
+test("a disk smaller than the image is explained, and cleaned up", async () => {
+  const err = await failure("sh1", { template: "minimal", image: "/etc/profile", diskGiB: 1e-7 });
+  assert.equal(err.message, "The disk size asked for `sh1` is smaller than its image.");
+  assert.equal(existsSync(join(home.dir, "sh1")), false);
+});
+
 test("the newest image the user built for the template is what Lima creates the VM from", async () => {
   const arch = archOfSystem(hostLinuxSystem());
   const images = join(home.dir, "_images");
