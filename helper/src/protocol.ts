@@ -89,6 +89,8 @@ export const CreateOptions = z.object({
   /** An image path or URL to boot instead of the template's images. */
   image: z.string().optional(),
   start: z.boolean().optional(),
+  /** The user confirmed a writable mount of their home folder (or a folder above it). */
+  allowHomeWrite: z.boolean().optional(),
 });
 export type CreateOptions = z.infer<typeof CreateOptions>;
 

@@ -29,7 +29,9 @@ export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   if (!resources) return;
   const mounts = template.name === "minimal" ? [] : await pickMounts(template);
   if (!mounts) return;
-  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, ...(image ? { image } : {}) };
+  // pickMounts asked the user before it returned a writable mount of the home folder.
+  const allowHomeWrite = mounts.some((m) => isWritableHome(m, homedir()));
+  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}) };
   await runJob(ctx, { kind: "create", vm: name, create });
 };
 

@@ -165,8 +165,9 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
   switch (request.kind) {
     case "create":
       if (!request.create) return Promise.reject(new NixlimaError("usage", "A create job needs its template and options."));
-      // The extension asks the user before it sends a writable mount of the home folder.
-      return createVm(limactl, request.vm, { ...request.create, allowHomeWrite: true }, reporter, signal);
+      // A writable mount of the home folder passes only with allowHomeWrite, which the
+      // extension sets after asking the user.
+      return createVm(limactl, request.vm, request.create, reporter, signal);
     case "start":
       return startVm(limactl, request.vm, reporter, signal);
     case "stop":

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
@@ -99,4 +100,20 @@ test("cancelling a create job mid-download deletes the half-made instance", asyn
     server.closeAllConnections();
     server.close();
   }
+});
+
+test("a writable mount of the home folder fails the job unless the client says the user allowed it", async () => {
+  const mounts = [{ location: homedir(), writable: true }];
+  const refused = await request(conn, Requests.jobsStart, { kind: "create", vm: "hw1", create: { template: "minimal", image: "/etc/profile", diskGiB: 0.001, mounts } });
+  const failed = await ended(refused.id);
+  assert.equal(failed.state, "failed");
+  assert.match(failed.error?.message ?? "", /home/i);
+  assert.equal(existsSync(join(home.dir, "hw1")), false, "nothing was created");
+  const allowed = await request(conn, Requests.jobsStart, {
+    kind: "create",
+    vm: "hw2",
+    create: { template: "minimal", image: "/etc/profile", diskGiB: 0.001, mounts, allowHomeWrite: true },
+  });
+  const done = await ended(allowed.id);
+  assert.equal(done.state, "succeeded", JSON.stringify(done.error));
 });
