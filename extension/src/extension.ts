@@ -7,7 +7,8 @@ import { showSshProblem } from "./commands/remoteCommands";
 import { helperSettings, readHelperConfig } from "./config";
 import type { Ctx } from "./ctx";
 import { HelperClient } from "./helperClient";
-import { JobTracker } from "./jobProgress";
+import { JobTracker, jobSubject } from "./jobProgress";
+import { registerImagesView } from "./tree/imagesView";
 import { VmTreeProvider } from "./tree/vmTreeProvider";
 import { VmStore } from "./vmStore";
 
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const ctx: Ctx = { extension: context, log, helper, store, jobs };
 
   const tree = new VmTreeProvider(store);
+  const imagesView = registerImagesView(ctx);
   const shownSshProblems = new Set<string>();
   const view = vscode.window.createTreeView("nixlima.vms", { treeDataProvider: tree, showCollapseAll: false });
 
@@ -30,13 +32,14 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     view,
     ...registerCommands(ctx),
+    ...imagesView,
     helper.onSnapshot((snapshot) => {
       store.setSnapshot(snapshot);
       showState(view, snapshot, log);
     }),
     helper.onJob((job) => jobs.update(job)),
     helper.onJobs((all) => all.forEach((job) => jobs.update(job))),
-    helper.onJobLog(({ id, line }) => log.info(`[${store.job(id)?.request.vm ?? id}] ${line}`)),
+    helper.onJobLog(({ id, line }) => log.info(`[${jobSubject(store.job(id)) ?? id}] ${line}`)),
     helper.onLog(({ level, message }) => log[level](message)),
     helper.onSshProblem(({ message, manualLine }) => {
       log.warn(`ssh config: ${message}`);

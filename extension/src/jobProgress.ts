@@ -15,6 +15,12 @@ const verbs: Record<Job["request"]["kind"], string> = {
   rebuild: "Rebuilding",
 };
 
+/** What a job works on, for log lines: the VM, or the image a build makes. */
+export function jobSubject(job: Job | undefined): string | undefined {
+  if (!job) return undefined;
+  return job.request.kind === "build" ? `image ${job.request.build?.image ?? "?"}` : job.request.vm;
+}
+
 /** The notification's title: what the job does to what (`Building image dev (aarch64-linux)`). */
 export function jobTitle(request: Job["request"]): string {
   if (request.kind === "build") {

@@ -4,7 +4,6 @@ import * as vscode from "vscode";
 import type { Ctx } from "../ctx";
 import { createVm } from "./createVm";
 import { doctor, refresh, showOutput } from "./generalCommands";
-import { registerImagesView } from "../tree/imagesView";
 import type { CommandId } from "./ids";
 import { buildImage, createVmFromImage, deleteImage, rebuildVm } from "./imageCommands";
 import { connect, openInCurrentWindow, openInNewWindow, removeSshConfig } from "./remoteCommands";
@@ -36,7 +35,7 @@ const factories: Record<CommandId, Factory> = {
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
-  const commands = Object.entries(factories).map(([id, factory]) => {
+  return Object.entries(factories).map(([id, factory]) => {
     const handler = factory(ctx);
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
@@ -49,5 +48,4 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
       }
     });
   });
-  return [...commands, ...registerImagesView(ctx)];
 }

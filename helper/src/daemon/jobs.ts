@@ -73,7 +73,7 @@ export class JobManager {
     const reporter: JobReporter = {
       progress: (p) => {
         job.progress = p;
-        this.events.changed(job);
+        this.events.changed(structuredClone(job));
       },
       log: (line) => {
         job.log.push(line);
@@ -81,7 +81,7 @@ export class JobManager {
         this.events.log({ id: job.id, line });
       },
     };
-    this.events.changed(job);
+    this.events.changed(structuredClone(job));
     try {
       await this.runner(job.request, reporter, signal);
       job.state = "succeeded";
@@ -90,7 +90,7 @@ export class JobManager {
       job.error = signal.aborted ? { code: "cancelled", message: `Cancelled ${job.request.kind} of ${subject(job.request)}.` } : toHelperError(err);
     }
     job.endedAt = Date.now();
-    this.events.changed(job);
+    this.events.changed(structuredClone(job));
   }
 
   private prune(): void {

@@ -1,13 +1,9 @@
 // Nix is optional: it builds nixlima's own NixOS images. On macOS it needs a Linux builder.
-import { arch } from "node:os";
 import { detectBuilders, placesFor } from "../nix/builders";
+import { hostLinuxSystem } from "../nix/flake-ref";
 import { missingBuilderMessage } from "../nix/missing-builder";
 import type { DoctorCheck } from "../protocol";
 import { firstLine } from "./run";
-
-export function linuxSystem(nodeArch: string = arch()): string {
-  return `${nodeArch === "arm64" ? "aarch64" : "x86_64"}-linux`;
-}
 
 export async function nixChecks(env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> {
   const version = await firstLine("nix", ["--version"], env);
@@ -23,7 +19,7 @@ export async function nixChecks(env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> 
       },
     ];
   }
-  const system = linuxSystem();
+  const system = hostLinuxSystem();
   const nix: DoctorCheck = { id: "nix", title: "Nix", ok: true, optional: true, detail: version };
   try {
     const places = placesFor(await detectBuilders({ env }), system, ["kvm"]);

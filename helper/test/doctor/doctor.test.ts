@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runDoctor } from "../../src/doctor";
-import { linuxSystem } from "../../src/doctor/nixChecks";
 import { sshChecks } from "../../src/doctor/sshChecks";
 import { virtualizationCheck, vzAvailable } from "../../src/doctor/virtualization";
 import { limactlPath } from "../../../test/support/lima";
@@ -26,11 +25,6 @@ test("KVM: a device that is missing is explained, with a fix, as optional", asyn
   const unreadable = await virtualizationCheck("linux", "/etc/shadow");
   assert.equal(unreadable.ok, false);
   assert.match(unreadable.fix ?? "", /kvm group/);
-});
-
-test("the Linux system of the host's architecture", () => {
-  assert.equal(linuxSystem("x64"), "x86_64-linux");
-  assert.equal(linuxSystem("arm64"), "aarch64-linux");
 });
 
 test("ssh: the real client's version, and an ssh config without nixlima's Include is flagged with the fix", async () => {

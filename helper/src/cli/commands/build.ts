@@ -1,12 +1,12 @@
 // `nixlima build IMAGE`: builds one of the flake's NixOS images with the user's Nix (checking
 // first that some builder can build the target system), shows its progress, and copies the
 // result into LIMA_HOME/_images where the create flow finds it.
-import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { NixlimaError } from "../../errors";
 import { buildImage } from "../../nix/build-image";
 import { detectBuilders, requireBuilder } from "../../nix/builders";
+import { flakeRef, hostLinuxSystem } from "../../nix/flake-ref";
 import { archOfSystem, assertImageName, installImage } from "../../nix/images";
 import type { CliCommand } from "../command";
 import { progressPrinter } from "../progressPrinter";
@@ -19,21 +19,6 @@ const usage = [
   "  --flake    the flake to build from; default: nixlima's bundled flake (or NIXLIMA_FLAKE)",
   "  --json     print the result as JSON",
 ].join("\n");
-
-/** The guest system matching this machine, so the VM runs natively. */
-function hostLinuxSystem(): string {
-  return process.arch === "arm64" ? "aarch64-linux" : "x86_64-linux";
-}
-
-/** The flake shipped beside the helper: dist/helper.js → ../nix; helper/src/main.ts → ../../nix. */
-function bundledFlake(env: NodeJS.ProcessEnv): string {
-  if (env.NIXLIMA_FLAKE) return env.NIXLIMA_FLAKE;
-  const script = dirname(resolve(process.argv[1] ?? "."));
-  const dir = [join(script, "..", "nix"), join(script, "..", "..", "nix")].find((d) => existsSync(join(d, "flake.nix")));
-  if (!dir) throw new NixlimaError("not-found", "nixlima's bundled flake was not found next to the helper; pass --flake PATH or set NIXLIMA_FLAKE.");
-  // path: copies the folder as it is, without git's rules about untracked files.
-  return `path:${dir}`;
-}
 
 export const buildCommand: CliCommand = {
   name: "build",
@@ -57,7 +42,7 @@ export const buildCommand: CliCommand = {
       assertImageName(image);
       const system = values.system ?? hostLinuxSystem();
       const arch = archOfSystem(system);
-      const flake = values.flake ?? bundledFlake(io.env);
+      const flake = flakeRef(values.flake, io.env);
       const nix = io.env.NIXLIMA_NIX || "nix";
 
       // Disk images are built in a VM by make-disk-image, so the builder needs `kvm`.
