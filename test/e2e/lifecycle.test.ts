@@ -1,21 +1,32 @@
-// The `nixlima` CLI driving the real test guest through its whole life with the real limactl:
-// start (stages in order) → list → shell → stop → start again → a VM whose QEMU died is Broken
-// and can be force-stopped → cancel during start leaves nothing running → delete.
-// One VM, booted twice (each boot is a minute or more under TCG); prints each stage's duration.
+// The `nixlima` CLI driving the real test guest through its whole life with the real limactl,
+// made from each of nixlima's templates with only the image swapped for the test guest:
+// agent: create → start (stages in order) → list → shell → stop → start again → a VM whose QEMU
+// died is Broken and can be force-stopped → cancel during start leaves nothing running → delete;
+// minimal and dev: create --start → shell (dev: through its writable project mount) → delete.
+// Each boot is a minute or more under TCG; prints each stage's duration.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { limactlPath, repoRoot, tempLimaHome } from "../support/lima";
 import { testVmConfig } from "../support/testVm";
-import { destroyInstance, instanceLogTail, limactl, limaEnv, secondsSince } from "../support/testVmRun";
+import { destroyInstance, instanceLogTail, limaEnv, secondsSince } from "../support/testVmRun";
 
 const name = "e2e-cli";
 const home = tempLimaHome();
 const instanceDir = join(home.dir, name);
 const BOOT_MS = 10 * 60_000;
+const scratch = mkdtempSync(join(tmpdir(), "nixlima-lifecycle-"));
+
+/** A project template as a file, with only the image (and TCG-lean resources) swapped for the test guest. */
+function testTemplate(template: "minimal" | "dev" | "agent"): string {
+  const path = join(scratch, `${template}.yaml`);
+  writeFileSync(path, stringify(testVmConfig(parse(readFileSync(join(repoRoot, "templates", `${template}.yaml`), "utf8")))));
+  return path;
+}
 
 /** The CLI from source, as a terminal user runs it (stdin closed, stderr not a terminal). */
 function nixlima(args: string[], timeoutMs = 120_000) {
@@ -116,12 +127,14 @@ async function assertNothingRunning(pids: number[]): Promise<void> {
 }
 
 before(async () => {
-  await timed("create (limactl)", () => limactl(home.dir, ["create", "--name", name, "-"], { input: stringify(testVmConfig({})) }));
+  const created = await timed("create (agent template)", () => nixlima(["create", name, "--template", testTemplate("agent")]));
+  assertOk(created, "nixlima create");
 });
 
 after(async () => {
-  await destroyInstance(home.dir, name);
+  for (const vm of [name, "e2e-minimal", "e2e-dev"]) await destroyInstance(home.dir, vm);
   home.dispose();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 test("start shows Lima's stages in order, then list, shell, stop and a second start work", { timeout: 3 * BOOT_MS }, async () => {
@@ -179,4 +192,28 @@ test("delete removes the VM", async () => {
   assertOk(del, "nixlima delete");
   assert.equal(await listed(), undefined);
   assert.equal(existsSync(instanceDir), false);
+});
+
+test("the minimal and dev templates boot too; dev's project folder is writable from the guest", { timeout: 2 * BOOT_MS }, async () => {
+  const project = join(scratch, "project");
+  mkdirSync(project);
+  writeFileSync(join(project, "from-host.txt"), "host\n");
+  for (const [template, vm, extra] of [
+    ["minimal", "e2e-minimal", []],
+    ["dev", "e2e-dev", ["--mount", `${project}:w`]],
+  ] as const) {
+    const created = await timed(`create --start (${template})`, () => nixlima(["create", vm, "--template", testTemplate(template), ...extra, "--start"], BOOT_MS));
+    if (created.exitCode !== 0) assert.fail(`${template}: ${created.stderr}\n${instanceLogTail(home.dir, vm)}`);
+    const shell = await nixlima(["shell", vm, "--", "uname", "-n"]);
+    assertOk(shell, `nixlima shell ${vm}`);
+    assert.equal(shell.stdout.trim(), `lima-${vm}`);
+    if (template === "dev") {
+      const edit = await nixlima(["shell", vm, "--", "sh", "-c", `cat ${project}/from-host.txt && echo guest > ${project}/from-guest.txt`]);
+      assertOk(edit, "writing through the dev project mount");
+      assert.equal(edit.stdout.trim(), "host");
+      assert.equal(readFileSync(join(project, "from-guest.txt"), "utf8"), "guest\n");
+    }
+    const del = await timed(`delete --force (${template})`, () => nixlima(["delete", vm, "--force"]));
+    assertOk(del, `nixlima delete ${vm}`);
+  }
 });
