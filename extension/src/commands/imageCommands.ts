@@ -2,7 +2,7 @@
 // notification shows Nix's real progress), deleting a built image, creating a VM from one, and
 // "Rebuild VM" (nixos-rebuild switch inside a running VM).
 import * as vscode from "vscode";
-import { checkFlakeRef, hostLinuxSystem } from "../../../helper/src/nix/flake-ref";
+import { checkFlakeRef, hostLinuxSystem } from "../../../helper/src/nix/flakeRef";
 import type { LinuxSystem, StoredImage, Vm } from "../../../helper/src/protocol";
 import { configuredFlake } from "../config";
 import type { Ctx } from "../ctx";

@@ -2,7 +2,7 @@
 // cancelled. Jobs live in the helper, not in a window, so a reload or a second window sees them.
 import { randomUUID } from "node:crypto";
 import { NixlimaError, toHelperError } from "../errors";
-import { hostLinuxSystem } from "../nix/flake-ref";
+import { hostLinuxSystem } from "../nix/flakeRef";
 import type { Job, JobLogLine, JobRequest, Progress } from "../protocol";
 
 export interface JobReporter {

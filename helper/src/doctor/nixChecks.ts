@@ -1,7 +1,7 @@
 // Nix is optional: it builds nixlima's own NixOS images. On macOS it needs a Linux builder.
 import { detectBuilders, placesFor } from "../nix/builders";
-import { hostLinuxSystem } from "../nix/flake-ref";
-import { missingBuilderMessage } from "../nix/missing-builder";
+import { hostLinuxSystem } from "../nix/flakeRef";
+import { missingBuilderMessage } from "../nix/missingBuilder";
 import type { DoctorCheck } from "../protocol";
 import { firstLine } from "./run";
 

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
-import { missingBuilderMessage } from "./missing-builder";
+import { missingBuilderMessage } from "./missingBuilder";
 
 export interface Machine {
   uri: string;

@@ -2,7 +2,7 @@
 // downloaded bytes, the derivation being built and its phase, and the log tail of each
 // build so a failure can show why. Follows the model of Nix's own progress bar.
 import type { Progress } from "../protocol";
-import { ActivityType, Level, ResultType, stripAnsi, type NixLogEvent } from "./internal-json";
+import { ActivityType, Level, ResultType, stripAnsi, type NixLogEvent } from "./internalJson";
 
 export const LOG_TAIL_LINES = 200;
 // Tails of finished builds are kept for a few builds only: the error naming a failed

@@ -9,9 +9,9 @@ import { parseLogLine } from "../lima/limactl";
 import { checkVmName } from "../lima/names";
 import { inspectVm, type Reporter } from "../lima/operations";
 import type { Progress, Vm } from "../protocol";
-import { firstError } from "./flake-images";
-import { checkFlakeRef } from "./flake-ref";
-import { stripAnsi } from "./internal-json";
+import { firstError } from "./flakeImages";
+import { checkFlakeRef } from "./flakeRef";
+import { stripAnsi } from "./internalJson";
 import { derivationName } from "./progress";
 
 /** A switch can build a whole system from source; past this something hangs. */

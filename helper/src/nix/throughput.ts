@@ -1,6 +1,6 @@
 // For the benchmark: how long parsing recorded `@nix` lines and folding them into progress
 // takes, without spawning Nix.
-import { parseNixLogLine } from "./internal-json";
+import { parseNixLogLine } from "./internalJson";
 import { BuildProgressModel, toProgress } from "./progress";
 
 export function timeParse(lines: string[]): { lines: number; events: number; ms: number } {

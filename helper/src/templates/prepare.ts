@@ -8,7 +8,7 @@ import { z } from "zod";
 import { exposesHome, expandLocation } from "../audit/home";
 import { NixlimaError } from "../errors";
 import { checkVmName } from "../lima/names";
-import { hostLinuxSystem } from "../nix/flake-ref";
+import { hostLinuxSystem } from "../nix/flakeRef";
 import { archOfSystem, listImages } from "../nix/images";
 import { templateOfLimaYaml } from "../nix/rebuild";
 import type { CreateOptions } from "../protocol";

@@ -10,7 +10,7 @@ import { Requests, type Job, type JobLogLine, type StoredImage } from "../../src
 import { request } from "../../src/rpc";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
 import { tempLimaHome } from "../../../test/support/lima";
-import { fixtures, tempNix, type TempNix } from "../nix/nix-env";
+import { fixtures, tempNix, type TempNix } from "../nix/nixEnv";
 
 const flake = `path:${join(fixtures, "job-flake")}`;
 const hostSystem = process.arch === "arm64" ? "aarch64-linux" : "x86_64-linux";

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildersFromConfig, detectBuilders, parseMachines, placesFor, requireBuilder } from "../../src/nix/builders";
 import { NixlimaError } from "../../src/errors";
-import { tempNix } from "./nix-env";
+import { tempNix } from "./nixEnv";
 
 test("the default: builders = @NIX_CONF_DIR/machines, a machines file with comments and `-` fields", async () => {
   const nix = tempNix();

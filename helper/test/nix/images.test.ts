@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { lstatSync, mkdtempSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { buildImage } from "../../src/nix/build-image";
+import { buildImage } from "../../src/nix/buildImage";
 import { installImage, listImages } from "../../src/nix/images";
 import { NixlimaError } from "../../src/errors";
-import { fixtures, tempNix } from "./nix-env";
+import { fixtures, tempNix } from "./nixEnv";
 
 test("a built image is copied into LIMA_HOME/_images with a latest symlink, and listed", async () => {
   const nix = tempNix();

@@ -2,10 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseNixLogLine } from "../../src/nix/internal-json";
+import { parseNixLogLine } from "../../src/nix/internalJson";
 import { BuildProgressModel, derivationName, LOG_TAIL_LINES, toProgress } from "../../src/nix/progress";
 import type { Progress } from "../../src/protocol";
-import { fixtures } from "./nix-env";
+import { fixtures } from "./nixEnv";
 
 function replay(name: string): { model: BuildProgressModel; progress: Progress[] } {
   const model = new BuildProgressModel();

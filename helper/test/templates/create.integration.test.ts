@@ -12,7 +12,7 @@ import { NixlimaError } from "../../src/errors";
 import { Limactl } from "../../src/lima/limactl";
 import { listVms } from "../../src/lima/list";
 import type { Reporter } from "../../src/lima/operations";
-import { hostLinuxSystem } from "../../src/nix/flake-ref";
+import { hostLinuxSystem } from "../../src/nix/flakeRef";
 import { archOfSystem } from "../../src/nix/images";
 import type { Progress } from "../../src/protocol";
 import { createVm, type CreateRequest } from "../../src/templates/create";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { parse } from "yaml";
 import { NixlimaError } from "../../src/errors";
-import { hostLinuxSystem } from "../../src/nix/flake-ref";
+import { hostLinuxSystem } from "../../src/nix/flakeRef";
 import { archOfSystem } from "../../src/nix/images";
 import { describe as describeTemplate, listTemplates, resolveTemplate, templatesDir } from "../../src/templates/catalog";
 import { prepareCreate } from "../../src/templates/prepare";

@@ -4,9 +4,9 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { NixlimaError } from "../../errors";
-import { buildImage } from "../../nix/build-image";
+import { buildImage } from "../../nix/buildImage";
 import { detectBuilders, requireBuilder } from "../../nix/builders";
-import { flakeRef, hostLinuxSystem } from "../../nix/flake-ref";
+import { flakeRef, hostLinuxSystem } from "../../nix/flakeRef";
 import { archOfSystem, assertImageName, installImage } from "../../nix/images";
 import type { CliCommand } from "../command";
 import { progressPrinter } from "../progressPrinter";

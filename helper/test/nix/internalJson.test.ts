@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
-import { ActivityType, parseNixLogLine, ResultType, stripAnsi, type NixLogEvent } from "../../src/nix/internal-json";
+import { ActivityType, parseNixLogLine, ResultType, stripAnsi, type NixLogEvent } from "../../src/nix/internalJson";
 import { derivationName } from "../../src/nix/progress";
 import { timeParse } from "../../src/nix/throughput";
-import { fixtures } from "./nix-env";
+import { fixtures } from "./nixEnv";
 
 function events(name: string): NixLogEvent[] {
   return readFileSync(join(fixtures, name), "utf8")

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NixlimaError } from "../../src/errors";
-import { firstError, imagesFromPackageNames, listFlakeImages } from "../../src/nix/flake-images";
-import { flakeRef } from "../../src/nix/flake-ref";
-import { fixtures, tempNix } from "./nix-env";
+import { firstError, imagesFromPackageNames, listFlakeImages } from "../../src/nix/flakeImages";
+import { flakeRef } from "../../src/nix/flakeRef";
+import { fixtures, tempNix } from "./nixEnv";
 
 test("a real flake's images are listed from its package names, with their systems", async () => {
   const nix = tempNix();

@@ -4,7 +4,7 @@ import { mkdtempSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { buildCommand } from "../../src/cli/commands/build";
-import { fixtures, tempNix } from "./nix-env";
+import { fixtures, tempNix } from "./nixEnv";
 
 async function run(args: string[], env: NodeJS.ProcessEnv) {
   const stdout = new PassThrough();

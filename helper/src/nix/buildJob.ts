@@ -1,9 +1,9 @@
 // The "build" job of the helper: the same steps as `nixlima build` (builder check, nix build
 // with progress, install into LIMA_HOME/_images), reporting to a job instead of a terminal.
 import type { ImageBuildOptions, Progress } from "../protocol";
-import { buildImage } from "./build-image";
+import { buildImage } from "./buildImage";
 import { detectBuilders, requireBuilder } from "./builders";
-import { hostLinuxSystem } from "./flake-ref";
+import { hostLinuxSystem } from "./flakeRef";
 import { archOfSystem, assertImageName, installImage, type InstalledImage } from "./images";
 
 export interface BuildJobContext {

@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseNixLogLine } from "../../src/nix/internal-json";
-import { LINUX_BUILDER_WAYS, matchMissingBuilder, missingBuilderMessage } from "../../src/nix/missing-builder";
-import { fixtures } from "./nix-env";
+import { parseNixLogLine } from "../../src/nix/internalJson";
+import { LINUX_BUILDER_WAYS, matchMissingBuilder, missingBuilderMessage } from "../../src/nix/missingBuilder";
+import { fixtures } from "./nixEnv";
 
 function errorsOf(name: string): string {
   return readFileSync(join(fixtures, name), "utf8")

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
-import { tempNix } from "./nix-env";
+import { tempNix } from "./nixEnv";
 
 const flakeDir = resolve(import.meta.dirname, "../../../nix");
 

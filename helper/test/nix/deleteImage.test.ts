@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NixlimaError } from "../../src/errors";
-import { deleteImage } from "../../src/nix/delete-image";
+import { deleteImage } from "../../src/nix/deleteImage";
 import { installImage } from "../../src/nix/images";
 
 /** A fake build output (a folder holding nixos.qcow2) installed for each date, as a build would. */

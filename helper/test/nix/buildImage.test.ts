@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { buildImage, NixBuildError, parseNixVersion, parseOutPaths } from "../../src/nix/build-image";
+import { buildImage, NixBuildError, parseNixVersion, parseOutPaths } from "../../src/nix/buildImage";
 import { NixlimaError } from "../../src/errors";
 import type { Progress } from "../../src/protocol";
-import { fixtures, tempNix } from "./nix-env";
+import { fixtures, tempNix } from "./nixEnv";
 
 const drv = (name: string) => join(fixtures, "drv", name);
 

@@ -3,7 +3,7 @@
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
 import type { FlakeImage } from "../protocol";
-import { stripAnsi } from "./internal-json";
+import { stripAnsi } from "./internalJson";
 
 const LINUX = new Set(["aarch64-linux", "x86_64-linux"]);
 const EVAL_TIMEOUT_MS = 5 * 60_000;

@@ -5,9 +5,9 @@ import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
 import type { Progress } from "../protocol";
-import { parseNixLogLine } from "./internal-json";
-import { matchMissingBuilder, missingBuilderMessage } from "./missing-builder";
-import { isAlive, processTree, signalAll } from "./process-tree";
+import { parseNixLogLine } from "./internalJson";
+import { matchMissingBuilder, missingBuilderMessage } from "./missingBuilder";
+import { isAlive, processTree, signalAll } from "./processTree";
 import { BuildProgressModel, derivationName, LOG_TAIL_LINES, toProgress } from "./progress";
 
 export interface BuildOptions {

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { templateOfLimaYaml } from "../../src/nix/rebuild";
-import { tempNix } from "./nix-env";
+import { tempNix } from "./nixEnv";
 
 const repo = join(import.meta.dirname, "..", "..", "..");
 
