@@ -4,7 +4,9 @@ import { benchActivation } from "./activation";
 import { benchBundle } from "./bundle";
 import { benchFleet } from "./fleet";
 import { benchIdle } from "./idle";
+import { benchNixLog } from "./nixLog";
 import { benchRefresh } from "./refresh";
+import { benchStartReady } from "./startReady";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -13,4 +15,6 @@ if (want("bundle")) benchBundle();
 if (want("activation")) await benchActivation();
 if (want("refresh")) await benchRefresh();
 if (want("idle")) await benchIdle();
+if (want("nix")) benchNixLog();
+if (want("ready")) await benchStartReady();
 if (only.includes("fleet")) await benchFleet(); // boots 8 VMs: only when asked
