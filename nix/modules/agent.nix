@@ -13,6 +13,13 @@ let
   enabledAgents = lib.filter (name: cfg.agents.${name}.enable) (lib.attrNames agents.packages);
   home = config.users.users.${cfg.user}.home;
 
+  # The egress allow list as agent-egress.nix applies it: the option plus the telemetry host.
+  telemetryHost =
+    let
+      m = builtins.match "[a-zA-Z][a-zA-Z0-9+.-]*://([^/:]+).*" cfg.telemetry.endpoint;
+    in
+    lib.optionals (cfg.telemetry.endpoint != null && m != null) m;
+
   agentOption =
     name:
     mkOption {
@@ -114,5 +121,13 @@ in
       };
 
     systemd.tmpfiles.rules = lib.optionals cfg.autonomousMode autonomousFiles;
+
+    # What `nixlima audit` reads over ssh (world-readable, no secrets): the host cannot know
+    # from lima.yaml whether agents here run without asking or where they may connect.
+    environment.etc."nixlima/agent.json".text = builtins.toJSON {
+      inherit (cfg) user autonomousMode;
+      agents = enabledAgents;
+      egress.allow = lib.unique (cfg.egress.allow ++ telemetryHost);
+    };
   };
 }
