@@ -1,6 +1,6 @@
-// Start to READY of the real test guest through nixlima (the CLI, which runs the same start code
-// as the helper's jobs) against plain `limactl start`, alternating on one VM; reported as a ratio
-// of medians because boot times on a shared machine vary more than the difference measured.
+// Start to READY of the real test guest through nixlima (the bundled CLI, dist/helper.js, which
+// runs the same start code as the helper's jobs) against plain `limactl start`, alternating on
+// one VM; a ratio of medians, because boots on a shared machine vary more than what is measured.
 import { execa } from "execa";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -9,11 +9,11 @@ import { testVmConfig } from "../test/support/testVm";
 import { destroyInstance, limactl, limaEnv } from "../test/support/testVmRun";
 import { median, report, timeMs } from "./stats";
 
-export async function benchStartReady(rounds = 2): Promise<void> {
+export async function benchStartReady(rounds = 3): Promise<void> {
   const home = tempLimaHome();
   const name = "bench-ready";
   const nixlima = (args: string[]) =>
-    execa(process.execPath, ["--import", "tsx", join(repoRoot, "helper/src/main.ts"), ...args], {
+    execa(process.execPath, [join(repoRoot, "dist/helper.js"), ...args], {
       cwd: repoRoot,
       env: { ...limaEnv(home.dir), NIXLIMA_LIMACTL: limactlPath },
       stdin: "ignore",
