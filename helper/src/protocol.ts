@@ -72,7 +72,7 @@ export const HelperError = z.object({
 });
 export type HelperError = z.infer<typeof HelperError>;
 
-export const JobKind = z.enum(["create", "start", "stop", "restart", "delete", "build", "rebuild"]);
+export const JobKind = z.enum(["create", "start", "stop", "restart", "delete", "build", "rebuild", "dispatch", "fleet"]);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const MountRequest = z.object({ location: z.string(), writable: z.boolean() });
@@ -133,8 +133,19 @@ export const JobRequest = z.object({
   build: ImageBuildOptions.optional(),
   /** Only for kind "rebuild". */
   rebuild: RebuildOptions.optional(),
+  /** Only for kind "dispatch"; its API keys travel in JobStartParams.secrets, never here. */
+  dispatch: z.lazy(() => DispatchOptions).optional(),
+  /** Only for kind "fleet" (then `vm` is ""). */
+  fleet: z.lazy(() => FleetJob).optional(),
 });
 export type JobRequest = z.infer<typeof JobRequest>;
+
+/**
+ * jobs/start's params: the request, plus secrets for a dispatch. The helper takes the secrets
+ * out before it makes the Job, which every window sees and which is kept for reloads.
+ */
+export const JobStartParams = JobRequest.extend({ secrets: z.record(z.string(), z.string()).optional() });
+export type JobStartParams = z.infer<typeof JobStartParams>;
 
 export const JobState = z.enum(["running", "succeeded", "failed", "cancelled"]);
 export type JobState = z.infer<typeof JobState>;
@@ -157,6 +168,10 @@ export const Job = z.object({
   error: HelperError.optional(),
   /** The last lines of the job's log, so a reloaded window can show what it missed. */
   log: z.array(z.string()),
+  /** A fleet job: each VM's latest progress, by VM name. */
+  members: z.record(z.string(), Progress).optional(),
+  /** What a dispatch or fleet job produced, also when it failed or was stopped. */
+  result: z.lazy(() => JobResult).optional(),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -250,7 +265,7 @@ const None = z.object({}).optional();
 export const Requests = {
   hello: { method: "hello", params: None, result: Hello },
   vmsList: { method: "vms/list", params: None, result: VmSnapshot },
-  jobsStart: { method: "jobs/start", params: JobRequest, result: Job },
+  jobsStart: { method: "jobs/start", params: JobStartParams, result: Job },
   jobsList: { method: "jobs/list", params: None, result: z.array(Job) },
   jobsCancel: { method: "jobs/cancel", params: z.object({ id: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   doctor: { method: "doctor", params: None, result: z.array(DoctorCheck) },
@@ -283,8 +298,8 @@ export const Notifications = {
   imagesChanged: { method: "images/changed", params: z.object({ images: z.array(StoredImage) }) },
 } as const;
 
-// ---- Agent sandboxes (issue 6): isolation audit, dispatch, fleets. Not yet in Requests/JobKind:
-// ---- the daemon wires them as requests and jobs (see AgentRequests and DispatchJobRequest).
+// ---- Agent sandboxes (issue 6): isolation audit, dispatch, fleets. Dispatch and fleet actions
+// ---- run as jobs (kinds "dispatch" and "fleet"); audit, harden and fleets/list are AgentRequests.
 
 /** What nixlima knows about the coding agents in a guest, and where it learnt it. */
 export const AgentFacts = z.object({
@@ -379,13 +394,6 @@ export const DispatchResult = z.object({
 });
 export type DispatchResult = z.infer<typeof DispatchResult>;
 
-/** How the daemon should start a dispatch job; the extension passes the key from SecretStorage in `secrets` (never logged, never stored in the Job). */
-export const DispatchJobRequest = z.object({
-  vm: z.string(),
-  options: DispatchOptions,
-  secrets: z.record(z.string(), z.string()),
-});
-export type DispatchJobRequest = z.infer<typeof DispatchJobRequest>;
 
 export const Preset = z.enum(["light", "medium", "heavy"]);
 export type Preset = z.infer<typeof Preset>;
@@ -399,6 +407,8 @@ export const FleetCreateOptions = z.object({
   concurrency: z.number().int().positive().optional(),
   /** Start each VM after creating it (default true). */
   start: z.boolean().optional(),
+  /** An image path or URL to boot instead of the template's images (a built NixOS image). */
+  image: z.string().optional(),
 });
 export type FleetCreateOptions = z.infer<typeof FleetCreateOptions>;
 
@@ -419,6 +429,17 @@ export const FleetResult = z.object({
 });
 export type FleetResult = z.infer<typeof FleetResult>;
 
+/** A fleet job: create PREFIX-1…N, or stop or delete every VM of the fleet. */
+export const FleetJob = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("create"), create: FleetCreateOptions }),
+  z.object({ action: z.literal("stop"), prefix: z.string() }),
+  z.object({ action: z.literal("delete"), prefix: z.string(), force: z.boolean().optional() }),
+]);
+export type FleetJob = z.infer<typeof FleetJob>;
+
+export const JobResult = z.object({ dispatch: DispatchResult.optional(), fleet: FleetResult.optional() });
+export type JobResult = z.infer<typeof JobResult>;
+
 export const Fleet = z.object({
   prefix: z.string(),
   vms: z.array(z.string()),
@@ -431,6 +452,7 @@ export type Fleet = z.infer<typeof Fleet>;
 /** Requests the agent-sandbox features add; for the daemon to serve next to `Requests`. */
 export const AgentRequests = {
   vmsAudit: { method: "vms/audit", params: z.object({ vm: z.string() }), result: Audit },
-  vmsHarden: { method: "vms/harden", params: z.object({ vm: z.string() }), result: HardenResult },
+  /** dryRun: only say what would change (the extension shows it before applying). */
+  vmsHarden: { method: "vms/harden", params: z.object({ vm: z.string(), dryRun: z.boolean().optional() }), result: HardenResult },
   fleetsList: { method: "fleets/list", params: None, result: z.array(Fleet) },
 } as const;

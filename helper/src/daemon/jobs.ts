@@ -2,14 +2,31 @@
 // cancelled. Jobs live in the helper, not in a window, so a reload or a second window sees them.
 import { randomUUID } from "node:crypto";
 import { NixlimaError, toHelperError } from "../errors";
-import { hostLinuxSystem } from "../nix/flakeRef";
-import type { Job, JobLogLine, JobRequest, Progress } from "../protocol";
+import { JobRequest, type ErrorCode, type Job, type JobLogLine, type JobResult, type Progress } from "../protocol";
+import { conflicts, subject } from "./jobHolds";
+
+export { subject } from "./jobHolds";
 
 export interface JobReporter {
   progress(p: Progress): void;
   log(line: string): void;
+  /** One VM's progress within a fleet job. */
+  member(vm: string, p: Progress): void;
 }
-export type JobRunner = (request: JobRequest, reporter: JobReporter, signal: AbortSignal) => Promise<void>;
+/** Secrets are the runner's alone: they are never put into the Job, its log or any event. */
+export type JobRunner = (request: JobRequest, reporter: JobReporter, signal: AbortSignal, secrets: Record<string, string>) => Promise<JobResult | void>;
+
+/** A job that failed (or was stopped) but produced something worth showing: a dispatch's diff, a fleet's outcomes. */
+export class JobFailedWithResult extends NixlimaError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly result: JobResult,
+    hint?: string,
+  ) {
+    super(code, message, hint);
+  }
+}
 
 export interface JobEvents {
   changed(job: Job): void;
@@ -27,16 +44,16 @@ export class JobManager {
     private readonly events: JobEvents,
   ) {}
 
-  /** Starts a job; one VM (or one image) runs one job at a time, so two windows cannot race on it. */
-  start(request: JobRequest): Job {
-    const key = busyKey(request);
-    const busy = [...this.jobs.values()].find((j) => j.job.state === "running" && busyKey(j.job.request) === key);
+  /** Starts a job; one VM (or one image, or one fleet) runs one job at a time, so two windows cannot race on it. */
+  start(request: JobRequest, secrets: Record<string, string> = {}): Job {
+    const busy = this.busyWith(request);
     if (busy) {
-      throw new NixlimaError("failed", `${subject(request)} is busy with a ${busy.job.request.kind} job; wait for it or cancel it first.`);
+      throw new NixlimaError("failed", `${subject(request)} is busy with a ${busy.request.kind} job; wait for it or cancel it first.`);
     }
     const job: Job = {
       id: randomUUID(),
-      request,
+      // Parsed again so that nothing but the request's own fields (never a secret) is kept.
+      request: JobRequest.parse(request),
       state: "running",
       progress: { stage: "Queued" },
       startedAt: Date.now(),
@@ -45,8 +62,13 @@ export class JobManager {
     const abort = new AbortController();
     this.jobs.set(job.id, { job, abort });
     this.prune();
-    void this.run(job, abort.signal);
-    return job;
+    void this.run(job, abort.signal, secrets);
+    return structuredClone(job);
+  }
+
+  /** The running job that holds what `request` would act on, if any. */
+  busyWith(request: JobRequest): Job | undefined {
+    return [...this.jobs.values()].find((j) => j.job.state === "running" && conflicts(j.job.request, request))?.job;
   }
 
   list(): Job[] {
@@ -69,7 +91,7 @@ export class JobManager {
     while (this.running() > 0) await new Promise((r) => setTimeout(r, 50));
   }
 
-  private async run(job: Job, signal: AbortSignal): Promise<void> {
+  private async run(job: Job, signal: AbortSignal, secrets: Record<string, string>): Promise<void> {
     const reporter: JobReporter = {
       progress: (p) => {
         job.progress = p;
@@ -80,12 +102,18 @@ export class JobManager {
         if (job.log.length > LOG_LINES_KEPT) job.log.splice(0, job.log.length - LOG_LINES_KEPT);
         this.events.log({ id: job.id, line });
       },
+      member: (vm, p) => {
+        job.members = { ...job.members, [vm]: p };
+        this.events.changed(structuredClone(job));
+      },
     };
     this.events.changed(structuredClone(job));
     try {
-      await this.runner(job.request, reporter, signal);
+      const result = await this.runner(job.request, reporter, signal, secrets);
+      if (result) job.result = result;
       job.state = "succeeded";
     } catch (err) {
+      if (err instanceof JobFailedWithResult) job.result = err.result;
       job.state = signal.aborted ? "cancelled" : "failed";
       job.error = signal.aborted ? { code: "cancelled", message: `Cancelled ${job.request.kind} of ${subject(job.request)}.` } : toHelperError(err);
     }
@@ -97,16 +125,4 @@ export class JobManager {
     const finished = [...this.jobs.values()].filter((j) => j.job.state !== "running");
     for (const old of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT))) this.jobs.delete(old.job.id);
   }
-}
-
-/** What a job holds while it runs: its VM, or for a build the image and system it writes. */
-function busyKey(request: JobRequest): string {
-  if (request.kind === "build") return `image:${request.build?.image ?? ""}:${request.build?.system ?? hostLinuxSystem()}`;
-  return `vm:${request.vm}`;
-}
-
-/** How messages name what a job is about. */
-export function subject(request: JobRequest): string {
-  if (request.kind === "build") return `Image "${request.build?.image ?? "?"}"${request.build?.system ? ` for ${request.build.system}` : ""}`;
-  return `VM "${request.vm}"`;
 }

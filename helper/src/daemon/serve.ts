@@ -18,10 +18,12 @@ import { listFlakeImages } from "../nix/flakeImages";
 import { flakeRef } from "../nix/flakeRef";
 import { listImages } from "../nix/images";
 import { defaultRebuildRef, rebuildVm, templateOfLimaYaml } from "../nix/rebuild";
-import { Notifications, Requests, type HelperConfig, type JobRequest, type StoredImage } from "../protocol";
+import { Notifications, Requests, type HelperConfig, type JobRequest, type JobResult, type StoredImage } from "../protocol";
 import { connect, notify, onRequest } from "../rpc";
 import { createVm, listTemplates } from "../templates/create";
 import { version } from "../version";
+import { runDispatchJob, runFleetJob } from "./agentJobs";
+import { serveAgentRequests } from "./agentRequests";
 import { watchImages } from "./imagesWatcher";
 import { JobManager, type JobReporter } from "./jobs";
 import { watchLimaHome } from "./limaHomeWatcher";
@@ -90,7 +92,7 @@ export async function serve(argv: string[]): Promise<void> {
     return images;
   };
   const jobs = new JobManager(
-    async (request, reporter, signal) => {
+    async (request, reporter, signal, secrets) => {
       if (request.kind === "build") {
         if (!request.build) throw new NixlimaError("usage", "A build job needs the image to build.");
         await runBuildJob(request.build, nix, reporter, signal);
@@ -98,7 +100,7 @@ export async function serve(argv: string[]): Promise<void> {
         return;
       }
       try {
-        await runJob(await limactl(), request, reporter, signal);
+        return await runJob(await limactl(), request, reporter, signal, secrets);
       } finally {
         void vms.refresh();
       }
@@ -117,7 +119,8 @@ export async function serve(argv: string[]): Promise<void> {
     connections.add(conn);
     onRequest(conn, Requests.hello, () => ({ version, pid: process.pid, config }));
     onRequest(conn, Requests.vmsList, () => vms.refresh());
-    onRequest(conn, Requests.jobsStart, (request) => jobs.start(request));
+    // The secrets (a dispatch's API keys) go to the job's runner only: never into the Job.
+    onRequest(conn, Requests.jobsStart, ({ secrets, ...request }) => jobs.start(request, secrets));
     onRequest(conn, Requests.jobsList, () => jobs.list());
     onRequest(conn, Requests.jobsCancel, ({ id }) => ({ cancelled: jobs.cancel(id) }));
     onRequest(conn, Requests.templatesList, () => listTemplates());
@@ -140,6 +143,7 @@ export async function serve(argv: string[]): Promise<void> {
       const yaml = await readFile(join(vm.dir, "lima.yaml"), "utf8").catch(() => "");
       return { flake: defaultRebuildRef(vm, templateOfLimaYaml(yaml), homedir()) };
     });
+    serveAgentRequests(conn, { limactl, jobs, changed: () => void vms.refresh() });
     conn.onClose(() => connections.delete(conn));
     socket.on("error", () => conn.dispose());
   });
@@ -161,7 +165,7 @@ export async function serve(argv: string[]): Promise<void> {
   }, Math.min(idleMs, 5000)).unref();
 }
 
-function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, signal: AbortSignal): Promise<void> {
+function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, signal: AbortSignal, secrets: Record<string, string>): Promise<JobResult | void> {
   switch (request.kind) {
     case "create":
       if (!request.create) return Promise.reject(new NixlimaError("usage", "A create job needs its template and options."));
@@ -179,6 +183,10 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
     case "rebuild":
       if (!request.rebuild) return Promise.reject(new NixlimaError("usage", "A rebuild job needs the flake to switch to."));
       return rebuildVm(limactl, request.vm, request.rebuild.flake, reporter, signal).then(() => undefined);
+    case "dispatch":
+      return runDispatchJob(limactl, request, reporter, signal, secrets);
+    case "fleet":
+      return runFleetJob(limactl, request, reporter, signal);
     case "build":
       return Promise.reject(new NixlimaError("usage", "Builds do not run on a VM."));
   }

@@ -1,0 +1,40 @@
+// What a running job holds, so two jobs (from two windows, or a fleet and one of its VMs) never
+// act on the same thing at once: a VM job holds its VM, a build its image and system, a fleet
+// job every VM named PREFIX-N (those it will create included, whether they exist yet or not).
+import { hostLinuxSystem } from "../nix/flakeRef";
+import type { JobRequest } from "../protocol";
+
+type Hold = { image: string } | { vm: string } | { fleet: string };
+
+function hold(request: JobRequest): Hold {
+  if (request.kind === "build") return { image: `${request.build?.image ?? ""}:${request.build?.system ?? hostLinuxSystem()}` };
+  if (request.kind === "fleet") return { fleet: fleetPrefix(request) };
+  return { vm: request.vm };
+}
+
+/** The fleet a fleet job acts on. */
+export function fleetPrefix(request: JobRequest): string {
+  const f = request.fleet;
+  return f ? (f.action === "create" ? f.create.prefix : f.prefix) : "";
+}
+
+/** Whether VM `name` is PREFIX-N: fleet members are only ever recognised by their names. */
+export function inFleet(name: string, prefix: string): boolean {
+  return name.startsWith(`${prefix}-`) && /^\d+$/.test(name.slice(prefix.length + 1));
+}
+
+export function conflicts(a: JobRequest, b: JobRequest): boolean {
+  const x = hold(a);
+  const y = hold(b);
+  if ("image" in x || "image" in y) return "image" in x && "image" in y && x.image === y.image;
+  if ("vm" in x && "vm" in y) return x.vm === y.vm;
+  if ("fleet" in x && "fleet" in y) return x.fleet === y.fleet;
+  return "vm" in x ? inFleet(x.vm, (y as { fleet: string }).fleet) : inFleet((y as { vm: string }).vm, x.fleet);
+}
+
+/** How messages name what a job is about. */
+export function subject(request: JobRequest): string {
+  if (request.kind === "build") return `Image "${request.build?.image ?? "?"}"${request.build?.system ? ` for ${request.build.system}` : ""}`;
+  if (request.kind === "fleet") return `Fleet "${fleetPrefix(request)}"`;
+  return `VM "${request.vm}"`;
+}

@@ -1,0 +1,44 @@
+// What running jobs hold: a fleet job holds every VM named PREFIX-N, nothing else; a request's
+// extra fields (a dispatch's secrets) never reach the Job.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { conflicts, inFleet } from "../../src/daemon/jobHolds";
+import { JobManager } from "../../src/daemon/jobs";
+import type { JobRequest } from "../../src/protocol";
+
+const fleet = (prefix: string): JobRequest => ({ kind: "fleet", vm: "", fleet: { action: "stop", prefix } });
+const vmJob = (vm: string): JobRequest => ({ kind: "start", vm });
+
+test("fleet members are PREFIX-N exactly", () => {
+  assert.ok(inFleet("web-1", "web"));
+  assert.ok(inFleet("web-12", "web"));
+  assert.ok(!inFleet("web-1-2", "web"), "belongs to fleet web-1");
+  assert.ok(!inFleet("web-x", "web"));
+  assert.ok(!inFleet("web", "web"));
+  assert.ok(!inFleet("webby-1", "web"));
+});
+
+test("a fleet job conflicts with its members' jobs and its own fleet, not with others", () => {
+  assert.ok(conflicts(fleet("web"), vmJob("web-2")));
+  assert.ok(conflicts(vmJob("web-2"), fleet("web")));
+  assert.ok(conflicts(fleet("web"), { kind: "fleet", vm: "", fleet: { action: "create", create: { prefix: "web", count: 2, template: "agent" } } }));
+  assert.ok(!conflicts(fleet("web"), fleet("web-1")));
+  assert.ok(!conflicts(fleet("web"), vmJob("db-1")));
+  assert.ok(!conflicts(fleet("web"), { kind: "build", vm: "", build: { image: "web" } }));
+  assert.ok(conflicts({ kind: "dispatch", vm: "a", dispatch: { agent: "claude", prompt: "x" } }, vmJob("a")));
+});
+
+test("the Job keeps only the request's own fields; secrets go to the runner alone", async () => {
+  let got: Record<string, string> = {};
+  const jobs = new JobManager(
+    async (_r, _rep, _s, secrets) => {
+      got = secrets;
+    },
+    { changed: () => undefined, log: () => undefined },
+  );
+  const sneaky = { kind: "dispatch", vm: "a", dispatch: { agent: "claude", prompt: "x" }, secrets: { ANTHROPIC_API_KEY: "sk-1" } } as JobRequest;
+  const job = jobs.start(sneaky, { ANTHROPIC_API_KEY: "sk-2" });
+  await jobs.idle();
+  assert.ok(!JSON.stringify(jobs.list()).includes("sk-"), JSON.stringify(job));
+  assert.deepEqual(got, { ANTHROPIC_API_KEY: "sk-2" });
+});
