@@ -100,9 +100,11 @@ export function viewContainer(page: Page, containerId: string): Locator {
 
 /** A tree row whose label is exactly `label`. */
 export function treeRow(scope: Page | Locator, label: string): Locator {
+  // The inner locator of `has` is matched inside each row, so it must not repeat the scope.
+  const page = "page" in scope && typeof scope.page === "function" ? (scope as Locator).page() : (scope as Page);
   return scope
     .locator('.monaco-list-row[role="treeitem"]')
-    .filter({ has: scope.locator(".label-name").getByText(label, { exact: true }) });
+    .filter({ has: page.locator(".label-name").getByText(label, { exact: true }) });
 }
 
 export async function waitForTreeRow(scope: Page | Locator, label: string): Promise<Locator> {
@@ -139,7 +141,11 @@ export async function contextMenuItems(page: Page, row: Locator): Promise<string
 /** Right-clicks the row and clicks the context-menu item labelled exactly `item`. */
 export async function clickContextMenuItem(page: Page, row: Locator, item: string): Promise<void> {
   const menu = await openContextMenu(page, row);
-  await menu.locator(".action-item .action-label").getByText(item, { exact: true }).click();
+  // VS Code's menus focus an item on hover and run the focused item on Enter; a synthetic click
+  // can land while the menu is still settling and be ignored.
+  await menu.locator(".action-item .action-label").getByText(item, { exact: true }).hover();
+  await menu.locator(".action-item.focused .action-label").getByText(item, { exact: true }).waitFor({ timeout: TIMEOUT_MS });
+  await page.keyboard.press("Enter");
   await menu.waitFor({ state: "hidden", timeout: TIMEOUT_MS });
 }
 

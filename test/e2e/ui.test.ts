@@ -1,0 +1,112 @@
+// The packaged extension in a real VS Code (code-server) driven through Chromium, against the
+// real limactl with Lima's never-booting fixture instances in a temporary LIMA_HOME.
+// Needs scripts/setup.sh (code-server, Chromium, limactl) and `npm run package` (dist/nixlima.vsix);
+// runs as the unprivileged test user, because limactl refuses root.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { execa } from "execa";
+import { outputChannelText, readActivationMs, startCodeServer, type CodeServer } from "../support/codeServer";
+import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import {
+  answerDialog,
+  clickContextMenuItem,
+  contextMenuItems,
+  openViewContainer,
+  rowDescription,
+  runCommand,
+  treeRow,
+  waitForRowDescription,
+  waitForTreeRow,
+} from "../support/workbench";
+
+const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
+/** A real Lima instance that is never booted (containerd off: its archive would be downloaded). */
+const fixture = '{images: [{location: "/etc/profile"}], disk: "1M", containerd: {system: false, user: false}}';
+
+describe("the VM explorer in a real VS Code", () => {
+  let lima: ReturnType<typeof tempLimaHome>;
+  let env: Record<string, string>;
+  let server: CodeServer | undefined;
+
+  const createFixture = (name: string) =>
+    execa(limactlPath, ["create", "--tty=false", "--name", name, "-"], { input: fixture, env, timeout: 60_000 });
+
+  /** On failure, say what the server and the extension logged, not only which selector timed out. */
+  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      await server?.screenshot(`ui-failed-${step}`).catch(() => undefined);
+      const nixlimaLog = server ? outputChannelText(server, "nixlima") : "";
+      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${nixlimaLog}`, { cause: err });
+    }
+  }
+
+  before(async () => {
+    assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
+    lima = tempLimaHome();
+    env = { LIMA_HOME: lima.dir, ...qemuEnv };
+    await createFixture("uivm");
+    // LIMA_HOME reaches the extension only through the environment: the row appearing proves it.
+    server = await startCodeServer({ vsix, env, settings: { "nixlima.limactlPath": limactlPath } });
+    const t = server.timings;
+    console.log(
+      `code-server: vsix installed in ${t.installMs.toFixed(0)} ms, listening after ${t.listenMs.toFixed(0)} ms, workbench shown after ${t.workbenchMs.toFixed(0)} ms`,
+    );
+  });
+
+  after(async () => {
+    await server?.close();
+    lima?.dispose();
+  });
+
+  test("the extension activates and logs its activation time", async () => {
+    await openViewContainer(server!.page, "nixlima", "nixlima");
+    const ms = await explain("activation", () => readActivationMs(server!));
+    console.log(`nixlima activated in ${ms} ms inside code-server`);
+    assert.ok(ms > 0, `activation time ${ms} ms`);
+  });
+
+  test("the nixlima view shows the VM with its state and resources", async () => {
+    const { page } = server!;
+    const view = await openViewContainer(page, "nixlima", "nixlima");
+    const row = await explain("row", () => waitForTreeRow(view, "uivm"));
+    const description = await explain("description", () => waitForRowDescription(row, /^Stopped · /));
+    assert.match(description, /^Stopped · \d+ CPU · [\d.]+ GiB · x86_64 · qemu$/);
+    await server!.screenshot("ui-explorer-stopped");
+  });
+
+  test("a stopped VM's context menu offers Start and Delete…, not Stop", async () => {
+    const { page } = server!;
+    const row = await waitForTreeRow(await openViewContainer(page, "nixlima", "nixlima"), "uivm");
+    const items = await explain("context menu", () => contextMenuItems(page, row));
+    assert.ok(items.includes("Start"), `menu: ${items.join(", ")}`);
+    assert.ok(items.includes("Delete…"), `menu: ${items.join(", ")}`);
+    assert.ok(!items.includes("Stop"), `menu: ${items.join(", ")}`);
+    assert.ok(!items.includes("Restart"), `menu: ${items.join(", ")}`);
+  });
+
+  test("a VM created from a terminal appears, and Delete… from its menu removes it", async () => {
+    const { page } = server!;
+    const view = await openViewContainer(page, "nixlima", "nixlima");
+    await createFixture("uivm2");
+    const row = await explain("new row", () => waitForTreeRow(view, "uivm2"));
+    await waitForRowDescription(row, /^Stopped/);
+
+    await clickContextMenuItem(page, row, "Delete…");
+    await explain("confirm", () => answerDialog(page, /Delete VM "uivm2"\?/, "Delete"));
+    await explain("row gone", () => treeRow(view, "uivm2").waitFor({ state: "detached", timeout: 30_000 }));
+    assert.equal(existsSync(join(lima.dir, "uivm2")), false, "the instance folder is gone");
+    // The other VM is untouched.
+    assert.match(await rowDescription(await waitForTreeRow(view, "uivm")), /^Stopped/);
+  });
+
+  test("Refresh from the command palette keeps the list", async () => {
+    const { page } = server!;
+    await runCommand(page, "nixlima.refresh");
+    const view = await openViewContainer(page, "nixlima", "nixlima");
+    assert.match(await rowDescription(await waitForTreeRow(view, "uivm")), /^Stopped/);
+  });
+});
