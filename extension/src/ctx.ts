@@ -1,5 +1,6 @@
 // The small context every command factory gets, instead of globals.
 import type * as vscode from "vscode";
+import type { DispatchTerminals } from "./agents/dispatchTerminals";
 import type { HelperClient } from "./helperClient";
 import type { JobTracker } from "./jobProgress";
 import type { VmStore } from "./vmStore";
@@ -10,4 +11,6 @@ export interface Ctx {
   helper: HelperClient;
   store: VmStore;
   jobs: JobTracker;
+  /** The agent tasks' terminals; set up by registerCommands. */
+  tasks?: DispatchTerminals;
 }

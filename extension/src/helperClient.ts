@@ -9,12 +9,15 @@ import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { helperSocketPath } from "../../helper/src/daemon/socketPath";
 import {
+  AgentRequests,
   Notifications,
   Requests,
+  type Audit,
+  type HardenResult,
   type HelperConfig,
   type Job,
   type JobLogLine,
-  type JobRequest,
+  type JobStartParams,
   type LogEvent,
   type SshProblem,
   type StoredImage,
@@ -68,8 +71,15 @@ export class HelperClient implements vscode.Disposable {
   async listVms(): Promise<VmSnapshot> {
     return request(await this.ready(), Requests.vmsList, {});
   }
-  async startJob(params: JobRequest): Promise<Job> {
+  /** `secrets` (a dispatch's API keys) travel in their own field; the helper keeps them out of the Job. */
+  async startJob(params: JobStartParams): Promise<Job> {
     return request(await this.ready(), Requests.jobsStart, params);
+  }
+  async audit(vm: string): Promise<Audit> {
+    return request(await this.ready(), AgentRequests.vmsAudit, { vm });
+  }
+  async harden(vm: string, dryRun: boolean): Promise<HardenResult> {
+    return request(await this.ready(), AgentRequests.vmsHarden, { vm, dryRun });
   }
   async cancelJob(id: string): Promise<boolean> {
     return (await request(await this.ready(), Requests.jobsCancel, { id })).cancelled;

@@ -1,11 +1,15 @@
 // Shows each helper job as a progress notification with Cancel, also jobs this window did not
 // start (another window's, or one still running after a reload), and reports how it ended.
 import * as vscode from "vscode";
+import { fleetPrefix } from "../../helper/src/daemon/jobHolds";
 import type { Job } from "../../helper/src/protocol";
+import { describeFleetResult } from "./agents/agentFormat";
 import type { HelperClient } from "./helperClient";
 import type { VmStore } from "./vmStore";
 
 const verbs: Record<Job["request"]["kind"], string> = {
+  dispatch: "Task in",
+  fleet: "Fleet",
   create: "Creating",
   start: "Starting",
   stop: "Stopping",
@@ -18,6 +22,7 @@ const verbs: Record<Job["request"]["kind"], string> = {
 /** What a job works on, for log lines: the VM, or the image a build makes. */
 export function jobSubject(job: Job | undefined): string | undefined {
   if (!job) return undefined;
+  if (job.request.kind === "fleet") return `fleet ${fleetPrefix(job.request)}`;
   return job.request.kind === "build" ? `image ${job.request.build?.image ?? "?"}` : job.request.vm;
 }
 
@@ -27,6 +32,8 @@ export function jobTitle(request: Job["request"]): string {
     const system = request.build?.system ? ` (${request.build.system})` : "";
     return `${verbs.build} ${request.build?.image ?? "?"}${system}`;
   }
+  if (request.kind === "fleet") return `${{ create: "Creating", stop: "Stopping", delete: "Deleting" }[request.fleet?.action ?? "create"]} fleet ${fleetPrefix(request)}`;
+  if (request.kind === "dispatch") return `${request.dispatch?.agent ?? "Agent"} task in ${request.vm}`;
   return `${verbs[request.kind]} ${request.vm}`;
 }
 
@@ -85,11 +92,15 @@ export class JobTracker {
       if ((job.request.kind === "build" || job.request.kind === "rebuild") && job.progress.message) {
         void vscode.window.showInformationMessage(`${title}: ${job.progress.message}`);
       }
+      if (job.result?.fleet) void vscode.window.showInformationMessage(`${describeFleetResult(job.result.fleet)}.`);
       return;
     }
     if (job.state === "cancelled") {
       this.log.warn(`${title}: cancelled`);
       return;
+    }
+    if (job.result?.fleet) {
+      for (const m of job.result.fleet.members) if (m.error) this.log.error(`${m.vm}: ${m.error.message}`);
     }
     const message = job.error ? `${job.error.message}${job.error.hint ? ` ${job.error.hint}` : ""}` : `${title} failed.`;
     this.log.error(`${title}: ${message}`);

@@ -1,7 +1,10 @@
 // What the window knows of the VMs, jobs and built images, as last told by the helper. The
 // trees and the commands read it; only the helper changes it.
 import * as vscode from "vscode";
-import type { Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
+import { fleetPrefix, inFleet } from "../../helper/src/daemon/jobHolds";
+import type { Audit, Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
+
+export type AuditEntry = { audit: Audit } | { error: string };
 
 export class VmStore implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -12,10 +15,35 @@ export class VmStore implements vscode.Disposable {
   images: StoredImage[] = [];
   private readonly jobs = new Map<string, Job>();
   snapshot: VmSnapshot | undefined;
+  /** Isolation audits by VM name, fetched when a VM row is expanded; dropped when its status changes. */
+  private readonly audits = new Map<string, AuditEntry>();
+  private readonly auditWantedEmitter = new vscode.EventEmitter<string>();
+  /** The tree wants the audit of this VM (the AuditFetcher asks the helper). */
+  readonly onAuditWanted = this.auditWantedEmitter.event;
 
   setSnapshot(snapshot: VmSnapshot): void {
+    const before = new Map(this.vms().map((v) => [v.name, v.status]));
     this.snapshot = snapshot;
+    for (const name of [...this.audits.keys()]) {
+      if (this.vm(name)?.status !== before.get(name)) this.audits.delete(name);
+    }
     this.changeEmitter.fire();
+  }
+
+  /** The VM's audit (or why it failed), or undefined after asking for it. */
+  audit(name: string): AuditEntry | undefined {
+    const entry = this.audits.get(name);
+    if (!entry) this.auditWantedEmitter.fire(name);
+    return entry;
+  }
+
+  setAudit(name: string, entry: AuditEntry): void {
+    this.audits.set(name, entry);
+    this.changeEmitter.fire();
+  }
+
+  forgetAudit(name: string): void {
+    if (this.audits.delete(name)) this.changeEmitter.fire();
   }
 
   setImages(images: StoredImage[]): void {
@@ -36,17 +64,36 @@ export class VmStore implements vscode.Disposable {
     return this.vms().find((v) => v.name === name);
   }
 
-  /** The job running on a VM, if any: the VM is busy while it runs. */
+  /**
+   * The job acting on a VM, if any: the VM is busy while it runs. A fleet job acts on every
+   * PREFIX-N; a dispatch is not one of these (the VM stays usable): see runningTask.
+   */
   runningJob(vmName: string): Job | undefined {
     for (const job of this.jobs.values()) {
-      if (job.state === "running" && job.request.vm === vmName) return job;
+      if (job.state !== "running" || job.request.kind === "dispatch") continue;
+      if (job.request.kind === "fleet" ? inFleet(vmName, fleetPrefix(job.request)) : job.request.vm === vmName) return job;
     }
     return undefined;
   }
 
-  /** VMs being created that limactl does not list yet: shown at once, busy. */
-  pendingCreates(): Job[] {
-    return [...this.jobs.values()].filter((j) => j.state === "running" && j.request.kind === "create" && !this.vm(j.request.vm));
+  /** The agent task (dispatch job) running in a VM, if any. */
+  runningTask(vmName: string): Job | undefined {
+    return [...this.jobs.values()].find((j) => j.state === "running" && j.request.kind === "dispatch" && j.request.vm === vmName);
+  }
+
+  /** The running fleet job of a fleet, if any. */
+  fleetJob(prefix: string): Job | undefined {
+    return [...this.jobs.values()].find((j) => j.state === "running" && j.request.kind === "fleet" && fleetPrefix(j.request) === prefix);
+  }
+
+  /** VMs being created that limactl does not list yet (one create, or a fleet's): shown at once, busy. */
+  pendingCreates(): { name: string; job: Job }[] {
+    return [...this.jobs.values()].flatMap((job) => {
+      if (job.state !== "running") return [];
+      const f = job.request.fleet;
+      const names = job.request.kind === "create" ? [job.request.vm] : f?.action === "create" ? Array.from({ length: f.create.count }, (_, i) => `${f.create.prefix}-${i + 1}`) : [];
+      return names.filter((name) => !this.vm(name)).map((name) => ({ name, job }));
+    });
   }
 
   job(id: string): Job | undefined {
@@ -56,5 +103,6 @@ export class VmStore implements vscode.Disposable {
   dispose(): void {
     this.changeEmitter.dispose();
     this.imagesEmitter.dispose();
+    this.auditWantedEmitter.dispose();
   }
 }

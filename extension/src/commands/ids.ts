@@ -20,6 +20,16 @@ export const commandIds = [
   "nixlima.deleteImage",
   "nixlima.createVmFromImage",
   "nixlima.rebuildVm",
+  "nixlima.setAgentCredentials",
+  "nixlima.copyClaudeToken",
+  "nixlima.dispatchTask",
+  "nixlima.dispatchToFleet",
+  "nixlima.stopTask",
+  "nixlima.showTaskOutput",
+  "nixlima.createFleet",
+  "nixlima.stopFleet",
+  "nixlima.deleteFleet",
+  "nixlima.hardenVm",
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];

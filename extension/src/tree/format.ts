@@ -8,9 +8,11 @@ export function formatBytes(bytes: number): string {
   return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
 }
 
-/** `Running · 4 CPU · 8 GiB · aarch64 · vz`, or the job's stage while one runs. */
-export function describeVm(vm: Vm, job?: Job): string {
-  const parts: string[] = [job ? `${job.progress.stage}…` : vm.status];
+/** `Running · 4 CPU · 8 GiB · aarch64 · vz`, or the job's stage while one runs (a fleet job: this VM's own stage). */
+export function describeVm(vm: Vm, job?: Job, task?: Job): string {
+  const stage = job ? (job.members?.[vm.name] ?? job.progress).stage : undefined;
+  const parts: string[] = [stage ? `${stage}…` : vm.status];
+  if (task) parts.push(`${task.request.dispatch?.agent ?? "agent"}: ${task.progress.stage}`);
   if (vm.cpus !== undefined) parts.push(`${vm.cpus} CPU`);
   if (vm.memoryBytes !== undefined) parts.push(formatBytes(vm.memoryBytes));
   if (vm.arch) parts.push(vm.arch);

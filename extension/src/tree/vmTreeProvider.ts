@@ -1,21 +1,26 @@
 // The VM explorer: one row per Lima instance, with its state in the icon, the description and
 // the contextValue (`vm+running`, `vm+stopped`, `vm+broken`, `vm+unknown`, `vm+busy`) that the
-// menus in package.json match; its children are the details a user asks for most.
+// menus in package.json match; VMs named PREFIX-1, PREFIX-2, … sit under one fleet row. A VM's
+// children: its running agent task, its Sandbox (the isolation audit) and the details a user
+// asks for most.
 import { homedir } from "node:os";
 import * as vscode from "vscode";
 import type { Job, Vm } from "../../../helper/src/protocol";
 import type { VmStore } from "../vmStore";
+import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
+import { groupFleets } from "./fleetGroups";
 import { describeVm, formatBytes, isWritableHome, vmState, type VmState } from "./format";
 
 export class VmItem extends vscode.TreeItem {
   constructor(
     readonly vm: Vm,
     job: Job | undefined,
+    task?: Job,
   ) {
     super(vm.name, vscode.TreeItemCollapsibleState.Collapsed);
     const state = vmState(vm, job);
     this.id = `vm:${vm.name}`;
-    this.description = describeVm(vm, job);
+    this.description = describeVm(vm, job, task);
     this.contextValue = `vm+${state}`;
     this.iconPath = stateIcon(state);
     this.tooltip = tooltip(vm, job);
@@ -32,7 +37,7 @@ export class DetailItem extends vscode.TreeItem {
   }
 }
 
-type Node = VmItem | DetailItem;
+type Node = FleetItem | VmItem | TaskItem | SandboxItem | DetailItem;
 
 export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
@@ -49,17 +54,34 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
 
   getChildren(node?: Node): Node[] {
     if (!node) {
-      const listed = this.store.vms().map((vm) => new VmItem(vm, this.store.runningJob(vm.name)));
-      const creating = this.store.pendingCreates().map((job) => new VmItem(placeholder(job.request.vm), job));
-      return [...listed, ...creating].sort((a, b) => a.vm.name.localeCompare(b.vm.name));
+      const creating = this.store.pendingCreates().map((p) => placeholder(p.name));
+      const { fleets, loose } = groupFleets([...this.store.vms(), ...creating]);
+      const fleetRows = fleets.map((f) => new FleetItem(f, this.store.fleetJob(f.prefix)));
+      return [...fleetRows, ...loose.map((vm) => this.vmItem(vm))].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
     }
-    return node instanceof VmItem ? details(node.vm) : [];
+    if (node instanceof FleetItem) return node.fleet.members.map((vm) => this.vmItem(vm));
+    if (node instanceof VmItem) {
+      const task = this.store.runningTask(node.vm.name);
+      const sandbox = node.vm.dir ? [new SandboxItem(node.vm.name, this.store.audit(node.vm.name))] : [];
+      return [...(task ? [new TaskItem(task)] : []), ...sandbox, ...details(node.vm)];
+    }
+    if (node instanceof SandboxItem) return sandboxChildren(node);
+    return [];
+  }
+
+  private vmItem(vm: Vm): VmItem {
+    const job = this.store.runningJob(vm.name) ?? this.store.pendingCreates().find((p) => p.name === vm.name)?.job;
+    return new VmItem(vm, job, this.store.runningTask(vm.name));
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+function sortKey(n: Node): string {
+  return n instanceof FleetItem ? n.fleet.prefix : n instanceof VmItem ? n.vm.name : "";
 }
 
 function placeholder(name: string): Vm {
@@ -80,7 +102,6 @@ function stateIcon(state: VmState): vscode.ThemeIcon {
       return new vscode.ThemeIcon("loading~spin");
   }
 }
-
 function details(vm: Vm): DetailItem[] {
   const items: DetailItem[] = [];
   for (const error of vm.errors) items.push(new DetailItem("Error", error, new vscode.ThemeIcon("error"), "detail", error));

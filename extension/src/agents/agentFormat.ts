@@ -1,0 +1,69 @@
+// How agent tasks read in the editor, and which stored keys a dispatch sends: pure functions,
+// tested without VS Code.
+import type { AgentName, DispatchResult, FleetResult } from "../../../helper/src/protocol";
+
+/** The environment variables each agent reads its key from (the helper's AGENT_KEYS; a test keeps them equal). */
+export const AGENT_KEY_VARS: Record<AgentName, readonly string[]> = {
+  claude: ["ANTHROPIC_API_KEY"],
+  codex: ["OPENAI_API_KEY"],
+  opencode: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"],
+};
+
+export const PROVIDERS = [
+  { label: "Anthropic", variable: "ANTHROPIC_API_KEY", agents: "Claude Code, OpenCode" },
+  { label: "OpenAI", variable: "OPENAI_API_KEY", agents: "Codex, OpenCode" },
+] as const;
+
+/** A pasted key: one line, no spaces. Returns the problem, or undefined when it looks right. */
+export function checkApiKey(value: string): string | undefined {
+  const v = value.trim();
+  if (v === "") return "Paste the API key.";
+  if (/\s/.test(v)) return "An API key is one word: no spaces or line breaks.";
+  return undefined;
+}
+
+/** The keys a dispatch of `agent` sends: those of its variables that are stored. */
+export function secretsFor(agent: AgentName, stored: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(AGENT_KEY_VARS[agent].flatMap((k) => (stored[k] ? [[k, stored[k]]] : [])));
+}
+
+/** `done after 2 rounds in 1 m 4 s, exit code 0 · 3 files changed, 10 insertions(+)` */
+export function describeDispatchResult(r: DispatchResult): string {
+  const rounds = `${r.rounds} round${r.rounds === 1 ? "" : "s"}`;
+  const exit = r.exitCode === null ? "killed" : `exit code ${r.exitCode}`;
+  const diff = r.diffStat === null ? "not a git repository" : r.diffStat.trim() === "" ? "no changes" : (r.diffStat.trim().split("\n").at(-1) ?? "").trim();
+  return `${r.agent} in ${r.vm}: ${r.outcome} after ${rounds} in ${formatDuration(r.durationMs)}, ${exit} · ${diff}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} m ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} m`;
+}
+
+/** `Fleet web: 3 of 4 created in 41 s; web-2 failed` */
+export function describeFleetResult(r: FleetResult): string {
+  const verb = { create: "created", stop: "stopped", delete: "deleted" }[r.action];
+  const failed = r.members.filter((m) => !m.ok);
+  const fails = failed.length ? `; ${failed.map((m) => m.vm).join(", ")} failed` : "";
+  return `Fleet ${r.prefix}: ${r.members.length - failed.length} of ${r.members.length} ${verb} in ${formatDuration(r.durationMs)}${fails}`;
+}
+
+/**
+ * One prompt file per VM: files (sorted by name) go to the VMs in order; a single file goes to
+ * every VM. More files than VMs is an error, said in one sentence.
+ */
+export function assignPrompts<F extends { name: string }>(vms: string[], files: F[]): { vm: string; file: F }[] | string {
+  if (files.length === 0) return "Choose at least one prompt file.";
+  if (files.length === 1) return vms.map((vm) => ({ vm, file: files[0]! }));
+  if (files.length > vms.length) return `${files.length} prompt files but only ${vms.length} running VM${vms.length === 1 ? "" : "s"} in the fleet: choose at most ${vms.length}, or one for all.`;
+  const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  return sorted.map((file, i) => ({ vm: vms[i]!, file }));
+}
+
+/** Pseudoterminals need CRLF; the agent's lines arrive without their newline. */
+export function terminalLine(line: string): string {
+  return `${line.replace(/\r?\n/g, "\r\n")}\r\n`;
+}

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AGENT_KEYS } from "../../../helper/src/dispatch/dispatch";
+import type { DispatchResult, FleetResult } from "../../../helper/src/protocol";
+import { AGENT_KEY_VARS, assignPrompts, checkApiKey, describeDispatchResult, describeFleetResult, formatDuration, secretsFor, terminalLine } from "../../src/agents/agentFormat";
+
+test("the extension sends the same key variables the helper passes on", () => {
+  assert.deepEqual(AGENT_KEY_VARS, AGENT_KEYS);
+});
+
+test("a dispatch sends only its agent's stored keys", () => {
+  const stored = { ANTHROPIC_API_KEY: "sk-ant", OPENAI_API_KEY: undefined };
+  assert.deepEqual(secretsFor("claude", stored), { ANTHROPIC_API_KEY: "sk-ant" });
+  assert.deepEqual(secretsFor("codex", stored), {});
+  assert.deepEqual(secretsFor("opencode", { ANTHROPIC_API_KEY: "a", OPENAI_API_KEY: "o" }), { ANTHROPIC_API_KEY: "a", OPENAI_API_KEY: "o" });
+});
+
+test("a pasted key is one word", () => {
+  assert.equal(checkApiKey("  sk-ant-123 "), undefined);
+  assert.match(checkApiKey("")!, /Paste/);
+  assert.match(checkApiKey("sk-ant 123")!, /one word/);
+  assert.match(checkApiKey("sk\nx")!, /one word/);
+});
+
+const result: DispatchResult = {
+  vm: "a-1",
+  agent: "claude",
+  outcome: "done",
+  exitCode: 0,
+  rounds: 2,
+  durationMs: 64_400,
+  workdir: "/work",
+  diffStat: " notes.txt | 2 ++\n 1 file changed, 2 insertions(+)\n",
+  patch: "diff --git …",
+  patchTruncated: false,
+};
+
+test("a run's result reads outcome, rounds, duration, exit status and the diff's summary", () => {
+  assert.equal(describeDispatchResult(result), "claude in a-1: done after 2 rounds in 1 m 4 s, exit code 0 · 1 file changed, 2 insertions(+)");
+  assert.equal(describeDispatchResult({ ...result, outcome: "stopped", exitCode: null, rounds: 1, diffStat: "" }), "claude in a-1: stopped after 1 round in 1 m 4 s, killed · no changes");
+  assert.match(describeDispatchResult({ ...result, diffStat: null }), /not a git repository$/);
+  assert.equal(formatDuration(3_600_000 + 120_000), "1 h 2 m");
+});
+
+test("a fleet's result names what failed", () => {
+  const r: FleetResult = {
+    prefix: "web",
+    action: "create",
+    concurrency: 2,
+    durationMs: 41_000,
+    members: [
+      { vm: "web-1", ok: true, durationMs: 1 },
+      { vm: "web-2", ok: false, durationMs: 1, error: { code: "already-exists", message: "x" } },
+    ],
+  };
+  assert.equal(describeFleetResult(r), "Fleet web: 1 of 2 created in 41 s; web-2 failed");
+});
+
+test("prompt files go to the VMs in name order; one file goes to all; too many is refused", () => {
+  const f = (name: string) => ({ name });
+  assert.deepEqual(assignPrompts(["w-1", "w-2", "w-3"], [f("task-10.md"), f("task-2.md")]), [
+    { vm: "w-1", file: f("task-2.md") },
+    { vm: "w-2", file: f("task-10.md") },
+  ]);
+  assert.deepEqual(assignPrompts(["w-1", "w-2"], [f("P.md")]).length, 2);
+  assert.match(assignPrompts(["w-1"], [f("a"), f("b")]) as string, /^2 prompt files but only 1 running VM in the fleet/);
+  assert.match(assignPrompts(["w-1"], []) as string, /at least one/);
+});
+
+test("terminal lines end in CRLF", () => {
+  assert.equal(terminalLine("a\nb"), "a\r\nb\r\n");
+});

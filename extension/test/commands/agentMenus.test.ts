@@ -1,0 +1,40 @@
+// The agent-sandbox rows in package.json: each offers what fits it, and only that.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { repoRoot } from "../../../test/support/lima";
+
+const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+const rowItems = pkg.contributes.menus["view/item/context"] as { command: string; when: string }[];
+const shownFor = (viewItem: string) =>
+  rowItems
+    .filter(({ when }) => {
+      const eq = /^viewItem == (\S+)$/.exec(when);
+      const re = /^viewItem =~ \/(.+)\/$/.exec(when);
+      return eq ? eq[1] === viewItem : re ? new RegExp(re[1]!).test(viewItem) : false;
+    })
+    .map((i) => i.command);
+
+test("Dispatch Task and Copy Claude Token are offered on running VMs only", () => {
+  for (const id of ["nixlima.dispatchTask", "nixlima.copyClaudeToken"]) {
+    assert.ok(shownFor("vm+running").includes(id), id);
+    for (const row of ["vm+stopped", "vm+busy", "vm+broken", "fleet", "task"]) assert.ok(!shownFor(row).includes(id), `${id} on ${row}`);
+  }
+});
+
+test("a task row offers Show Output and Stop; a fleet row its fleet-wide actions, none while its job runs", () => {
+  assert.deepEqual([...new Set(shownFor("task"))].sort(), ["nixlima.showTaskOutput", "nixlima.stopTask"]);
+  assert.deepEqual([...new Set(shownFor("fleet"))].sort(), ["nixlima.deleteFleet", "nixlima.dispatchToFleet", "nixlima.stopFleet"]);
+  assert.deepEqual(shownFor("fleet+busy"), []);
+});
+
+test("Harden is offered on a stopped, flagged Sandbox row only", () => {
+  assert.ok(shownFor("sandbox+flagged+stopped").includes("nixlima.hardenVm"));
+  for (const row of ["sandbox", "sandbox+flagged", "sandbox+pending", "vm+stopped"]) assert.ok(!shownFor(row).includes("nixlima.hardenVm"), row);
+});
+
+test("Create Fleet and Set Agent Credentials are in the explorer's title menu", () => {
+  const title = pkg.contributes.menus["view/title"] as { command: string; when: string }[];
+  for (const id of ["nixlima.createFleet", "nixlima.setAgentCredentials"]) assert.ok(title.some((i) => i.command === id && i.when === "view == nixlima.vms"), id);
+});
