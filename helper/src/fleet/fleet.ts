@@ -1,14 +1,16 @@
 // Fleets: PREFIX-1 … PREFIX-N created (and started) from one template with bounded concurrency,
 // stopped and deleted together. Each VM reports its own progress; one failure does not stop the
 // others; the result lists every VM's outcome.
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { NixlimaError, toHelperError } from "../errors";
 import type { Limactl } from "../lima/limactl";
 import { listVms } from "../lima/list";
 import { deleteVm, stopVm, type Reporter } from "../lima/operations";
 import type { Fleet, FleetCreateOptions, FleetMemberResult, FleetResult, Progress } from "../protocol";
 import { resolveTemplate } from "../templates/catalog";
-import { createVm, type CreateRequest } from "../templates/create";
+import { createVm, limaHomeOf, type CreateRequest } from "../templates/create";
 import { PRESETS } from "../templates/presets";
 import { parseTemplate, templateResources } from "../templates/render";
 import { checkFleetFits, defaultConcurrency, hostResources, type HostResources } from "./capacity";
@@ -49,7 +51,10 @@ export async function createFleet(
     start: opts.start ?? true,
   };
   r.log(`fleet ${opts.prefix}: ${names.length} VMs of ${vmMem / GiB} GiB, ${concurrency} at a time`);
-  return runFleet(opts.prefix, "create", names, concurrency, r, signal, (name, mr) => createVm(l, name, request, mr, signal));
+  // Lima makes its ssh key pair (_config/user) on the first create in a LIMA_HOME, and two
+  // creates at once would both run ssh-keygen, one failing: make the first VM alone then.
+  const firstAlone = !existsSync(join(limaHomeOf(l), "_config", "user"));
+  return runFleet(opts.prefix, "create", names, concurrency, r, signal, (name, mr) => createVm(l, name, request, mr, signal), firstAlone);
 }
 
 export async function stopFleet(l: Limactl, prefix: string, r: FleetReporter, signal: AbortSignal, concurrency?: number): Promise<FleetResult> {
@@ -77,6 +82,7 @@ async function runFleet(
   r: FleetReporter,
   signal: AbortSignal,
   run: (name: string, r: Reporter) => Promise<void>,
+  firstAlone = false,
 ): Promise<FleetResult> {
   const started = performance.now();
   let finished = 0;
@@ -104,6 +110,7 @@ async function runFleet(
       }
     },
     signal,
+    { firstAlone },
   );
   const members: FleetMemberResult[] = outcomes.map((o, i) => {
     const base = { vm: names[i]!, ok: o.ok, durationMs: Math.round(o.durationMs) };

@@ -44,3 +44,14 @@ test("runPool keeps at most `limit` tasks running and runs every task despite fa
   assert.equal(peak, 3);
   assert.deepEqual(outcomes.map((o) => (o.ok ? o.value : String(o.error))), [10, "Error: two fails", 30, 40, 50, 60]);
 });
+
+test("runPool with firstAlone finishes the first task before any other starts", async () => {
+  const events: string[] = [];
+  await runPool([1, 2, 3], 3, async (n) => {
+    events.push(`start ${n}`);
+    await new Promise((r) => setTimeout(r, 10));
+    events.push(`end ${n}`);
+  }, undefined, { firstAlone: true });
+  assert.deepEqual(events.slice(0, 2), ["start 1", "end 1"]);
+  assert.equal(events.length, 6);
+});
