@@ -15,8 +15,10 @@ import {
   contextMenuItems,
   openViewContainer,
   rowDescription,
+  rowIcon,
   runCommand,
   treeRow,
+  waitForNotification,
   waitForRowDescription,
   waitForTreeRow,
 } from "../support/workbench";
@@ -86,6 +88,27 @@ describe("the VM explorer in a real VS Code", () => {
     assert.ok(items.includes("Delete…"), `menu: ${items.join(", ")}`);
     assert.ok(!items.includes("Stop"), `menu: ${items.join(", ")}`);
     assert.ok(!items.includes("Restart"), `menu: ${items.join(", ")}`);
+    assert.ok(items.includes("Open in New Window"), `menu: ${items.join(", ")}`);
+  });
+
+  // code-server has no Remote-SSH: the action must say so before it starts the stopped VM.
+  test("Open in New Window without a Remote-SSH extension offers to install one and starts nothing", async () => {
+    const { page } = server!;
+    const row = await waitForTreeRow(await openViewContainer(page, "nixlima", "nixlima"), "uivm");
+    await clickContextMenuItem(page, row, "Open in New Window");
+    const toast = await explain("install offer", () =>
+      waitForNotification(page, /needs a Remote-SSH extension, and none is installed \(jeanp413\.open-remote-ssh fits this editor\)/),
+    );
+    await toast.locator(".monaco-button").getByText("Install Remote - SSH", { exact: true }).waitFor();
+    // While the offer is open the command waits for the answer; dismissing it ends the command.
+    await toast.hover();
+    await toast.locator(".codicon-notifications-clear").click();
+    await toast.waitFor({ state: "detached" });
+
+    assert.match(await rowDescription(row), /^Stopped/);
+    assert.equal(await rowIcon(row), "codicon-vm-outline", "no start job made the VM busy");
+    assert.doesNotMatch(outputChannelText(server!, "nixlima"), /Opening vscode-remote:|Starting uivm/);
+    assert.equal(server!.userSettings()["remote.SSH.remotePlatform"], undefined, "no Remote-SSH settings written");
   });
 
   test("a VM created from a terminal appears, and Delete… from its menu removes it", async () => {

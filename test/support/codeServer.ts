@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { repoRoot } from "./lima";
 import { waitForWorkbench } from "./workbench";
 
@@ -39,8 +39,8 @@ const quietSettings = {
 export interface CodeServerOptions {
   /** Extra environment for code-server, inherited by its extension host (and our helper). */
   env?: Record<string, string>;
-  /** A .vsix to install into the fresh extensions dir before the server starts. */
-  vsix?: string;
+  /** .vsix files to install into the fresh extensions dir before the server starts. */
+  vsix?: string | string[];
   /** Folder to open; an empty temporary one when omitted. */
   workspace?: string;
   /** User settings, merged over the ones that keep the workbench quiet. */
@@ -56,7 +56,10 @@ export interface CodeServer {
   timings: { installMs: number; listenMs: number; workbenchMs: number };
   /** Everything code-server printed so far, for failure messages. */
   output(): string;
-  screenshot(name: string): Promise<string>;
+  /** Saves test-results/NAME.png: the whole page, or only `part` (e.g. the side bar). */
+  screenshot(name: string, part?: Locator): Promise<string>;
+  /** The user settings as VS Code has written them (User/settings.json). */
+  userSettings(): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -86,8 +89,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const common = ["--user-data-dir", userDataDir, "--extensions-dir", extensionsDir, "--disable-telemetry", "--disable-update-check"];
 
   let t = performance.now();
-  if (options.vsix) {
-    await execa(codeServerNode, [codeServerEntry, ...common, "--install-extension", options.vsix], { env, extendEnv: false, timeout: 120_000 });
+  const vsixes = [options.vsix ?? []].flat();
+  if (vsixes.length > 0) {
+    const installs = vsixes.flatMap((file) => ["--install-extension", file]);
+    await execa(codeServerNode, [codeServerEntry, ...common, ...installs], { env, extendEnv: false, timeout: 120_000 });
   }
   const installMs = performance.now() - t;
 
@@ -125,12 +130,13 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       userDataDir,
       timings: { installMs, listenMs, workbenchMs },
       output: () => log,
-      screenshot: async (name) => {
+      screenshot: async (name, part) => {
         mkdirSync(resultsDir, { recursive: true });
         const path = join(resultsDir, `${name}.png`);
-        await page.screenshot({ path });
+        await (part ?? page).screenshot({ path });
         return path;
       },
+      userSettings: () => JSON.parse(readFileSync(join(userDataDir, "User/settings.json"), "utf8")) as Record<string, unknown>,
       close,
     };
   } catch (err) {
@@ -199,15 +205,41 @@ export function outputChannelText(server: Pick<CodeServer, "userDataDir">, chann
     .join("");
 }
 
-/** The extension's "nixlima activated in N ms", waiting for it (activation follows the workbench). */
-export async function readActivationMs(server: Pick<CodeServer, "userDataDir">, timeoutMs = 30_000): Promise<number> {
+/** Waits until the extension's log output channel has a line matching `pattern`, and returns the match. */
+export async function waitForOutputLine(
+  server: Pick<CodeServer, "userDataDir">,
+  channel: string,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const match = /nixlima activated in ([\d.]+) ms/.exec(outputChannelText(server, "nixlima"));
-    if (match) return Number(match[1]);
-    if (Date.now() > deadline) throw new Error(`no "nixlima activated in N ms" in the "nixlima" output channel within ${timeoutMs} ms`);
+    const match = pattern.exec(outputChannelText(server, channel));
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`no line matching ${pattern} in the "${channel}" output channel within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Packages an extension folder (a test fixture) into a .vsix in `outDir` with the repository's
+ * own @vscode/vsce, at test time, so no built artefact is checked in.
+ */
+export async function packageVsix(extensionDir: string, outDir: string): Promise<string> {
+  const manifest = JSON.parse(readFileSync(join(extensionDir, "package.json"), "utf8")) as { publisher: string; name: string };
+  const out = join(outDir, `${manifest.publisher}.${manifest.name}.vsix`);
+  const vsce = join(repoRoot, "node_modules/@vscode/vsce/vsce");
+  await execa(process.execPath, [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", out], {
+    cwd: extensionDir,
+    timeout: 60_000,
+  });
+  return out;
+}
+
+/** The extension's "nixlima activated in N ms", waiting for it (activation follows the workbench). */
+export async function readActivationMs(server: Pick<CodeServer, "userDataDir">, timeoutMs = 30_000): Promise<number> {
+  const match = await waitForOutputLine(server, "nixlima", /nixlima activated in ([\d.]+) ms/, timeoutMs);
+  return Number(match[1]);
 }
 
 function logFiles(dir: string): string[] {
