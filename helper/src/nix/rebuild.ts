@@ -63,8 +63,10 @@ export class RebuildProgress {
     else if (/^(setting up \/etc|reloading user units|setting up tmpfiles|restarting systemd|(stopping|starting|restarting|reloading) the following units|the following new units were started|switching to system configuration)/.test(line))
       this.stage = "switching";
     else if ((m = /^Done\. The new configuration is (\S+)/.exec(line))) {
+      // On stdout, which can overtake the stderr lines before it: only note the result here;
+      // the stage becomes "done" when nixos-rebuild exits (finish).
       this.result = m[1];
-      this.stage = "done";
+      return undefined;
     } else if ((m = /^warning: the following units failed: (.+)$/.exec(line))) {
       this.failedUnits.push(...m[1]!.split(/,\s*/));
       return undefined;

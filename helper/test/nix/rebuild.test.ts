@@ -65,12 +65,16 @@ const switchOutput = [
 ];
 
 test("stages follow nixos-rebuild's output in order, with build counts and the new system", () => {
+  // "Done." comes on stdout, which may overtake stderr: it names the result but is not the end.
+  const early = new RebuildProgress();
+  assert.equal(early.feed(switchOutput.at(-1)!), undefined);
   const model = new RebuildProgress();
   const seen: Progress[] = [];
   for (const line of switchOutput) {
     const p = model.feed(line);
     if (p) seen.push(p);
   }
+  seen.push(model.finish()); // the process exited 0
   const stages = seen.map((p) => p.stage).filter((s, i, all) => s !== all[i - 1]);
   assert.deepEqual(stages, ["building", "installing boot loader", "activating", "switching", "done"]);
   assert.ok(seen.some((p) => p.message === "fetching git-2.51.2 · 0/2 built"), JSON.stringify(seen));
