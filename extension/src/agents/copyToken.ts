@@ -7,16 +7,9 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { Vm } from "../../../helper/src/protocol";
+import { copyTokenArgv } from "./copyTokenCommand";
 
 const TOKEN_FILE = join(homedir(), ".claude", ".credentials.json");
-/** Written beside the target first, so a broken connection never leaves half a token. */
-export const REMOTE_COMMAND =
-  "umask 077 && mkdir -p ~/.claude && cat > ~/.claude/.credentials.json.nixlima && chmod 600 ~/.claude/.credentials.json.nixlima && mv -f ~/.claude/.credentials.json.nixlima ~/.claude/.credentials.json";
-
-export function copyTokenArgv(vm: Vm): string[] {
-  return ["-F", vm.sshConfigFile ?? join(vm.dir, "ssh.config"), "-o", "BatchMode=yes", vm.hostname, "--", REMOTE_COMMAND];
-}
-
 export async function copyClaudeTokenTo(vm: Vm, log: vscode.LogOutputChannel): Promise<void> {
   let token: Buffer;
   try {

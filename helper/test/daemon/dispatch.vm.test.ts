@@ -1,0 +1,154 @@
+// Dispatch jobs through the real helper on the real test VM, the way the editor runs them: a
+// stand-in `claude` in the guest records its arguments and key; the agent's lines arrive live as
+// jobs/log; the result (exit status, diff) is in the ended Job; cancel kills the agent in the
+// guest; the planted key reaches the guest yet no notification, helper output or file. Also on the
+// running VM: the audit request, harden's refusal, and the editor's Copy Claude Token command.
+import assert from "node:assert/strict";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createConnection } from "node:net";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { MessageConnection } from "vscode-jsonrpc/node";
+import { stringify } from "yaml";
+import { copyTokenArgv } from "../../../extension/src/agents/copyTokenCommand";
+import { AgentRequests, Requests, type Job, type JobLogLine } from "../../src/protocol";
+import { connect, request } from "../../src/rpc";
+import { Recorder } from "../../../test/support/helperProcess";
+import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../../../test/support/lima";
+import { testVmConfig } from "../../../test/support/testVm";
+import { destroyInstance, instanceLogTail, limactl, secondsSince } from "../../../test/support/testVmRun";
+
+const NAME = "dj";
+const KEY = `sk-ant-daemon-${Date.now().toString(36)}-planted`;
+const home = tempLimaHome();
+let child: ChildProcess;
+let output = "";
+let conn: MessageConnection;
+let events: Recorder;
+let repo = "";
+
+const STUB = String.raw`#!/bin/bash
+{ printf 'arg:%s\n' "$@"; echo "key:$ANTHROPIC_API_KEY"; } >> /tmp/stub.log
+case $(cat /tmp/stub.mode) in
+  edit) echo "edited" >> notes.txt; echo "stub: edited notes.txt" ;;
+  sleep) echo "stub: sleeping"; exec sleep 300 ;;
+esac
+`;
+
+const guest = async (script: string, input?: string) => (await limactl(home.dir, ["shell", NAME, "--", "bash", "-c", script], { input })).stdout;
+const ended = (id: string) => events.waitFor<Job>("jobs/changed", (j) => j.id === id && j.state !== "running", 120_000);
+
+before(async () => {
+  const start = performance.now();
+  await limactl(home.dir, ["create", "--name", NAME, "-"], { input: stringify(testVmConfig({})) });
+  try {
+    await limactl(home.dir, ["start", NAME], { timeoutMs: 600_000 });
+  } catch (err) {
+    console.error(instanceLogTail(home.dir, NAME));
+    throw err;
+  }
+  console.log(`daemon dispatch: test VM up in ${secondsSince(start)} s`);
+  await limactl(home.dir, ["shell", NAME, "--", "sudo", "tee", "/usr/local/bin/git"], { input: readFileSync("/usr/bin/git") as unknown as string });
+  await guest("sudo chmod 755 /usr/local/bin/git && sudo tee /usr/local/bin/claude > /dev/null && sudo chmod 755 /usr/local/bin/claude", STUB);
+  repo = (await guest(`d=$HOME/repo; mkdir -p "$d" && cd "$d" && git init -q && git config user.email t@e && git config user.name t && echo start > notes.txt && git add notes.txt && git commit -qm init && echo "$d"`)).trim();
+
+  const socket = join(home.dir, "run", "h.sock");
+  child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "helper/src/main.ts"), "__serve", "--socket", socket, "--limactl", limactlPath, "--lima-home", home.dir], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...qemuEnv },
+  });
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  conn = connect(await waitForSocket(socket));
+  events = new Recorder(conn);
+});
+
+after(async () => {
+  conn?.dispose();
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+  }
+  await destroyInstance(home.dir, NAME);
+  home.dispose();
+});
+
+test("a dispatch job streams the agent's lines, ends with the diff, and the key reaches only the agent", { timeout: 180_000 }, async () => {
+  await guest(`echo edit > /tmp/stub.mode; rm -f /tmp/stub.log`);
+  const job = await request(conn, Requests.jobsStart, { kind: "dispatch", vm: NAME, dispatch: { agent: "claude", prompt: "Edit the notes.", workdir: repo }, secrets: { ANTHROPIC_API_KEY: KEY } });
+  const t0 = performance.now();
+  await events.waitFor<JobLogLine>("jobs/log", (l) => l.id === job.id && l.line === "stub: edited notes.txt", 120_000);
+  const streamed = secondsSince(t0);
+  const done = await ended(job.id);
+  console.log(`daemon dispatch: agent's line after ${streamed} s, job ended after ${secondsSince(t0)} s`);
+  assert.equal(done.state, "succeeded", JSON.stringify(done.error));
+  const result = done.result?.dispatch;
+  assert.equal(result?.outcome, "finished");
+  assert.equal(result?.exitCode, 0);
+  assert.match(result?.patch ?? "", /^\+edited$/m);
+  const log = await guest("cat /tmp/stub.log");
+  assert.match(log, /^arg:--dangerously-skip-permissions\narg:-p$/m);
+  assert.ok(log.split("\n").includes(`key:${KEY}`), `the key did not arrive in the agent's environment:\n${log.replace(/key:(.*)/g, (_, k: string) => `key:<${k.length} chars>`)}`);
+
+  const leaks: string[] = [];
+  if (JSON.stringify(events.seen).includes(KEY)) leaks.push("a notification");
+  if (JSON.stringify(await request(conn, Requests.jobsList, {})).includes(KEY)) leaks.push("jobs/list");
+  if (output.includes(KEY)) leaks.push("the helper's output");
+  for (const file of filesUnder(home.dir)) if (readFileSync(file).includes(KEY)) leaks.push(file);
+  assert.deepEqual(leaks, []);
+});
+
+test("cancelling a dispatch job kills the agent in the guest and keeps the run's result", { timeout: 180_000 }, async () => {
+  await guest(`echo sleep > /tmp/stub.mode`);
+  const job = await request(conn, Requests.jobsStart, { kind: "dispatch", vm: NAME, dispatch: { agent: "claude", prompt: "Wait.", workdir: repo }, secrets: {} });
+  await events.waitFor<JobLogLine>("jobs/log", (l) => l.id === job.id && l.line === "stub: sleeping", 120_000);
+  assert.equal((await guest("pgrep -xa sleep | grep -c 'sleep 300' || true")).trim(), "1");
+  assert.equal((await request(conn, Requests.jobsCancel, { id: job.id })).cancelled, true);
+  const done = await ended(job.id);
+  assert.equal(done.state, "cancelled");
+  assert.equal(done.result?.dispatch?.outcome, "stopped");
+  assert.equal((await guest("pgrep -xa sleep | grep -c 'sleep 300' || true")).trim(), "0");
+});
+
+test("on the running VM: the audit reads the guest, harden refuses even a dry run", async () => {
+  const audit = await request(conn, AgentRequests.vmsAudit, { vm: NAME });
+  assert.equal(audit.status, "Running");
+  assert.ok(audit.agent.lastDispatchAt !== undefined, "the dispatches above are remembered");
+  assert.equal(audit.agent.autonomousMode, true);
+  await assert.rejects(request(conn, AgentRequests.vmsHarden, { vm: NAME, dryRun: true }), /is running; nixlima hardens only a stopped VM/);
+});
+
+test("Copy Claude Token's ssh command writes the file with mode 0600 from stdin", async () => {
+  const snapshot = await request(conn, Requests.vmsList, {});
+  const vm = snapshot.ok ? snapshot.vms.find((v) => v.name === NAME) : undefined;
+  assert.ok(vm);
+  const token = `{"claudeAiOauth":{"accessToken":"${KEY}"}}`;
+  execFileSync("ssh", copyTokenArgv(vm), { input: token });
+  assert.equal(await guest("cat ~/.claude/.credentials.json"), token);
+  assert.equal((await guest("stat -c %a ~/.claude/.credentials.json")).trim(), "600");
+  assert.equal((await guest("ls -a ~/.claude | grep -c nixlima || true")).trim(), "0", "no temporary file left");
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return filesUnder(p);
+    return e.isFile() && statSync(p).size < 64 * 1024 * 1024 ? [p] : [];
+  });
+}
+
+async function waitForSocket(path: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const s = await new Promise<ReturnType<typeof createConnection> | undefined>((resolve) => {
+      const c = createConnection(path);
+      c.once("connect", () => resolve(c));
+      c.once("error", () => resolve(undefined));
+    });
+    if (s) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`helper did not listen on ${path} within ${timeoutMs} ms`);
+}
