@@ -11,6 +11,6 @@ export interface Ctx {
   helper: HelperClient;
   store: VmStore;
   jobs: JobTracker;
-  /** The agent tasks' terminals; set up by registerCommands. */
-  tasks?: DispatchTerminals;
+  /** The agent tasks' terminals. */
+  tasks: DispatchTerminals;
 }

@@ -2,6 +2,8 @@
 // the log, and register the commands. Nothing here waits for the helper, so activation is quick.
 import * as vscode from "vscode";
 import type { VmSnapshot } from "../../helper/src/protocol";
+import { watchAudits } from "./agents/auditFetcher";
+import { DispatchTerminals } from "./agents/dispatchTerminals";
 import { registerCommands } from "./commands";
 import { showSshProblem } from "./commands/remoteCommands";
 import { helperSettings, readHelperConfig } from "./config";
@@ -18,7 +20,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const store = new VmStore();
   const helper = new HelperClient(context.asAbsolutePath("dist/helper.js"), readHelperConfig(), log);
   const jobs = new JobTracker(helper, store, log);
-  const ctx: Ctx = { extension: context, log, helper, store, jobs };
+  const tasks = new DispatchTerminals(helper, store, context.workspaceState);
+  const ctx: Ctx = { extension: context, log, helper, store, jobs, tasks };
 
   const tree = new VmTreeProvider(store);
   const imagesView = registerImagesView(ctx);
@@ -32,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     view,
     ...registerCommands(ctx),
+    tasks,
+    watchAudits(helper, store),
     ...imagesView,
     helper.onSnapshot((snapshot) => {
       store.setSnapshot(snapshot);
@@ -39,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     helper.onJob((job) => jobs.update(job)),
     helper.onJobs((all) => all.forEach((job) => jobs.update(job))),
-    helper.onJobLog(({ id, line }) => log.info(`[${jobSubject(store.job(id)) ?? id}] ${line}`)),
+    helper.onJobLog(({ id, line }) => {
+      const job = store.job(id);
+      // An agent's own output goes to its task terminal; the log keeps nixlima's commands.
+      if (job?.request.kind !== "dispatch") log.info(`[${jobSubject(job) ?? id}] ${line}`);
+    }),
     helper.onLog(({ level, message }) => log[level](message)),
     helper.onSshProblem(({ message, manualLine }) => {
       log.warn(`ssh config: ${message}`);

@@ -71,7 +71,11 @@ export class VmStore implements vscode.Disposable {
   runningJob(vmName: string): Job | undefined {
     for (const job of this.jobs.values()) {
       if (job.state !== "running" || job.request.kind === "dispatch") continue;
-      if (job.request.kind === "fleet" ? inFleet(vmName, fleetPrefix(job.request)) : job.request.vm === vmName) return job;
+      if (job.request.kind !== "fleet") {
+        if (job.request.vm === vmName) return job;
+      } else if (inFleet(vmName, fleetPrefix(job.request)) && job.members?.[vmName]?.fraction !== 1) {
+        return job; // a member the fleet job has finished with is no longer busy
+      }
     }
     return undefined;
   }

@@ -116,7 +116,7 @@ async function secretsOrWarn(ctx: Ctx, agent: AgentName): Promise<Record<string,
 async function startTask(ctx: Ctx, vm: string, options: DispatchOptions, secrets: Record<string, string>): Promise<void> {
   const job = await ctx.helper.startJob({ kind: "dispatch", vm, dispatch: options, secrets });
   ctx.jobs.update(job);
-  ctx.tasks?.started(job);
+  ctx.tasks.started(job);
 }
 
 export const dispatchTask = (ctx: Ctx) => async (arg?: unknown) => {
@@ -191,10 +191,10 @@ export const stopTask = (ctx: Ctx) => async (arg?: unknown) => {
 };
 
 export const showTaskOutput = (ctx: Ctx) => async (arg?: unknown) => {
-  if (arg instanceof TaskItem) return ctx.tasks?.show(ctx.store.job(arg.job.id) ?? arg.job, false);
+  if (arg instanceof TaskItem) return ctx.tasks.show(ctx.store.job(arg.job.id) ?? arg.job, false);
   const vm = await vmFromArg(ctx, arg, (v) => ctx.store.runningTask(v.name) !== undefined, "shown (its task)");
   const task = vm && ctx.store.runningTask(vm.name);
-  if (task) ctx.tasks?.show(task, false);
+  if (task) ctx.tasks.show(task, false);
 };
 
 export const createFleet = (ctx: Ctx) => async () => {

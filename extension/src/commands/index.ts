@@ -1,8 +1,5 @@
 // Registers every command in one place; the Record type makes a missing factory a compile error.
-// The Images view is registered here too, as its rows are what the image commands act on.
 import * as vscode from "vscode";
-import { watchAudits } from "../agents/auditFetcher";
-import { DispatchTerminals } from "../agents/dispatchTerminals";
 import type { Ctx } from "../ctx";
 import {
   copyClaudeToken,
@@ -59,13 +56,6 @@ const factories: Record<CommandId, Factory> = {
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
-  // What the agent commands and the explorer's Task and Sandbox rows need running.
-  ctx.tasks = new DispatchTerminals(ctx.helper, ctx.store, ctx.extension.workspaceState);
-  const agentParts = [ctx.tasks, watchAudits(ctx.helper, ctx.store)];
-  return [...agentParts, ...registerEach(ctx)];
-}
-
-function registerEach(ctx: Ctx): vscode.Disposable[] {
   return Object.entries(factories).map(([id, factory]) => {
     const handler = factory(ctx);
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {

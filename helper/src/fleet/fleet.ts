@@ -100,9 +100,11 @@ async function runFleet(
       };
       try {
         await run(name, memberReporter);
+        memberReporter.progress({ stage: "Done", fraction: 1 });
       } catch (err) {
         failed++;
         r.log(`${name}: ✗ ${err instanceof Error ? err.message : String(err)}`);
+        memberReporter.progress({ stage: "Failed", fraction: 1 });
         throw err;
       } finally {
         finished++;

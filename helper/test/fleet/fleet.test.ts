@@ -29,6 +29,8 @@ test("fleet create makes PREFIX-1..N, fleet list groups them, fleet delete remov
   const result = FleetResult.parse(JSON.parse(r.stdout));
   assert.deepEqual(result.members.map((m) => [m.vm, m.ok]), [["fx-1", true], ["fx-2", true], ["fx-3", true]]);
   assert.match(r.stderr, /^ {2}fx-2: Created: fx-2/m);
+  // Each member says when the fleet is done with it, so a window stops showing it as busy.
+  for (const vm of ["fx-1", "fx-2", "fx-3"]) assert.match(r.stderr, new RegExp(`^ {2}${vm}: Done \\[100%\\]`, "m"));
   assert.match(r.stderr, /Creating fleet fx: 3 of 3 done/);
 
   createDummy(lima.dir, "loner");
