@@ -10,6 +10,8 @@ import { limactlPath, qemuEnv, repoRoot } from "./lima";
 export interface HelperProcess {
   socket: string;
   child: ChildProcess;
+  /** Everything the helper printed: what the extension keeps as its log file. */
+  output(): string;
   connectClient(): Promise<MessageConnection>;
   stop(): Promise<void>;
 }
@@ -19,12 +21,16 @@ export async function startHelper(limaHome: string, extraArgs: string[] = []): P
   const child = spawn(
     process.execPath,
     ["--import", "tsx", join(repoRoot, "helper/src/main.ts"), "__serve", "--socket", socket, "--limactl", limactlPath, "--lima-home", limaHome, ...extraArgs],
-    { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...qemuEnv } },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...qemuEnv } },
   );
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   const connectClient = async () => connect(await waitForSocket(socket));
   return {
     socket,
     child,
+    output: () => output,
     connectClient,
     stop: async () => {
       if (child.exitCode !== null) return;

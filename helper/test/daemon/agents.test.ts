@@ -3,24 +3,21 @@
 // per-VM progress and one real failure, and dispatch jobs whose planted API key must reach
 // dispatch() yet appear in no notification, no job, no helper output and no file.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { CACHE_FILE } from "../../src/audit/agentFacts";
 import { AgentRequests, Requests, type Job } from "../../src/protocol";
-import { connect, request } from "../../src/rpc";
+import { request } from "../../src/rpc";
 import { runLimactl } from "../../../test/support/dummies";
-import { Recorder } from "../../../test/support/helperProcess";
-import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../../../test/support/lima";
+import { filesUnder } from "../../../test/support/files";
+import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
+import { tempLimaHome } from "../../../test/support/lima";
 
 const home = tempLimaHome();
-const socket = join(home.dir, "run", "h.sock");
 const KEY = `sk-ant-planted-${Date.now().toString(36)}-do-not-leak`;
-let child: ChildProcess;
-let output = "";
+let helper: HelperProcess;
 let conn: MessageConnection;
 let events: Recorder;
 
@@ -31,25 +28,15 @@ containerd: {system: false, user: false}
 const create = (name: string, yaml = "") => runLimactl(home.dir, ["create", "--name", name, "-"], BASE + yaml);
 
 before(async () => {
-  // As the extension starts it: the helper's stdout and stderr are its log, kept here to search.
-  child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(repoRoot, "helper/src/main.ts"), "__serve", "--socket", socket, "--limactl", limactlPath, "--lima-home", home.dir],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...qemuEnv } },
-  );
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  conn = connect(await waitForSocket(socket));
+  // As the extension starts it: the helper's stdout and stderr are its log, kept to search.
+  helper = await startHelper(home.dir);
+  conn = await helper.connectClient();
   events = new Recorder(conn);
 });
 
 after(async () => {
   conn?.dispose();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
-  }
+  await helper?.stop();
   home.dispose();
 });
 
@@ -149,31 +136,11 @@ test("a dispatch job's key reaches dispatch() but no notification, job, helper o
   const leaks: string[] = [];
   if (JSON.stringify(events.seen).includes(KEY)) leaks.push("a notification");
   if (JSON.stringify(listed).includes(KEY)) leaks.push("jobs/list");
-  if (output.includes(KEY)) leaks.push("the helper's output");
+  if (helper.output().includes(KEY)) leaks.push("the helper's output");
   for (const file of filesUnder(home.dir)) if (readFileSync(file).includes(KEY)) leaks.push(file);
   assert.deepEqual(leaks, []);
   assert.ok(events.seen.some((n) => n.method === "jobs/log"), "the search covered real log lines");
   assert.ok(filesUnder(home.dir).some((f) => f.endsWith("/ds/lima.yaml")), "the search covered the instance's files");
 });
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return filesUnder(p);
-    return e.isFile() && statSync(p).size < 64 * 1024 * 1024 ? [p] : [];
-  });
-}
 
-async function waitForSocket(path: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const s = await new Promise<ReturnType<typeof createConnection> | undefined>((resolve) => {
-      const c = createConnection(path);
-      c.once("connect", () => resolve(c));
-      c.once("error", () => resolve(undefined));
-    });
-    if (s) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`helper did not listen on ${path} within ${timeoutMs} ms`);
-}

@@ -4,26 +4,24 @@
 // guest; the planted key reaches the guest yet no notification, helper output or file. Also on the
 // running VM: the audit request, harden's refusal, and the editor's Copy Claude Token command.
 import assert from "node:assert/strict";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { createConnection } from "node:net";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { stringify } from "yaml";
 import { copyTokenArgv } from "../../../extension/src/agents/copyTokenCommand";
 import { AgentRequests, Requests, type Job, type JobLogLine } from "../../src/protocol";
-import { connect, request } from "../../src/rpc";
-import { Recorder } from "../../../test/support/helperProcess";
-import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../../../test/support/lima";
+import { request } from "../../src/rpc";
+import { filesUnder } from "../../../test/support/files";
+import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
+import { tempLimaHome } from "../../../test/support/lima";
 import { testVmConfig } from "../../../test/support/testVm";
 import { destroyInstance, instanceLogTail, limactl, secondsSince } from "../../../test/support/testVmRun";
 
 const NAME = "dj";
 const KEY = `sk-ant-daemon-${Date.now().toString(36)}-planted`;
 const home = tempLimaHome();
-let child: ChildProcess;
-let output = "";
+let helper: HelperProcess;
 let conn: MessageConnection;
 let events: Recorder;
 let repo = "";
@@ -53,24 +51,14 @@ before(async () => {
   await guest("sudo chmod 755 /usr/local/bin/git && sudo tee /usr/local/bin/claude > /dev/null && sudo chmod 755 /usr/local/bin/claude", STUB);
   repo = (await guest(`d=$HOME/repo; mkdir -p "$d" && cd "$d" && git init -q && git config user.email t@e && git config user.name t && echo start > notes.txt && git add notes.txt && git commit -qm init && echo "$d"`)).trim();
 
-  const socket = join(home.dir, "run", "h.sock");
-  child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "helper/src/main.ts"), "__serve", "--socket", socket, "--limactl", limactlPath, "--lima-home", home.dir], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...qemuEnv },
-  });
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  conn = connect(await waitForSocket(socket));
+  helper = await startHelper(home.dir);
+  conn = await helper.connectClient();
   events = new Recorder(conn);
 });
 
 after(async () => {
   conn?.dispose();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
-  }
+  await helper?.stop();
   await destroyInstance(home.dir, NAME);
   home.dispose();
 });
@@ -95,7 +83,7 @@ test("a dispatch job streams the agent's lines, ends with the diff, and the key 
   const leaks: string[] = [];
   if (JSON.stringify(events.seen).includes(KEY)) leaks.push("a notification");
   if (JSON.stringify(await request(conn, Requests.jobsList, {})).includes(KEY)) leaks.push("jobs/list");
-  if (output.includes(KEY)) leaks.push("the helper's output");
+  if (helper.output().includes(KEY)) leaks.push("the helper's output");
   for (const file of filesUnder(home.dir)) if (readFileSync(file).includes(KEY)) leaks.push(file);
   assert.deepEqual(leaks, []);
 });
@@ -131,24 +119,4 @@ test("Copy Claude Token's ssh command writes the file with mode 0600 from stdin"
   assert.equal((await guest("ls -a ~/.claude | grep -c nixlima || true")).trim(), "0", "no temporary file left");
 });
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return filesUnder(p);
-    return e.isFile() && statSync(p).size < 64 * 1024 * 1024 ? [p] : [];
-  });
-}
 
-async function waitForSocket(path: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const s = await new Promise<ReturnType<typeof createConnection> | undefined>((resolve) => {
-      const c = createConnection(path);
-      c.once("connect", () => resolve(c));
-      c.once("error", () => resolve(undefined));
-    });
-    if (s) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`helper did not listen on ${path} within ${timeoutMs} ms`);
-}
