@@ -186,3 +186,23 @@ export async function answerDialog(page: Page, message: RegExp | string, button:
   await dialog.locator(".dialog-buttons .monaco-button").getByText(button, { exact: true }).click();
   await dialog.waitFor({ state: "hidden", timeout: TIMEOUT_MS });
 }
+
+// ---- layout ---------------------------------------------------------------------------------
+
+/** Drags the side bar's sash until the side bar is `width` px wide (e.g. for a readable screenshot). */
+export async function resizeSideBar(page: Page, width: number): Promise<void> {
+  const sidebar = page.locator(".part.sidebar");
+  const box = await sidebar.boundingBox();
+  if (!box) throw new Error("the side bar is not visible");
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+  // A string, evaluated in the page: this project's TypeScript has no DOM types.
+  await page.waitForFunction(
+    `Math.abs((document.querySelector(".part.sidebar")?.getBoundingClientRect().width ?? 0) - ${width}) <= 2`,
+    undefined,
+    { timeout: TIMEOUT_MS },
+  );
+}
