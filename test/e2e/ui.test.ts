@@ -3,7 +3,7 @@
 // Needs scripts/setup.sh (code-server, Chromium, limactl) and `npm run package` (dist/nixlima.vsix);
 // runs as the unprivileged test user, because limactl refuses root.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
@@ -52,7 +52,10 @@ describe("the VM explorer in a real VS Code", () => {
     env = { LIMA_HOME: lima.dir, ...qemuEnv };
     await createFixture("uivm");
     // LIMA_HOME reaches the extension only through the environment: the row appearing proves it.
-    server = await startCodeServer({ vsix, env, settings: { "nixlima.limactlPath": limactlPath } });
+    // The session's own HOME keeps the helper's ssh config Include out of the test user's.
+    const home = join(lima.dir, "home");
+    mkdirSync(home);
+    server = await startCodeServer({ vsix, env: { ...env, HOME: home }, settings: { "nixlima.limactlPath": limactlPath } });
     const t = server.timings;
     console.log(
       `code-server: vsix installed in ${t.installMs.toFixed(0)} ms, listening after ${t.listenMs.toFixed(0)} ms, workbench shown after ${t.workbenchMs.toFixed(0)} ms`,

@@ -150,11 +150,21 @@ export async function clickContextMenuItem(page: Page, row: Locator, item: strin
 }
 
 async function openContextMenu(page: Page, row: Locator): Promise<Locator> {
+  await dismissHovers(page);
   await row.click({ button: "right" });
   // The menu lives in a shadow root under .context-view; Playwright's CSS pierces open shadow roots.
   const menu = page.locator(".context-view .monaco-menu");
   await menu.waitFor({ state: "visible", timeout: TIMEOUT_MS });
   return menu;
+}
+
+/**
+ * A row's tooltip (a hover in a .context-view) can cover the row below it and take the click
+ * meant for it, when the mouse rested on a row long enough: move the mouse off and let it go.
+ */
+export async function dismissHovers(page: Page): Promise<void> {
+  await page.mouse.move(0, 0);
+  await page.locator(".context-view .monaco-hover").waitFor({ state: "hidden", timeout: TIMEOUT_MS });
 }
 
 // ---- notifications --------------------------------------------------------------------------
