@@ -20,6 +20,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`nixlima: unknown command ${JSON.stringify(first)}.\nhint: run \`nixlima --help\` to see the commands.\n`);
     return EXIT_USAGE;
   }
+  // `--help` anywhere before a `--` (after which arguments belong to a guest command).
+  const own = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (own.includes("--help") || own.includes("-h")) {
+    io.stdout.write(`usage: ${command.usage}\n`);
+    return EXIT_OK;
+  }
   return command.run(rest, io);
 }
 

@@ -22,6 +22,11 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O) 
   }
 }
 
+/** For commands that take no positional arguments. */
+export function noArguments(positionals: string[]): void {
+  if (positionals.length > 0) throw new NixlimaError("usage", `Unexpected argument ${JSON.stringify(positionals[0])}.`);
+}
+
 /** Exactly one positional NAME, or a usage error. */
 export function oneName(positionals: string[]): string {
   if (positionals.length !== 1) {

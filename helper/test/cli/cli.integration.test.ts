@@ -54,6 +54,21 @@ test("--help lists every command; no command is a usage error; --version prints 
   assert.equal(v.stdout, `nixlima ${pkgVersion}`);
 });
 
+test("COMMAND --help prints that command's usage; after -- it belongs to the guest command", async () => {
+  for (const c of ["list", "create", "ssh-config", "dispatch"]) {
+    const r = await nixlima([c, "--help"]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^usage: nixlima ${c}`));
+  }
+  // `shell NAME -- cmd --help` is a shell command, not a request for help: it reaches the VM check.
+  const shell = await nixlima(["shell", "nosuchvm", "--", "ls", "--help"]);
+  assert.equal(shell.exitCode, 1);
+  assert.doesNotMatch(shell.stdout, /^usage:/);
+  const extra = await nixlima(["list", "extra"]);
+  assert.equal(extra.exitCode, 2);
+  assert.match(extra.stderr, /^nixlima: Unexpected argument "extra"\.\nusage: nixlima list/);
+});
+
 test("list --json of an empty LIMA_HOME is []", async () => {
   const r = await nixlima(["list", "--json"]);
   assert.equal(r.exitCode, 0, r.stderr);

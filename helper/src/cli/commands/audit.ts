@@ -16,10 +16,6 @@ export const auditCommand: CliCommand = {
   async run(args, io) {
     try {
       const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
       const name = oneName(positionals);
       checkVmName(name);
       const audit = await auditVm(await locateLimactl(io.env), name, undefined, {

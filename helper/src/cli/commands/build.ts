@@ -33,10 +33,6 @@ export const buildCommand: CliCommand = {
         flake: { type: "string" },
         json: { type: "boolean" },
       });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
       if (positionals.length !== 1) throw new NixlimaError("usage", positionals.length === 0 ? "Missing the IMAGE to build." : "Expected one IMAGE.");
       const image = positionals[0]!;
       assertImageName(image);

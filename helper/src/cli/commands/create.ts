@@ -43,10 +43,6 @@ export const createCommand: CliCommand = {
         json: { type: "boolean" },
         verbose: { type: "boolean", short: "v" },
       });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
       const name = oneName(positionals);
       checkVmName(name); // before looking for limactl: a bad name never starts a process
       if (!values.template) throw new NixlimaError("usage", "Missing --template: pass minimal, dev, agent or the path of a Lima YAML file.");

@@ -38,10 +38,6 @@ export const dispatchCommand: CliCommand = {
         workdir: { type: "string" },
         json: { type: "boolean" },
       });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
       if (positionals.length !== 2) throw new NixlimaError("usage", "dispatch needs a VM name and a prompt file.");
       const [name, promptFile] = positionals as [string, string];
       checkVmName(name);

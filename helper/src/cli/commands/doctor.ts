@@ -3,7 +3,7 @@
 // fails; optional ones (KVM, Nix) only advise.
 import { runDoctor } from "../../doctor";
 import type { CliCommand } from "../command";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseCommandArgs, reportError } from "../support";
+import { EXIT_FAILURE, EXIT_OK, noArguments, parseCommandArgs, reportError } from "../support";
 
 const usage = "nixlima doctor [--json]";
 
@@ -14,14 +14,7 @@ export const doctorCommand: CliCommand = {
   async run(args, io) {
     try {
       const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
-      if (positionals.length > 0) {
-        io.stderr.write(`nixlima: doctor takes no arguments.\nusage: ${usage}\n`);
-        return EXIT_USAGE;
-      }
+      noArguments(positionals);
       const checks = await runDoctor({
         limactl: { path: io.env.NIXLIMA_LIMACTL || undefined, limaHome: io.env.LIMA_HOME || undefined },
         env: io.env,

@@ -35,10 +35,6 @@ export const fleetCommand: CliCommand = {
         force: { type: "boolean", short: "f" },
         json: { type: "boolean" },
       });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
       const [action, prefix, ...extra] = positionals;
       if (extra.length > 0) throw new NixlimaError("usage", `Unexpected argument ${JSON.stringify(extra[0])}.`);
       if (action === "list") {

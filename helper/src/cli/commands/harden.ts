@@ -15,10 +15,6 @@ export const hardenCommand: CliCommand = {
   async run(args, io) {
     try {
       const { values, positionals } = parseCommandArgs(args, { yes: { type: "boolean", short: "y" }, json: { type: "boolean" } });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
       const name = oneName(positionals);
       checkVmName(name);
       const result = await hardenVm(await locateLimactl(io.env), name, { dryRun: values.yes !== true });

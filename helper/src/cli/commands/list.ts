@@ -3,7 +3,7 @@
 import { listVms } from "../../lima/list";
 import type { Vm } from "../../protocol";
 import type { CliCommand } from "../command";
-import { EXIT_OK, EXIT_USAGE, locateLimactl, parseCommandArgs, reportError } from "../support";
+import { EXIT_OK, locateLimactl, noArguments, parseCommandArgs, reportError } from "../support";
 
 const usage = "nixlima list [--json]";
 
@@ -14,14 +14,7 @@ export const listCommand: CliCommand = {
   async run(args, io) {
     try {
       const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
-      if (positionals.length > 0) {
-        io.stderr.write(`nixlima: list takes no arguments.\nusage: ${usage}\n`);
-        return EXIT_USAGE;
-      }
+      noArguments(positionals);
       const vms = await listVms(await locateLimactl(io.env));
       if (values.json) io.stdout.write(`${JSON.stringify(vms)}\n`);
       else if (vms.length === 0) io.stderr.write("No VMs yet. Create one with `limactl create`.\n");

@@ -5,7 +5,7 @@ import { NixlimaError } from "../../errors";
 import { checkVmName } from "../../lima/names";
 import { inspectVm, shellArgs } from "../../lima/operations";
 import type { CliCommand } from "../command";
-import { EXIT_FAILURE, EXIT_OK, locateLimactl, parseCommandArgs, reportError } from "../support";
+import { EXIT_FAILURE, locateLimactl, parseCommandArgs, reportError } from "../support";
 
 const usage = "nixlima shell NAME [-- CMD…]";
 
@@ -16,11 +16,7 @@ export const shellCommand: CliCommand = {
   async run(args, io) {
     try {
       const dash = args.indexOf("--");
-      const { values, positionals } = parseCommandArgs(dash < 0 ? args : args.slice(0, dash), {});
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
+      const { positionals } = parseCommandArgs(dash < 0 ? args : args.slice(0, dash), {});
       const [name, ...rest] = positionals;
       if (name === undefined) throw new NixlimaError("usage", "Missing the VM name.");
       const cmd = [...rest, ...(dash < 0 ? [] : args.slice(dash + 1))];

@@ -21,10 +21,6 @@ export const sshConfigCommand: CliCommand = {
   async run(args, io) {
     try {
       const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" }, config: { type: "string" } });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
       const [action, ...extra] = positionals;
       if (action !== "sync" && action !== "status" && action !== "remove") {
         throw new NixlimaError("usage", action === undefined ? "Say sync, status or remove." : `Unknown action ${JSON.stringify(action)}: say sync, status or remove.`);

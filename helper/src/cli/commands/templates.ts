@@ -3,7 +3,7 @@
 import type { TemplateInfo } from "../../protocol";
 import { listTemplates } from "../../templates/catalog";
 import type { CliCommand } from "../command";
-import { EXIT_OK, EXIT_USAGE, parseCommandArgs, reportError } from "../support";
+import { EXIT_OK, noArguments, parseCommandArgs, reportError } from "../support";
 
 const usage = "nixlima templates [--json]";
 
@@ -14,14 +14,7 @@ export const templatesCommand: CliCommand = {
   async run(args, io) {
     try {
       const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } });
-      if (values.help) {
-        io.stdout.write(`usage: ${usage}\n`);
-        return EXIT_OK;
-      }
-      if (positionals.length > 0) {
-        io.stderr.write(`nixlima: templates takes no arguments.\nusage: ${usage}\n`);
-        return EXIT_USAGE;
-      }
+      noArguments(positionals);
       const templates = await listTemplates(io.env);
       io.stdout.write(values.json ? `${JSON.stringify(templates)}\n` : table(templates));
       return EXIT_OK;
