@@ -3,7 +3,7 @@
 // Needs scripts/setup.sh (code-server, Chromium, limactl) and `npm run package` (dist/nixlima.vsix);
 // runs as the unprivileged test user, because limactl refuses root.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
@@ -31,6 +31,7 @@ describe("the VM explorer in a real VS Code", () => {
   let lima: ReturnType<typeof tempLimaHome>;
   let env: Record<string, string>;
   let server: CodeServer | undefined;
+  let home: string | undefined;
 
   const createFixture = (name: string) =>
     execa(limactlPath, ["create", "--tty=false", "--name", name, "-"], { input: fixture, env, timeout: 60_000 });
@@ -53,8 +54,8 @@ describe("the VM explorer in a real VS Code", () => {
     await createFixture("uivm");
     // LIMA_HOME reaches the extension only through the environment: the row appearing proves it.
     // The session's own HOME keeps the helper's ssh config Include out of the test user's.
-    const home = join(lima.dir, "home");
-    mkdirSync(home);
+    // Outside LIMA_HOME: a folder there would be listed as a (broken) instance.
+    home = mkdtempSync("/tmp/nlh-");
     server = await startCodeServer({ vsix, env: { ...env, HOME: home }, settings: { "nixlima.limactlPath": limactlPath } });
     const t = server.timings;
     console.log(
@@ -65,6 +66,7 @@ describe("the VM explorer in a real VS Code", () => {
   after(async () => {
     await server?.close();
     lima?.dispose();
+    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   test("the extension activates and logs its activation time", async () => {
@@ -80,6 +82,9 @@ describe("the VM explorer in a real VS Code", () => {
     const row = await explain("row", () => waitForTreeRow(view, "uivm"));
     const description = await explain("description", () => waitForRowDescription(row, /^Stopped · /));
     assert.match(description, /^Stopped · \d+ CPU · [\d.]+ GiB · x86_64 · qemu$/);
+    // Exactly the instances in LIMA_HOME, nothing else (the Images section has none here).
+    const topRows = view.locator('.monaco-list-row[role="treeitem"][aria-level="1"] .label-name');
+    assert.deepEqual(await topRows.allTextContents(), ["uivm"]);
     await server!.screenshot("ui-explorer-stopped");
   });
 
