@@ -30,9 +30,14 @@ function testTemplate(template: "minimal" | "dev" | "agent"): string {
 
 /** The CLI from source, as a terminal user runs it (stdin closed, stderr not a terminal). */
 function nixlima(args: string[], timeoutMs = 120_000) {
+  // Without the caller's ssh agent: whether one runs differs between machines, and with one the
+  // dev template's agent forwarding needs /run/host-services, which this Debian guest does not
+  // always have in time (Lima then reports DEGRADED); NixOS guests get it from nixlima's module.
+  const { SSH_AUTH_SOCK: _agent, ...env } = process.env;
   return execa(process.execPath, ["--import", "tsx", "helper/src/main.ts", ...args], {
     cwd: repoRoot,
-    env: { ...limaEnv(home.dir), NIXLIMA_LIMACTL: limactlPath },
+    env: { ...env, ...limaEnv(home.dir), NIXLIMA_LIMACTL: limactlPath },
+    extendEnv: false,
     stdin: "ignore",
     reject: false,
     timeout: timeoutMs,
