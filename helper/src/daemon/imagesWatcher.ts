@@ -1,30 +1,18 @@
 // Tells when the built images in LIMA_HOME/_images may have changed, without polling: watches
 // that folder, or while it does not exist yet, the nearest parent it will appear in.
-import { existsSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, type FSWatcher } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { IMAGES_DIR } from "../nix/images";
-import type { Watcher } from "./limaHomeWatcher";
+import { debounce, safeWatch, type Watcher } from "./fsWatch";
 
 export function watchImages(limaHome: string, onChange: () => void, debounceMs = 150): Watcher {
   const dir = join(limaHome, IMAGES_DIR);
   let current: FSWatcher | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let closed = false;
-
-  const fire = () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(onChange, debounceMs);
-  };
-
-  const safeWatch = (path: string, listener: (file: string | null) => void): FSWatcher | undefined => {
-    try {
-      const w = watch(path, { persistent: false }, (_event, file) => listener(file));
-      w.on("error", () => arm());
-      return w;
-    } catch {
-      return undefined;
-    }
-  };
+  const changed = debounce(onChange, debounceMs);
+  const fire = changed.fire;
+  // A watch that fails (the folder went away) is set up again for whatever exists now.
+  const watchOrRearm = (path: string, listener: (file: string | null) => void) => safeWatch(path, listener, () => arm());
 
   // Watch _images itself, else wait for it (or for LIMA_HOME) to be made, then watch again.
   const arm = () => {
@@ -32,7 +20,7 @@ export function watchImages(limaHome: string, onChange: () => void, debounceMs =
     current = undefined;
     if (closed) return;
     if (existsSync(dir)) {
-      current = safeWatch(dir, () => {
+      current = watchOrRearm(dir, () => {
         if (!existsSync(dir)) arm();
         fire();
       });
@@ -40,7 +28,7 @@ export function watchImages(limaHome: string, onChange: () => void, debounceMs =
     }
     const parent = existsSync(limaHome) ? limaHome : dirname(limaHome);
     const awaited = existsSync(limaHome) ? IMAGES_DIR : basename(limaHome);
-    current = safeWatch(parent, (file) => {
+    current = watchOrRearm(parent, (file) => {
       if (file !== null && file !== awaited) return;
       if (existsSync(join(parent, awaited))) {
         arm();
@@ -53,7 +41,7 @@ export function watchImages(limaHome: string, onChange: () => void, debounceMs =
   return {
     close() {
       closed = true;
-      if (timer) clearTimeout(timer);
+      changed.cancel();
       current?.close();
     },
   };

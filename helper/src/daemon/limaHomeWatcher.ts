@@ -3,35 +3,19 @@
 // instance's state (pid files, lima.yaml, protected). Log files, which change all the time
 // while a VM runs, and plain files beside the instances are ignored, so nothing that is not a
 // state change causes a refresh.
-import { existsSync, readdirSync, statSync, watch, type FSWatcher } from "node:fs";
+import { existsSync, readdirSync, statSync, type FSWatcher } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { debounce, safeWatch, type Watcher } from "./fsWatch";
 
 const STATE_FILES = /^(ha\.pid|ha\.sock|[a-z0-9-]+\.pid|lima\.yaml|protected)$/;
 
-export interface Watcher {
-  close(): void;
-}
 
 export function watchLimaHome(limaHome: string, onChange: () => void, debounceMs = 100): Watcher {
   const instances = new Map<string, FSWatcher>();
   let root: FSWatcher | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let closed = false;
-
-  const fire = () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(onChange, debounceMs);
-  };
-
-  const safeWatch = (path: string, listener: (file: string | null) => void): FSWatcher | undefined => {
-    try {
-      const w = watch(path, { persistent: false }, (_event, file) => listener(file));
-      w.on("error", () => w.close());
-      return w;
-    } catch {
-      return undefined; // vanished between listing and watching: the parent's event rescans
-    }
-  };
+  const changed = debounce(onChange, debounceMs);
+  const fire = changed.fire;
 
   const rescan = () => {
     if (closed) return;
@@ -83,7 +67,7 @@ export function watchLimaHome(limaHome: string, onChange: () => void, debounceMs
   return {
     close() {
       closed = true;
-      if (timer) clearTimeout(timer);
+      changed.cancel();
       root?.close();
       for (const w of instances.values()) w.close();
       instances.clear();
