@@ -1,20 +1,7 @@
 // The agent-sandbox rows in package.json: each offers what fits it, and only that.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../../../test/support/lima";
-
-const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
-const rowItems = pkg.contributes.menus["view/item/context"] as { command: string; when: string }[];
-const shownFor = (viewItem: string) =>
-  rowItems
-    .filter(({ when }) => {
-      const eq = /^viewItem == (\S+)$/.exec(when);
-      const re = /^viewItem =~ \/(.+)\/$/.exec(when);
-      return eq ? eq[1] === viewItem : re ? new RegExp(re[1]!).test(viewItem) : false;
-    })
-    .map((i) => i.command);
+import { pkg, shownFor } from "../support/manifest";
 
 test("Dispatch Task and Copy Claude Token are offered on running VMs only", () => {
   for (const id of ["nixlima.dispatchTask", "nixlima.copyClaudeToken"]) {

@@ -1,23 +1,8 @@
 // The Images view and the image and rebuild commands in package.json: rows offer what fits them.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { commandIds } from "../../src/commands/ids";
-import { repoRoot } from "../../../test/support/lima";
-
-const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
-const rowItems = pkg.contributes.menus["view/item/context"] as { command: string; when: string; group: string }[];
-
-/** The row menu's `when` forms: `viewItem == X` and `viewItem =~ /re/`. */
-const shownFor = (viewItem: string) =>
-  rowItems
-    .filter(({ when }) => {
-      const eq = /^viewItem == (\S+)$/.exec(when);
-      const re = /^viewItem =~ \/(.+)\/$/.exec(when);
-      return eq ? eq[1] === viewItem : re ? new RegExp(re[1]!).test(viewItem) : false;
-    })
-    .map((i) => i.command);
+import { pkg, shownFor } from "../support/manifest";
 
 test("the Images view sits in nixlima's container, with Build Image in its title and a welcome", () => {
   assert.ok(pkg.contributes.views.nixlima.some((v: { id: string }) => v.id === "nixlima.images"));
