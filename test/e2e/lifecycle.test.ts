@@ -2,7 +2,8 @@
 // made from each of nixlima's templates with only the image swapped for the test guest:
 // agent: create → start (stages in order) → list → shell → stop → start again → a VM whose QEMU
 // died is Broken and can be force-stopped → cancel during start leaves nothing running → delete;
-// minimal and dev: create --start → shell (dev: through its writable project mount) → delete.
+// minimal and dev: create --start → shell (dev: through its writable project mount, and with the
+// caller's ssh agent forwarded, which the agent sandbox must never see) → delete.
 // Each boot is a minute or more under TCG; prints each stage's duration.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { limactlPath, repoRoot, tempLimaHome } from "../support/lima";
+import { startSshAgent, type TestSshAgent } from "../support/sshAgent";
 import { testVmConfig } from "../support/testVm";
 import { destroyInstance, instanceLogTail, limaEnv, secondsSince } from "../support/testVmRun";
 
@@ -20,6 +22,8 @@ const home = tempLimaHome();
 const instanceDir = join(home.dir, name);
 const BOOT_MS = 10 * 60_000;
 const scratch = mkdtempSync(join(tmpdir(), "nixlima-lifecycle-"));
+// Every nixlima call runs with this real agent in SSH_AUTH_SOCK, as a developer's terminal does.
+let sshAgent: TestSshAgent;
 
 /** A project template as a file, with only the image (and TCG-lean resources) swapped for the test guest. */
 function testTemplate(template: "minimal" | "dev" | "agent"): string {
@@ -30,13 +34,9 @@ function testTemplate(template: "minimal" | "dev" | "agent"): string {
 
 /** The CLI from source, as a terminal user runs it (stdin closed, stderr not a terminal). */
 function nixlima(args: string[], timeoutMs = 120_000) {
-  // Without the caller's ssh agent: whether one runs differs between machines, and with one the
-  // dev template's agent forwarding needs /run/host-services, which this Debian guest does not
-  // always have in time (Lima then reports DEGRADED); NixOS guests get it from nixlima's module.
-  const { SSH_AUTH_SOCK: _agent, ...env } = process.env;
   return execa(process.execPath, ["--import", "tsx", "helper/src/main.ts", ...args], {
     cwd: repoRoot,
-    env: { ...env, ...limaEnv(home.dir), NIXLIMA_LIMACTL: limactlPath },
+    env: { ...process.env, ...limaEnv(home.dir), NIXLIMA_LIMACTL: limactlPath, SSH_AUTH_SOCK: sshAgent.socket },
     extendEnv: false,
     stdin: "ignore",
     reject: false,
@@ -101,6 +101,9 @@ async function bootWithCli(label: string): Promise<number> {
   const shell = await timed("shell -- uname -a", () => nixlima(["shell", name, "--", "uname", "-a"]));
   assertOk(shell, "nixlima shell");
   assert.match(shell.stdout, new RegExp(`^Linux lima-${name} \\S+ .* x86_64 GNU/Linux$`, "m"));
+  // The agent template does not forward the caller's ssh agent: ssh-add finds no agent (exit 2).
+  const agents = await nixlima(["shell", name, "--", "ssh-add", "-l"]);
+  assert.equal(agents.exitCode, 2, `the agent sandbox reached the host's ssh agent:\n${agents.stdout}${agents.stderr}`);
   return vm.sshLocalPort;
 }
 
@@ -132,12 +135,14 @@ async function assertNothingRunning(pids: number[]): Promise<void> {
 }
 
 before(async () => {
+  sshAgent = await startSshAgent(scratch);
   const created = await timed("create (agent template)", () => nixlima(["create", name, "--template", testTemplate("agent")]));
   assertOk(created, "nixlima create");
 });
 
 after(async () => {
   for (const vm of [name, "e2e-minimal", "e2e-dev"]) await destroyInstance(home.dir, vm);
+  await sshAgent?.stop();
   home.dispose();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -217,6 +222,10 @@ test("the minimal and dev templates boot too; dev's project folder is writable f
       assertOk(edit, "writing through the dev project mount");
       assert.equal(edit.stdout.trim(), "host");
       assert.equal(readFileSync(join(project, "from-guest.txt"), "utf8"), "guest\n");
+      // Agent forwarding: the caller's key, both in a shell and at Lima's fixed socket path.
+      const agents = await nixlima(["shell", vm, "--", "sh", "-c", "ssh-add -l && SSH_AUTH_SOCK=/run/host-services/ssh-auth.sock ssh-add -l"]);
+      assertOk(agents, "ssh-add -l through the dev VM's forwarded agent");
+      assert.equal(agents.stdout.split("\n").filter((line) => line.includes(sshAgent.fingerprint)).length, 2, agents.stdout);
     }
     const del = await timed(`delete --force (${template})`, () => nixlima(["delete", vm, "--force"]));
     assertOk(del, `nixlima delete ${vm}`);

@@ -63,6 +63,15 @@ crc32c_generic
 MODS
 update-initramfs -u -k all
 
+# Lima 2.2 links the forwarded ssh agent into /run/host-services once the user session is ready
+# (its boot script 07), but creates that folder only in boot script 26: when the link wins the
+# race, a VM with ssh.forwardAgent comes up DEGRADED. nixlima's NixOS module makes the folder
+# before the ready marker; here systemd makes it at boot, and script 26 still narrows it to 0700
+# and gives it to Lima's user.
+cat >/etc/tmpfiles.d/lima-host-services.conf <<'TMP'
+d /run/host-services 1777 root root -
+TMP
+
 # Root has no password; people log in as Lima's user with its key.
 passwd -l root
 # Nothing in the guest may try the network for packages or time on boot.
