@@ -1,5 +1,5 @@
-// Dispatch on the real test VM (real limactl, QEMU guest, OpenSSH): a stand-in `claude` installed
-// in the guest by this test records its arguments, environment and stdin, edits a file in a git
+// Dispatch on the real test VM (real limactl, QEMU guest, OpenSSH): a stand-in agent, installed in
+// the guest by this test as `claude`, `codex` and `opencode`, records its arguments, keys and stdin, edits a file in a git
 // repository, writes the done marker on round 2 (loop mode) or sleeps (stop mode). Checks: the
 // right flags and key arrive; the key is in no file nixlima wrote, no log line and no host argv;
 // the loop stops at the marker; stop and timeout kill the agent in the guest; the diff is reported.
@@ -28,9 +28,11 @@ let repo = "";
 const never = new AbortController().signal;
 
 const STUB = String.raw`#!/bin/bash
-# Stand-in for claude: records what it got, then acts by the mode in /tmp/stub.mode.
+# Stand-in for an agent CLI: records what it got, then acts by the mode in /tmp/stub.mode.
 n=$(( $(cat /tmp/stub.count 2>/dev/null || echo 0) + 1 )); echo "$n" > /tmp/stub.count
-{ echo "round $n"; printf 'arg:%s\n' "$@"; echo "key:$ANTHROPIC_API_KEY"; echo "stdin:$(cat)"; echo "pwd:$PWD"; } >> /tmp/stub.log
+{ echo "round $n"; echo "as:$(basename "$0")"; printf 'arg:%s\n' "$@"
+  echo "key:$(printenv ANTHROPIC_API_KEY || echo unset)"; echo "openai:$(printenv OPENAI_API_KEY || echo unset)"
+  echo "stdin:$(cat)"; echo "pwd:$PWD"; } >> /tmp/stub.log
 case $(cat /tmp/stub.mode) in
   edit) echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;
   loop) echo "loop round $n" >> notes.txt; echo "stub: round $n"; [ "$n" -ge 2 ] && touch .nixlima-done ;;
@@ -89,6 +91,7 @@ before(async () => {
   // The test guest has no git: the host's (same Debian release, needs only libc, zlib, pcre2).
   await limactl(lima.dir, ["shell", NAME, "--", "sudo", "tee", "/usr/local/bin/git"], { input: readFileSync("/usr/bin/git") as unknown as string });
   await guest("sudo chmod 755 /usr/local/bin/git && sudo tee /usr/local/bin/claude > /dev/null && sudo chmod 755 /usr/local/bin/claude", STUB);
+  await guest("for a in codex opencode; do sudo ln -s claude /usr/local/bin/$a; done");
   repo = (await guest(`d=$HOME/repo; mkdir -p "$d" && cd "$d" && git init -q && git config user.email t@e && git config user.name t && echo start > notes.txt && git add notes.txt && git commit -qm init && echo "$d"`)).trim();
 });
 
@@ -111,7 +114,7 @@ test("one round: the stand-in gets the autonomous flags, the prompt on stdin and
   assert.ok(r.lines.includes("stub: edited notes.txt"), r.lines.join("\n"));
 
   const log = await guest("cat /tmp/stub.log");
-  assert.match(log, /^arg:--dangerously-skip-permissions\narg:-p\nkey:/m);
+  assert.match(log, /^as:claude\narg:--dangerously-skip-permissions\narg:-p\nkey:/m);
   assert.ok(log.includes(`key:${KEY}\n`), "the key did not arrive in the agent's environment");
   assert.ok(log.includes("stdin:Fix the notes.\nThen stop."), log);
   assert.ok(log.includes(`pwd:${repo}`));
@@ -120,6 +123,20 @@ test("one round: the stand-in gets the autonomous flags, the prompt on stdin and
   assert.match(await guest(`cd "${repo}" && git status --porcelain`), /^ M notes\.txt$/m);
   // The key is in no log line.
   assert.ok(!r.lines.some((line) => line.includes(KEY)));
+});
+
+test("codex and opencode: each runs with its own autonomous command line and only its own keys", { timeout: 120_000 }, async () => {
+  const vm = await inspectVm(l, NAME, undefined);
+  await reset("edit");
+  const codex = await dispatch(vm, { agent: "codex", prompt: "Fix it.", workdir: repo }, { OPENAI_API_KEY: KEY }, recorder(), never);
+  assert.equal(codex.outcome, "finished");
+  assert.match(await guest("cat /tmp/stub.log"), /^as:codex\narg:exec\narg:--dangerously-bypass-approvals-and-sandbox\narg:-\nkey:unset\nopenai:.+\nstdin:Fix it\.\n/m);
+
+  await reset("edit");
+  const opencode = await dispatch(vm, { agent: "opencode", prompt: "Fix it.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, recorder(), never);
+  assert.equal(opencode.outcome, "finished");
+  assert.match(await guest("cat /tmp/stub.log"), /^as:opencode\narg:run\narg:Fix it\.\nkey:.+\nopenai:unset\nstdin:\n/m);
+  assert.match(opencode.patch ?? "", /^\+edited in round 1$/m);
 });
 
 test("loop: rounds repeat until the done marker (round 2 of 5); the marker is not in the diff", { timeout: 120_000 }, async () => {
