@@ -20,7 +20,7 @@ async function open(ctx: Ctx, arg: unknown, newWindow: boolean): Promise<void> {
     if (vm?.status !== "Running") return; // the start failed or was cancelled, and said so
   }
   await ensureHostReachable(ctx);
-  await prepareRemoteSshSettings(vm.hostname);
+  await prepareRemoteSshSettings(vscode.workspace.getConfiguration("remote.SSH"), vm.hostname);
   const overrides = vscode.workspace.getConfiguration("nixlima").get<Record<string, string>>("remoteFolder", {});
   const target = remoteTarget(vm, homedir(), overrides);
   const uri = vscode.Uri.from({ scheme: "vscode-remote", authority: target.authority, path: target.folder });
