@@ -48,8 +48,13 @@ export async function pickQuickPickItem(page: Page, label: string): Promise<void
   await row.first().click();
 }
 
-/** Types an answer into an input box step and accepts it with Enter. */
-export async function answerQuickInput(page: Page, text: string): Promise<void> {
+/**
+ * Types an answer into an input box step and accepts it with Enter. With `prompt`, first waits for
+ * the step whose prompt matches: consecutive input boxes reuse one widget, so without it the
+ * answer can land in the step that is closing.
+ */
+export async function answerQuickInput(page: Page, text: string, prompt?: RegExp | string): Promise<void> {
+  if (prompt) await quickInput(page).locator(".quick-input-message").filter({ hasText: prompt }).waitFor({ timeout: TIMEOUT_MS });
   await typeInQuickInput(page, text);
   await page.keyboard.press("Enter");
 }
