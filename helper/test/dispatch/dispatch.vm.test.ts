@@ -1,11 +1,12 @@
-// Dispatch on the real test VM (real limactl, QEMU guest, OpenSSH): a stand-in agent, installed in
-// the guest by this test as `claude`, `codex` and `opencode`, records its arguments, keys and stdin, edits a file in a git
-// repository, writes the done marker on round 2 (loop mode) or sleeps (stop mode). Checks: the
+// Dispatch on the real test VM (real limactl, QEMU guest, OpenSSH): the stand-in agent of
+// test/support/agentStub.ts, installed as `claude`, `codex` and `opencode`, records its arguments,
+// keys and stdin, edits a file in a git repository, writes the done marker on round 2 (loop mode)
+// or sleeps (stop mode). Checks: the
 // right flags and key arrive; the key is in no file nixlima wrote, no log line and no host argv;
 // the loop stops at the marker; stop and timeout kill the agent in the guest; the diff is reported.
 // Also, on the same running VM: the audit reads the guest's agent facts, harden refuses to run.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -18,6 +19,8 @@ import { inspectVm } from "../../src/lima/operations";
 import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";
 import { testVmConfig } from "../../../test/support/testVm";
 import { destroyInstance, instanceLogTail, limactl, secondsSince } from "../../../test/support/testVmRun";
+import { guestShell, installAgentStub, resetAgentStub, type AgentStubMode } from "../../../test/support/agentStub";
+import { filesUnder } from "../../../test/support/files";
 import { nixlima } from "../audit/cliHarness";
 
 const NAME = "disp";
@@ -27,42 +30,13 @@ let l: Limactl;
 let repo = "";
 const never = new AbortController().signal;
 
-const STUB = String.raw`#!/bin/bash
-# Stand-in for an agent CLI: records what it got, then acts by the mode in /tmp/stub.mode.
-n=$(( $(cat /tmp/stub.count 2>/dev/null || echo 0) + 1 )); echo "$n" > /tmp/stub.count
-{ echo "round $n"; echo "as:$(basename "$0")"; printf 'arg:%s\n' "$@"
-  echo "key:$(printenv ANTHROPIC_API_KEY || echo unset)"; echo "openai:$(printenv OPENAI_API_KEY || echo unset)"
-  echo "stdin:$(cat)"; echo "pwd:$PWD"; } >> /tmp/stub.log
-case $(cat /tmp/stub.mode) in
-  edit) echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;
-  loop) echo "loop round $n" >> notes.txt; echo "stub: round $n"; [ "$n" -ge 2 ] && touch .nixlima-done ;;
-  fail) echo "stub: failing" >&2; exit 3 ;;
-  sleep) sleep 300 & echo "$$ $!" > /tmp/stub.pids; echo "stub: sleeping"; wait ;;
-esac
-exit 0
-`;
-
-async function guest(script: string, input?: string): Promise<string> {
-  const { stdout } = await limactl(lima.dir, ["shell", NAME, "--", "bash", "-c", script], { input });
-  return stdout;
-}
+const guest = (script: string, input?: string) => guestShell(lima.dir, NAME, script, input);
+const reset = (mode: AgentStubMode) => resetAgentStub(lima.dir, NAME, repo, mode);
 
 function recorder(): DispatchReporter & { lines: string[]; stages: string[] } {
   const lines: string[] = [];
   const stages: string[] = [];
   return { lines, stages, progress: (p) => stages.push(p.stage), log: (line) => lines.push(line), output: (line) => lines.push(line) };
-}
-
-async function reset(mode: string): Promise<void> {
-  await guest(`rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return filesUnder(p);
-    return e.isFile() && statSync(p).size < 64 * 1024 * 1024 ? [p] : [];
-  });
 }
 
 /** Every host process whose command line holds the key. */
@@ -88,11 +62,7 @@ before(async () => {
   }
   console.log(`dispatch: test VM up in ${secondsSince(start)} s`);
   l = await Limactl.locate({ path: limactlPath, limaHome: lima.dir }, { ...process.env, ...qemuEnv });
-  // The test guest has no git: the host's (same Debian release, needs only libc, zlib, pcre2).
-  await limactl(lima.dir, ["shell", NAME, "--", "sudo", "tee", "/usr/local/bin/git"], { input: readFileSync("/usr/bin/git") as unknown as string });
-  await guest("sudo chmod 755 /usr/local/bin/git && sudo tee /usr/local/bin/claude > /dev/null && sudo chmod 755 /usr/local/bin/claude", STUB);
-  await guest("for a in codex opencode; do sudo ln -s claude /usr/local/bin/$a; done");
-  repo = (await guest(`d=$HOME/repo; mkdir -p "$d" && cd "$d" && git init -q && git config user.email t@e && git config user.name t && echo start > notes.txt && git add notes.txt && git commit -qm init && echo "$d"`)).trim();
+  repo = await installAgentStub(lima.dir, NAME);
 });
 
 after(async () => {

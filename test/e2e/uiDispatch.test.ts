@@ -1,0 +1,150 @@
+// An agent task dispatched from the packaged extension in a real VS Code (code-server in Chromium)
+// to the real test VM: the key goes into VS Code's secret storage through "Set Agent
+// Credentials…", "Dispatch Task…" on the VM's row asks for the prompt file and the run settings,
+// the explorer shows the running task under its VM, the task's own terminal streams the agent's
+// output and its result, and a notification offers the diff. The agent is the stand-in of
+// test/support/agentStub.ts. Needs scripts/setup.sh and `npm run package`; runs as the test user.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { stringify } from "yaml";
+import { guestShell, installAgentStub, resetAgentStub } from "../support/agentStub";
+import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
+import { filesUnder } from "../support/files";
+import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import { testVmConfig } from "../support/testVm";
+import { destroyInstance, instanceLogTail, limactl, secondsSince } from "../support/testVmRun";
+import {
+  answerQuickInput,
+  clickContextMenuItem,
+  clickNotificationButton,
+  openViewContainer,
+  pickQuickPickItem,
+  runCommand,
+  waitForNotification,
+  waitForQuickInputClosed,
+  waitForRowDescription,
+  waitForTreeRow,
+} from "../support/workbench";
+
+const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
+const NAME = "uidisp";
+const KEY = `sk-ant-ui-${Date.now().toString(36)}-planted-key`;
+const TASK_TIMEOUT_MS = 2 * 60_000;
+
+describe("an agent task dispatched from a real VS Code to a real VM", () => {
+  let lima: ReturnType<typeof tempLimaHome>;
+  let scratch: string;
+  let home: string;
+  let repo: string;
+  let server: CodeServer | undefined;
+
+  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      await server?.screenshot(`ui-dispatch-failed-${step}`).catch(() => undefined);
+      const log = server ? outputChannelText(server, "nixlima") : "";
+      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${log}`, { cause: err });
+    }
+  }
+
+  const explorer = () => openViewContainer(server!.page, "nixlima", "nixlima");
+
+  before(async () => {
+    assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
+    lima = tempLimaHome();
+    scratch = mkdtempSync("/tmp/nldisp-");
+    home = join(scratch, "home");
+    const workspace = join(scratch, "workspace");
+    for (const dir of [home, workspace]) mkdirSync(dir, { mode: 0o700 });
+    writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n");
+
+    const started = performance.now();
+    await limactl(lima.dir, ["create", "--name", NAME, "-"], { input: stringify(testVmConfig({})) });
+    try {
+      await limactl(lima.dir, ["start", NAME], { timeoutMs: 10 * 60_000 });
+    } catch (err) {
+      console.error(instanceLogTail(lima.dir, NAME));
+      throw err;
+    }
+    console.log(`ui dispatch: test VM up in ${secondsSince(started)} s`);
+    repo = await installAgentStub(lima.dir, NAME);
+    await resetAgentStub(lima.dir, NAME, repo, "slow");
+
+    server = await startCodeServer({
+      vsix,
+      workspace,
+      env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv },
+      // The DOM renderer keeps a terminal's text in the page, where the test can read it.
+      settings: { "nixlima.limactlPath": limactlPath, "terminal.integrated.gpuAcceleration": "off" },
+    });
+  });
+
+  after(async () => {
+    await server?.close();
+    if (lima) {
+      await destroyInstance(lima.dir, NAME);
+      lima.dispose();
+    }
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test("Set Agent Credentials… stores the Anthropic key", async () => {
+    const { page } = server!;
+    await explorer();
+    await runCommand(page, "nixlima: Set Agent Credentials…");
+    await explain("provider", () => pickQuickPickItem(page, "Anthropic"));
+    await explain("key", () => answerQuickInput(page, KEY));
+    await explain("stored", () => waitForNotification(page, "Stored the Anthropic API key in VS Code's secret storage."));
+  });
+
+  test("Dispatch Task… on the VM row: a Task row while it runs, the output in its terminal, the diff offered", { timeout: 2 * TASK_TIMEOUT_MS }, async () => {
+    const { page } = server!;
+    const view = await explorer();
+    const row = await explain("VM row", () => waitForTreeRow(view, NAME));
+    await explain("running", () => waitForRowDescription(row, /^Running · /));
+    await row.locator(".monaco-tl-twistie").click();
+
+    await clickContextMenuItem(page, row, "Dispatch Task…");
+    await explain("prompt file", () => pickQuickPickItem(page, "PROMPT.md"));
+    await explain("agent", () => pickQuickPickItem(page, "claude"));
+    await explain("rounds", () => answerQuickInput(page, "1", /^Rounds at most/));
+    await explain("time limit", () => answerQuickInput(page, "5m", /^Time limit/));
+    await explain("folder", () => answerQuickInput(page, repo, /^Folder in the VM/));
+    await explain("questions done", () => waitForQuickInputClosed(page));
+    const started = performance.now();
+
+    const task = await explain("task row", () => waitForTreeRow(view, "Task"));
+    const description = await waitForRowDescription(task, /^claude · /);
+    console.log(`Task row "${description}" ${secondsSince(started)} s after the last answer`);
+
+    const terminal = page.locator(".terminal-wrapper .xterm-rows");
+    await explain("agent output", () => terminal.filter({ hasText: "stub: thinking" }).waitFor({ timeout: TASK_TIMEOUT_MS }));
+    const toast = await explain("result", () =>
+      waitForNotification(page, /^claude in uidisp: finished after 1 round in \d+ s, exit code 0 · 1 file changed, 1 insertion\(\+\)$/, TASK_TIMEOUT_MS),
+    );
+    console.log(`Dispatch to result: ${secondsSince(started)} s`);
+    await explain("result in terminal", () => terminal.filter({ hasText: "── claude in uidisp: finished" }).waitFor({ timeout: 10_000 }));
+    assert.match((await terminal.textContent()) ?? "", /stub: edited notes\.txt/);
+    await explain("task row gone", () => task.waitFor({ state: "detached", timeout: 30_000 }));
+
+    await clickNotificationButton(toast, "Show Diff");
+    await explain("diff editor", () => page.locator(".monaco-editor .view-lines").filter({ hasText: "+edited in round 1" }).waitFor({ timeout: 30_000 }));
+
+    // What the agent got: its autonomous flags, the prompt file on stdin, the key from secret storage.
+    const record = await guestShell(lima.dir, NAME, "cat /tmp/stub.log");
+    assert.match(record, /^as:claude\narg:--dangerously-skip-permissions\narg:-p\n/m);
+    assert.ok(record.includes(`key:${KEY}\n`), "the stored key did not reach the agent");
+    assert.ok(record.includes("stdin:Fix the notes.\n"), record);
+  });
+
+  test("the key is in no log line and no file nixlima or VS Code's logs and settings hold", () => {
+    assert.ok(!outputChannelText(server!, "nixlima").includes(KEY), "the key is in the nixlima log");
+    const places = [lima.dir, home, join(server!.userDataDir, "logs"), join(server!.userDataDir, "User")];
+    const hits = places.flatMap((dir) => filesUnder(dir)).filter((f) => readFileSync(f).includes(KEY));
+    assert.deepEqual(hits, []);
+    console.log(`searched ${places.flatMap((dir) => filesUnder(dir)).length} files for the key`);
+  });
+});

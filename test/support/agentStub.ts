@@ -1,0 +1,44 @@
+// A stand-in coding agent for dispatch tests on the real test VM (the real agents need their
+// vendors' servers): one bash script installed in the guest as `claude`, `codex` and `opencode`.
+// It records what it got (its name, arguments, both key variables, stdin, folder) in
+// /tmp/stub.log, then acts by the mode in /tmp/stub.mode (see `resetAgentStub`).
+import { readFileSync } from "node:fs";
+import { limactl } from "./testVmRun";
+
+const STUB = String.raw`#!/bin/bash
+n=$(( $(cat /tmp/stub.count 2>/dev/null || echo 0) + 1 )); echo "$n" > /tmp/stub.count
+{ echo "round $n"; echo "as:$(basename "$0")"; printf 'arg:%s\n' "$@"
+  echo "key:$(printenv ANTHROPIC_API_KEY || echo unset)"; echo "openai:$(printenv OPENAI_API_KEY || echo unset)"
+  echo "stdin:$(cat)"; echo "pwd:$PWD"; } >> /tmp/stub.log
+case $(cat /tmp/stub.mode) in
+  edit) echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;
+  slow) echo "stub: thinking"; sleep 8; echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;
+  loop) echo "loop round $n" >> notes.txt; echo "stub: round $n"; [ "$n" -ge 2 ] && touch .nixlima-done ;;
+  fail) echo "stub: failing" >&2; exit 3 ;;
+  sleep) sleep 300 & echo "$$ $!" > /tmp/stub.pids; echo "stub: sleeping"; wait ;;
+esac
+exit 0
+`;
+
+export type AgentStubMode = "edit" | "slow" | "loop" | "fail" | "sleep";
+
+/** Runs a bash script in the running VM as Lima's user; its stdout. */
+export async function guestShell(limaHome: string, vm: string, script: string, input?: string): Promise<string> {
+  const { stdout } = await limactl(limaHome, ["shell", vm, "--", "bash", "-c", script], { input });
+  return stdout;
+}
+
+/** Installs the stand-in (and the host's git, which the test guest lacks); returns a fresh git repository's path in the guest. */
+export async function installAgentStub(limaHome: string, vm: string): Promise<string> {
+  // The host's git: same Debian release, needs only libc, zlib and pcre2.
+  await limactl(limaHome, ["shell", vm, "--", "sudo", "tee", "/usr/local/bin/git"], { input: readFileSync("/usr/bin/git") as unknown as string });
+  await guestShell(limaHome, vm, "sudo chmod 755 /usr/local/bin/git && sudo tee /usr/local/bin/claude > /dev/null && sudo chmod 755 /usr/local/bin/claude", STUB);
+  await guestShell(limaHome, vm, "for a in codex opencode; do sudo ln -s claude /usr/local/bin/$a; done");
+  const repo = `d=$HOME/repo; mkdir -p "$d" && cd "$d" && git init -q && git config user.email t@e && git config user.name t && echo start > notes.txt && git add notes.txt && git commit -qm init && echo "$d"`;
+  return (await guestShell(limaHome, vm, repo)).trim();
+}
+
+/** A clean start for the next run: no record, the repository back at its commit, the given mode. */
+export async function resetAgentStub(limaHome: string, vm: string, repo: string, mode: AgentStubMode): Promise<void> {
+  await guestShell(limaHome, vm, `rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
+}
