@@ -3,8 +3,6 @@
 // wrapper that records its calls, a temporary LIMA_HOME.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -13,6 +11,7 @@ import { z } from "zod";
 import { TemplateInfo, Vm } from "../../src/protocol";
 import { countingLimactl } from "../lima/support/countingLimactl";
 import { qemuEnv, repoRoot, tempLimaHome } from "../../../test/support/lima";
+import { startStallingImageServer } from "../../../test/support/stallingImageServer";
 
 const home = tempLimaHome();
 const side = tempLimaHome();
@@ -143,14 +142,9 @@ test("--allow-home-write lets a writable home mount through", async () => {
 });
 
 test("Ctrl-C during create cancels it, exits 1 and leaves no instance", async () => {
-  const server = createServer((req, res) => {
-    res.writeHead(200, { "Content-Length": String(1024 ** 3) });
-    if (req.method === "HEAD") res.end();
-    else res.write(Buffer.alloc(64 * 1024));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const server = await startStallingImageServer();
   try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/img.qcow2`;
+    const url = server.url;
     const child = nixlima(["create", "int1", "--template", "minimal", "--image", url, "--disk", "0.001"]);
     let stderr = "";
     await new Promise<void>((resolve, reject) => {
@@ -169,7 +163,6 @@ test("Ctrl-C during create cancels it, exits 1 and leaves no instance", async ()
     assert.match(r.stderr, /^nixlima: `limactl create --name int1 -` was cancelled\.$/m);
     assert.equal(existsSync(join(home.dir, "int1")), false, "no half-made instance");
   } finally {
-    server.closeAllConnections();
     server.close();
   }
 });

@@ -3,8 +3,6 @@
 // Lima's own failures mapped, and a failed or cancelled create leaving no instance behind.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parse } from "yaml";
@@ -18,6 +16,7 @@ import type { Progress } from "../../src/protocol";
 import { createVm, type CreateRequest } from "../../src/templates/create";
 import { countingLimactl } from "../lima/support/countingLimactl";
 import { qemuEnv, tempLimaHome } from "../../../test/support/lima";
+import { startStallingImageServer } from "../../../test/support/stallingImageServer";
 
 const home = tempLimaHome();
 const side = tempLimaHome(); // the wrapper, caches and project folders: not inside LIMA_HOME
@@ -146,16 +145,8 @@ test("the newest image the user built for the template is what Lima creates the 
 });
 
 test("cancel during the image download kills limactl create and deletes the half-made instance", async () => {
-  // An image server that sends a little and then stalls, so the create is caught mid-download.
-  let requests = 0;
-  const server: Server = createServer((req, res) => {
-    requests++;
-    res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(1024 ** 3) });
-    if (req.method === "HEAD") res.end();
-    else res.write(Buffer.alloc(64 * 1024));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/nixos.qcow2`;
+  const server = await startStallingImageServer();
+  const url = server.url;
   const ac = new AbortController();
   const r = recorder();
   const dir = join(home.dir, "cx1");
@@ -166,7 +157,7 @@ test("cancel during the image download kills limactl create and deletes the half
       (err: unknown) => err,
     );
     const deadline = Date.now() + 30_000;
-    while (!(requests > 0 && existsSync(join(dir, "lima.yaml")) && r.stages.some((s) => s.stage === "Downloading the image"))) {
+    while (!(server.requests() > 0 && existsSync(join(dir, "lima.yaml")) && r.stages.some((s) => s.stage === "Downloading the image"))) {
       if (Date.now() > deadline) assert.fail(`the download never started: ${r.lines.join("\n")}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -180,7 +171,6 @@ test("cancel during the image download kills limactl create and deletes the half
     assert.equal((await listVms(l)).some((v) => v.name === "cx1"), false);
     assert.equal(counting.calls().filter((argv) => argv.includes("create") && argv.includes("cx1")).length, 1);
   } finally {
-    server.closeAllConnections();
     server.close();
   }
 });

@@ -2,8 +2,6 @@
 // job whose VM appears in vms/changed, bad input as a typed job error, and cancel cleaning up.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -12,6 +10,7 @@ import { Requests, type Job, type VmSnapshot } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
 import { repoRoot, tempLimaHome } from "../../../test/support/lima";
+import { startStallingImageServer } from "../../../test/support/stallingImageServer";
 
 const home = tempLimaHome();
 const side = tempLimaHome();
@@ -80,14 +79,9 @@ test("bad input fails the job with a typed one-line error and runs no limactl cr
 });
 
 test("cancelling a create job mid-download deletes the half-made instance", async () => {
-  const server = createServer((req, res) => {
-    res.writeHead(200, { "Content-Length": String(1024 ** 3) });
-    if (req.method === "HEAD") res.end();
-    else res.write(Buffer.alloc(64 * 1024));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const server = await startStallingImageServer();
   try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/img.qcow2`;
+    const url = server.url;
     const job = await request(conn, Requests.jobsStart, { kind: "create", vm: "cx", create: { template: "agent", image: url, diskGiB: 0.001 } });
     await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && j.progress.stage === "Downloading the image", 30_000);
     assert.ok(existsSync(join(home.dir, "cx")), "Lima made the instance folder before downloading");
@@ -97,7 +91,6 @@ test("cancelling a create job mid-download deletes the half-made instance", asyn
     assert.equal(existsSync(join(home.dir, "cx")), false, "no half-made instance");
     assert.ok(done.log.some((l) => / delete -f cx$/.test(l)), done.log.join("\n"));
   } finally {
-    server.closeAllConnections();
     server.close();
   }
 });
