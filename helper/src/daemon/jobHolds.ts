@@ -1,6 +1,7 @@
 // What a running job holds, so two jobs (from two windows, or a fleet and one of its VMs) never
 // act on the same thing at once: a VM job holds its VM, a build its image and system, a fleet
 // job every VM named PREFIX-N (those it will create included, whether they exist yet or not).
+import { memberOf } from "../fleet/members";
 import { hostLinuxSystem } from "../nix/flakeRef";
 import type { JobRequest } from "../protocol";
 
@@ -20,7 +21,7 @@ export function fleetPrefix(request: JobRequest): string {
 
 /** Whether VM `name` is PREFIX-N: fleet members are only ever recognised by their names. */
 export function inFleet(name: string, prefix: string): boolean {
-  return name.startsWith(`${prefix}-`) && /^\d+$/.test(name.slice(prefix.length + 1));
+  return memberOf(name)?.prefix === prefix;
 }
 
 export function conflicts(a: JobRequest, b: JobRequest): boolean {

@@ -5,7 +5,6 @@ import { NixlimaError, toHelperError } from "../errors";
 import { JobRequest, type ErrorCode, type Job, type JobLogLine, type JobResult, type Progress } from "../protocol";
 import { conflicts, subject } from "./jobHolds";
 
-export { subject } from "./jobHolds";
 
 export interface JobReporter {
   progress(p: Progress): void;

@@ -8,6 +8,7 @@ import { recordDispatch } from "../audit/agentFacts";
 import { NixlimaError } from "../errors";
 import type { Reporter } from "../lima/operations";
 import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
+import { limaSshConfigPath } from "../ssh/vmHosts";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DIFF_SCRIPT, DISPATCH_SCRIPT, DONE_MARKER, PATCH_LIMIT, STOP_SCRIPT } from "./remoteScript";
 
@@ -60,7 +61,7 @@ export async function dispatch(
   await recordDispatch(vm, started);
 
   r.progress({ stage: "Connecting", message: vm.name });
-  r.log(`$ ssh -F ${vm.sshConfigFile ?? `${vm.dir}/ssh.config`} ${vm.hostname} -- bash -c <dispatch script> (agent ${opts.agent}, run ${runId}, up to ${rounds} round${rounds === 1 ? "" : "s"}, workdir ${requestedWorkdir || "~"}; keys on stdin: ${Object.keys(secrets).join(", ") || "none"})`);
+  r.log(`$ ssh -F ${limaSshConfigPath(vm)} ${vm.hostname} -- bash -c <dispatch script> (agent ${opts.agent}, run ${runId}, up to ${rounds} round${rounds === 1 ? "" : "s"}, workdir ${requestedWorkdir || "~"}; keys on stdin: ${Object.keys(secrets).join(", ") || "none"})`);
   const input = `${Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join("")}\n${Buffer.from(opts.prompt).toString("base64")}\n`;
   const child = spawnGuestScript(vm, DISPATCH_SCRIPT, [runId, opts.agent, requestedWorkdir, String(rounds), DONE_MARKER], {
     input,

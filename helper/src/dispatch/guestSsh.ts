@@ -1,10 +1,10 @@
 // Runs a fixed shell script inside a running VM over Lima's own ssh config (`ssh -F
 // <instance>/ssh.config lima-NAME`): no shell on the host, the script and its arguments quoted
 // for the guest's login shell, and secrets only ever on ssh's stdin.
-import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { NixlimaError } from "../errors";
 import type { Vm } from "../protocol";
+import { limaSshConfigPath } from "../ssh/vmHosts";
 
 /** Quotes one word for a POSIX shell: the guest's shell sees exactly `s`. */
 export function shellQuote(s: string): string {
@@ -29,14 +29,10 @@ export interface GuestSshOptions {
   timeoutMs?: number;
 }
 
-function sshConfigFile(vm: Vm): string {
-  return vm.sshConfigFile ?? join(vm.dir, "ssh.config");
-}
-
 export function sshArgv(vm: Vm, command: string): string[] {
   return [
     "-F",
-    sshConfigFile(vm),
+    limaSshConfigPath(vm),
     "-o",
     "BatchMode=yes",
     "-o",

@@ -15,7 +15,8 @@ export function fleetNames(prefix: string, count: number): string[] {
   return names;
 }
 
-function memberOf(name: string): { prefix: string; index: number } | undefined {
+/** PREFIX and N of a VM named PREFIX-N; undefined for any other name. */
+export function memberOf(name: string): { prefix: string; index: number } | undefined {
   const m = MEMBER_RE.exec(name);
   return m ? { prefix: m[1]!, index: Number(m[2]) } : undefined;
 }
