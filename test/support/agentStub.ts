@@ -3,7 +3,7 @@
 // It records what it got (its name, arguments, both key variables, stdin, folder) in
 // /tmp/stub.log, then acts by the mode in /tmp/stub.mode (see `resetAgentStub`).
 import { readFileSync } from "node:fs";
-import { limactl } from "./testVmRun";
+import { guestShell, limactl } from "./testVmRun";
 
 const STUB = String.raw`#!/bin/bash
 n=$(( $(cat /tmp/stub.count 2>/dev/null || echo 0) + 1 )); echo "$n" > /tmp/stub.count
@@ -21,12 +21,6 @@ exit 0
 `;
 
 export type AgentStubMode = "edit" | "slow" | "loop" | "fail" | "sleep";
-
-/** Runs a bash script in the running VM as Lima's user; its stdout. */
-export async function guestShell(limaHome: string, vm: string, script: string, input?: string): Promise<string> {
-  const { stdout } = await limactl(limaHome, ["shell", vm, "--", "bash", "-c", script], { input });
-  return stdout;
-}
 
 /** Installs the stand-in (and the host's git, which the test guest lacks); returns a fresh git repository's path in the guest. */
 export async function installAgentStub(limaHome: string, vm: string): Promise<string> {

@@ -3,7 +3,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import { stringify } from "yaml";
 import { limactlPath, qemuEnv } from "./lima";
+import { testVmConfig } from "./testVm";
 
 export function limaEnv(limaHome: string): Record<string, string> {
   return { LIMA_HOME: limaHome, ...qemuEnv };
@@ -19,6 +21,12 @@ export async function limactl(limaHome: string, args: string[], options: { input
   });
 }
 
+/** Runs a bash script in the running VM as Lima's user; its stdout. */
+export async function guestShell(limaHome: string, vm: string, script: string, input?: string): Promise<string> {
+  const { stdout } = await limactl(limaHome, ["shell", vm, "--", "bash", "-c", script], { input });
+  return stdout;
+}
+
 /** The last lines of the instance's serial consoles and host-agent log, for a failure message. */
 export function instanceLogTail(limaHome: string, name: string, lines = 40): string {
   const dir = join(limaHome, name);
@@ -30,6 +38,22 @@ export function instanceLogTail(limaHome: string, name: string, lines = 40): str
       return `----- ${f} (last ${lines} lines) -----\n${text}`;
     })
     .join("\n");
+}
+
+/**
+ * Creates `name` (the test guest, or `yaml`) and starts it to READY, printing the guest's logs if
+ * that fails and the boot time, prefixed with `label`, if it works.
+ */
+export async function bootTestVm(limaHome: string, name: string, label: string, yaml = stringify(testVmConfig({}))): Promise<void> {
+  const start = performance.now();
+  await limactl(limaHome, ["create", "--name", name, "-"], { input: yaml });
+  try {
+    await limactl(limaHome, ["start", name], { timeoutMs: 600_000 });
+  } catch (err) {
+    console.error(instanceLogTail(limaHome, name));
+    throw err;
+  }
+  console.log(`${label}: test VM up in ${secondsSince(start)} s`);
 }
 
 /** Best-effort: stop (forced) and delete the instance, whatever state a failed test left it in. */

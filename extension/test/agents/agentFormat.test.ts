@@ -62,7 +62,10 @@ test("prompt files go to the VMs in name order; one file goes to all; too many i
     { vm: "w-1", file: f("task-2.md") },
     { vm: "w-2", file: f("task-10.md") },
   ]);
-  assert.deepEqual(assignPrompts(["w-1", "w-2"], [f("P.md")]).length, 2);
+  assert.deepEqual(assignPrompts(["w-1", "w-2"], [f("P.md")]), [
+    { vm: "w-1", file: f("P.md") },
+    { vm: "w-2", file: f("P.md") },
+  ]);
   assert.match(assignPrompts(["w-1"], [f("a"), f("b")]) as string, /^2 prompt files but only 1 running VM in the fleet/);
   assert.match(assignPrompts(["w-1"], []) as string, /at least one/);
 });

@@ -1,5 +1,5 @@
-// Dispatch jobs through the real helper on the real test VM, the way the editor runs them: a
-// stand-in `claude` in the guest records its arguments and key; the agent's lines arrive live as
+// Dispatch jobs through the real helper on the real test VM, the way the editor runs them: the
+// stand-in `claude` of test/support/agentStub.ts records its arguments and key; the agent's lines arrive live as
 // jobs/log; the result (exit status, diff) is in the ended Job; cancel kills the agent in the
 // guest; the planted key reaches the guest yet no notification, helper output or file. Also on the
 // running VM: the audit request, harden's refusal, and the editor's Copy Claude Token command.
@@ -8,15 +8,14 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { stringify } from "yaml";
 import { copyTokenArgv } from "../../../extension/src/agents/copyTokenCommand";
 import { AgentRequests, Requests, type Job, type JobLogLine } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { filesUnder } from "../../../test/support/files";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
 import { tempLimaHome } from "../../../test/support/lima";
-import { testVmConfig } from "../../../test/support/testVm";
-import { destroyInstance, instanceLogTail, limactl, secondsSince } from "../../../test/support/testVmRun";
+import { installAgentStub, resetAgentStub } from "../../../test/support/agentStub";
+import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../../../test/support/testVmRun";
 
 const NAME = "dj";
 const KEY = `sk-ant-daemon-${Date.now().toString(36)}-planted`;
@@ -26,30 +25,12 @@ let conn: MessageConnection;
 let events: Recorder;
 let repo = "";
 
-const STUB = String.raw`#!/bin/bash
-{ printf 'arg:%s\n' "$@"; echo "key:$ANTHROPIC_API_KEY"; } >> /tmp/stub.log
-case $(cat /tmp/stub.mode) in
-  edit) echo "edited" >> notes.txt; echo "stub: edited notes.txt" ;;
-  sleep) echo "stub: sleeping"; exec sleep 300 ;;
-esac
-`;
-
-const guest = async (script: string, input?: string) => (await limactl(home.dir, ["shell", NAME, "--", "bash", "-c", script], { input })).stdout;
+const guest = (script: string, input?: string) => guestShell(home.dir, NAME, script, input);
 const ended = (id: string) => events.waitFor<Job>("jobs/changed", (j) => j.id === id && j.state !== "running", 120_000);
 
 before(async () => {
-  const start = performance.now();
-  await limactl(home.dir, ["create", "--name", NAME, "-"], { input: stringify(testVmConfig({})) });
-  try {
-    await limactl(home.dir, ["start", NAME], { timeoutMs: 600_000 });
-  } catch (err) {
-    console.error(instanceLogTail(home.dir, NAME));
-    throw err;
-  }
-  console.log(`daemon dispatch: test VM up in ${secondsSince(start)} s`);
-  await limactl(home.dir, ["shell", NAME, "--", "sudo", "tee", "/usr/local/bin/git"], { input: readFileSync("/usr/bin/git") as unknown as string });
-  await guest("sudo chmod 755 /usr/local/bin/git && sudo tee /usr/local/bin/claude > /dev/null && sudo chmod 755 /usr/local/bin/claude", STUB);
-  repo = (await guest(`d=$HOME/repo; mkdir -p "$d" && cd "$d" && git init -q && git config user.email t@e && git config user.name t && echo start > notes.txt && git add notes.txt && git commit -qm init && echo "$d"`)).trim();
+  await bootTestVm(home.dir, NAME, "daemon dispatch");
+  repo = await installAgentStub(home.dir, NAME);
 
   helper = await startHelper(home.dir);
   conn = await helper.connectClient();
@@ -64,7 +45,7 @@ after(async () => {
 });
 
 test("a dispatch job streams the agent's lines, ends with the diff, and the key reaches only the agent", { timeout: 180_000 }, async () => {
-  await guest(`echo edit > /tmp/stub.mode; rm -f /tmp/stub.log`);
+  await resetAgentStub(home.dir, NAME, repo, "edit");
   const job = await request(conn, Requests.jobsStart, { kind: "dispatch", vm: NAME, dispatch: { agent: "claude", prompt: "Edit the notes.", workdir: repo }, secrets: { ANTHROPIC_API_KEY: KEY } });
   const t0 = performance.now();
   await events.waitFor<JobLogLine>("jobs/log", (l) => l.id === job.id && l.line === "stub: edited notes.txt", 120_000);
@@ -75,7 +56,7 @@ test("a dispatch job streams the agent's lines, ends with the diff, and the key 
   const result = done.result?.dispatch;
   assert.equal(result?.outcome, "finished");
   assert.equal(result?.exitCode, 0);
-  assert.match(result?.patch ?? "", /^\+edited$/m);
+  assert.match(result?.patch ?? "", /^\+edited in round 1$/m);
   const log = await guest("cat /tmp/stub.log");
   assert.match(log, /^arg:--dangerously-skip-permissions\narg:-p$/m);
   assert.ok(log.split("\n").includes(`key:${KEY}`), `the key did not arrive in the agent's environment:\n${log.replace(/key:(.*)/g, (_, k: string) => `key:<${k.length} chars>`)}`);
@@ -89,7 +70,7 @@ test("a dispatch job streams the agent's lines, ends with the diff, and the key 
 });
 
 test("cancelling a dispatch job kills the agent in the guest and keeps the run's result", { timeout: 180_000 }, async () => {
-  await guest(`echo sleep > /tmp/stub.mode`);
+  await resetAgentStub(home.dir, NAME, repo, "sleep");
   const job = await request(conn, Requests.jobsStart, { kind: "dispatch", vm: NAME, dispatch: { agent: "claude", prompt: "Wait.", workdir: repo }, secrets: {} });
   await events.waitFor<JobLogLine>("jobs/log", (l) => l.id === job.id && l.line === "stub: sleeping", 120_000);
   assert.equal((await guest("pgrep -xa sleep | grep -c 'sleep 300' || true")).trim(), "1");

@@ -10,17 +10,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { stringify } from "yaml";
 import { auditVm } from "../../src/audit/audit";
 import { hardenVm } from "../../src/audit/harden";
 import { dispatch, type DispatchReporter } from "../../src/dispatch/dispatch";
 import { Limactl } from "../../src/lima/limactl";
 import { inspectVm } from "../../src/lima/operations";
 import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";
-import { testVmConfig } from "../../../test/support/testVm";
-import { destroyInstance, instanceLogTail, limactl, secondsSince } from "../../../test/support/testVmRun";
-import { guestShell, installAgentStub, resetAgentStub, type AgentStubMode } from "../../../test/support/agentStub";
+import { installAgentStub, resetAgentStub, type AgentStubMode } from "../../../test/support/agentStub";
 import { filesUnder } from "../../../test/support/files";
+import { bootTestVm, destroyInstance, guestShell } from "../../../test/support/testVmRun";
 import { nixlima } from "../audit/cliHarness";
 
 const NAME = "disp";
@@ -52,15 +50,7 @@ function hostArgvWithKey(): string[] {
 }
 
 before(async () => {
-  const start = performance.now();
-  await limactl(lima.dir, ["create", "--name", NAME, "-"], { input: stringify(testVmConfig({})) });
-  try {
-    await limactl(lima.dir, ["start", NAME], { timeoutMs: 600_000 });
-  } catch (err) {
-    console.error(instanceLogTail(lima.dir, NAME));
-    throw err;
-  }
-  console.log(`dispatch: test VM up in ${secondsSince(start)} s`);
+  await bootTestVm(lima.dir, NAME, "dispatch");
   l = await Limactl.locate({ path: limactlPath, limaHome: lima.dir }, { ...process.env, ...qemuEnv });
   repo = await installAgentStub(lima.dir, NAME);
 });
@@ -152,6 +142,7 @@ test("a wall-clock limit stops a run that does not end by itself", { timeout: 12
   assert.equal(result.outcome, "timeout");
   assert.ok(Date.now() - started < 60_000);
   const pids = (await guest("cat /tmp/stub.pids")).trim();
+  assert.match(pids, /^\d+ \d+$/, "the stand-in never started");
   assert.equal((await guest(`for p in ${pids}; do kill -0 "$p" 2>/dev/null && echo alive; done; true`)).trim(), "");
 });
 
