@@ -96,9 +96,6 @@ export class HelperClient implements vscode.Disposable {
   async sshRemove() {
     return request(await this.ready(), Requests.sshRemove, {});
   }
-  async images(): Promise<StoredImage[]> {
-    return request(await this.ready(), Requests.imagesList, {});
-  }
   async deleteImage(path: string): Promise<StoredImage[]> {
     return request(await this.ready(), Requests.imagesDelete, { path });
   }

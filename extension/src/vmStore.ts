@@ -2,6 +2,7 @@
 // trees and the commands read it; only the helper changes it.
 import * as vscode from "vscode";
 import { fleetPrefix, inFleet } from "../../helper/src/daemon/jobHolds";
+import { fleetNames } from "../../helper/src/fleet/members";
 import type { Audit, Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
 
 export type AuditEntry = { audit: Audit } | { error: string };
@@ -95,7 +96,7 @@ export class VmStore implements vscode.Disposable {
     return [...this.jobs.values()].flatMap((job) => {
       if (job.state !== "running") return [];
       const f = job.request.fleet;
-      const names = job.request.kind === "create" ? [job.request.vm] : f?.action === "create" ? Array.from({ length: f.create.count }, (_, i) => `${f.create.prefix}-${i + 1}`) : [];
+      const names = job.request.kind === "create" ? [job.request.vm] : f?.action === "create" ? fleetNames(f.create.prefix, f.create.count) : [];
       return names.filter((name) => !this.vm(name)).map((name) => ({ name, job }));
     });
   }

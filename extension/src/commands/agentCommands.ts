@@ -2,6 +2,7 @@
 // and showing tasks, fleets (create, stop, delete) and hardening a flagged VM.
 import * as vscode from "vscode";
 import { parseDuration } from "../../../helper/src/dispatch/duration";
+import { inFleet } from "../../../helper/src/daemon/jobHolds";
 import { checkVmName } from "../../../helper/src/lima/names";
 import { AgentName, Preset, type DispatchOptions, type Vm } from "../../../helper/src/protocol";
 import { assignPrompts } from "../agents/agentFormat";
@@ -211,7 +212,7 @@ export const createFleet = (ctx: Ctx) => async () => {
       } catch (err) {
         return err instanceof Error ? err.message : String(err);
       }
-      return ctx.store.vms().some((vm) => vm.name.startsWith(`${v}-`) && /^\d+$/.test(vm.name.slice(v.length + 1))) ? `Fleet "${v}" already exists.` : undefined;
+      return ctx.store.vms().some((vm) => inFleet(vm.name, v)) ? `Fleet "${v}" already exists.` : undefined;
     },
   });
   if (!prefix) return;

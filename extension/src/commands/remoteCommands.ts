@@ -12,13 +12,10 @@ import { runJob } from "./runJob";
 const openable = (vm: Vm) => vm.status === "Running" || vm.status === "Stopped";
 
 async function open(ctx: Ctx, arg: unknown, newWindow: boolean): Promise<void> {
-  let vm = await vmFromArg(ctx, arg, openable, "opened");
+  const vm = await vmFromArg(ctx, arg, openable, "opened");
   if (!vm || !(await ensureRemoteSsh())) return;
-  if (vm.status === "Stopped") {
-    await runJob(ctx, { kind: "start", vm: vm.name });
-    vm = ctx.store.vm(vm.name);
-    if (vm?.status !== "Running") return; // the start failed or was cancelled, and said so
-  }
+  // The store may not have seen the refresh after the start yet: the job's own outcome decides.
+  if (vm.status === "Stopped" && (await runJob(ctx, { kind: "start", vm: vm.name }))?.state !== "succeeded") return; // it said why
   await ensureHostReachable(ctx);
   await prepareRemoteSshSettings(vscode.workspace.getConfiguration("remote.SSH"), vm.hostname);
   const overrides = vscode.workspace.getConfiguration("nixlima").get<Record<string, string>>("remoteFolder", {});

@@ -1,5 +1,7 @@
 // Fleets in the explorer: VMs named PREFIX-1, PREFIX-2, … under one row with counts. Pure, so the
-// grouping is tested without VS Code. A lone `dev-1` stays a plain row: a fleet needs two VMs.
+// grouping is tested without VS Code. Membership is the helper's (fleet/members.ts); only the
+// explorer's rule is its own: a lone `dev-1` stays a plain row, a fleet row needs two VMs.
+import { fleetMembers, memberOf } from "../../../helper/src/fleet/members";
 import type { Vm } from "../../../helper/src/protocol";
 
 export interface FleetGroup {
@@ -10,18 +12,12 @@ export interface FleetGroup {
   broken: number;
 }
 
-const MEMBER = /^(.+)-(\d+)$/;
-
 export function groupFleets(vms: Vm[]): { fleets: FleetGroup[]; loose: Vm[] } {
-  const byPrefix = new Map<string, Vm[]>();
-  for (const vm of vms) {
-    const m = MEMBER.exec(vm.name);
-    if (m) byPrefix.set(m[1]!, [...(byPrefix.get(m[1]!) ?? []), vm]);
-  }
+  const prefixes = [...new Set(vms.flatMap((vm) => memberOf(vm.name)?.prefix ?? []))].sort((a, b) => a.localeCompare(b));
   const fleets: FleetGroup[] = [];
-  for (const [prefix, members] of [...byPrefix].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const prefix of prefixes) {
+    const members = fleetMembers(vms, prefix);
     if (members.length < 2) continue;
-    members.sort((a, b) => index(a.name) - index(b.name));
     fleets.push({
       prefix,
       members,
@@ -33,10 +29,6 @@ export function groupFleets(vms: Vm[]): { fleets: FleetGroup[]; loose: Vm[] } {
   }
   const grouped = new Set(fleets.flatMap((f) => f.members.map((v) => v.name)));
   return { fleets, loose: vms.filter((v) => !grouped.has(v.name)) };
-}
-
-function index(name: string): number {
-  return Number(MEMBER.exec(name)?.[2] ?? 0);
 }
 
 /** `3 running · 1 stopped · 0 broken` */

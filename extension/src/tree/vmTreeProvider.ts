@@ -70,8 +70,7 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   }
 
   private vmItem(vm: Vm): VmItem {
-    const job = this.store.runningJob(vm.name) ?? this.store.pendingCreates().find((p) => p.name === vm.name)?.job;
-    return new VmItem(vm, job, this.store.runningTask(vm.name));
+    return new VmItem(vm, this.store.runningJob(vm.name), this.store.runningTask(vm.name));
   }
 
   dispose(): void {
