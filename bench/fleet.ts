@@ -32,17 +32,19 @@ function memorySampler(): { stop(): number } {
 async function run(l: Limactl, home: string, prefix: string, template: string, concurrency?: number) {
   const before = memorySampler().stop();
   const sampler = memorySampler();
-  let result: FleetResult | undefined;
+  let result: FleetResult;
+  let peak: number;
   try {
     result = await createFleet(l, { prefix, count: COUNT, template, start: true, ...(concurrency ? { concurrency } : {}) }, quiet, new AbortController().signal);
   } finally {
-    const peak = sampler.stop();
+    peak = sampler.stop();
     await deleteFleet(l, prefix, true, quiet, new AbortController().signal).catch(() => undefined);
     for (let i = 1; i <= COUNT; i++) await destroyInstance(home, `${prefix}-${i}`);
-    const failed = result?.members.filter((m) => !m.ok) ?? [];
-    if (failed.length > 0) throw new Error(`fleet ${prefix}: ${failed.map((m) => `${m.vm}: ${m.error?.message}`).join("; ")}`);
-    return { seconds: (result?.durationMs ?? 0) / 1000, concurrency: result?.concurrency ?? 0, peakGiB: (peak - before) / GiB };
   }
+  // After the finally: a createFleet that threw must fail the bench, not report 0 s.
+  const failed = result.members.filter((m) => !m.ok);
+  if (failed.length > 0) throw new Error(`fleet ${prefix}: ${failed.map((m) => `${m.vm}: ${m.error?.message}`).join("; ")}`);
+  return { seconds: result.durationMs / 1000, concurrency: result.concurrency, peakGiB: (peak - before) / GiB };
 }
 
 export async function benchFleet(): Promise<void> {
