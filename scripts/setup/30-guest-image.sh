@@ -7,6 +7,7 @@
 # test/support/testVm.ts computes the same hash to find the image.
 set -euo pipefail
 cd "$NIXLIMA_ROOT"
+source scripts/setup/lib.sh
 
 suite=bookworm
 mirror=http://deb.debian.org/debian
@@ -23,10 +24,7 @@ if [ -f "$out/manifest.json" ]; then
   exit 0
 fi
 
-command -v debootstrap >/dev/null 2>&1 || {
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
-}
+ensure_packages debootstrap
 
 started=$(date +%s)
 mkdir -p "$cache/debs"
