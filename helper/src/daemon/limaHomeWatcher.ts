@@ -19,7 +19,7 @@ export function watchLimaHome(limaHome: string, onChange: () => void, debounceMs
 
   const rescan = () => {
     if (closed) return;
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(limaHome, { withFileTypes: true })
         .filter((e) => e.isDirectory() && !e.name.startsWith("_") && !e.name.startsWith("."))

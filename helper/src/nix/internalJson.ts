@@ -45,7 +45,6 @@ export type NixLogEvent =
 
 const PREFIX = "@nix ";
 // Colours Nix puts into messages and log lines (SGR and other CSI sequences).
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export function stripAnsi(text: string): string {

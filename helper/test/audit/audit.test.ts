@@ -78,7 +78,7 @@ test("a dev-style VM running agents autonomously is flagged for home, agent forw
   const text = await nixlima(lima.dir, ["audit", "dev1"]);
   assert.equal(text.code, 1);
   assert.match(text.stdout, /^⚠ dev1 \(Stopped\): Agents run here without asking/);
-  assert.match(text.stdout, /WARN  SSH agent forwarded/);
+  assert.match(text.stdout, /WARN {2}SSH agent forwarded/);
 });
 
 test("the same exposure without autonomous agents is listed but not flagged", async () => {

@@ -41,8 +41,8 @@ const listed = async () => z.array(Vm).parse(JSON.parse((await nixlima(["list", 
 
 test("--help lists templates and create", async () => {
   const help = await nixlima(["--help"]);
-  assert.match(help.stdout, /^  templates /m);
-  assert.match(help.stdout, /^  create /m);
+  assert.match(help.stdout, /^ {2}templates /m);
+  assert.match(help.stdout, /^ {2}create /m);
   const usage = await nixlima(["create", "--help"]);
   assert.equal(usage.exitCode, 0);
   assert.match(usage.stdout, /^usage: nixlima create NAME --template minimal\|dev\|agent\|PATH/);

@@ -49,7 +49,7 @@ test("rendering sets cpus, memory, disk and mounts, and keeps every comment and 
     assert.ok(out.includes(comment.trim()), `comment kept: ${comment}`);
   }
   assert.match(out, /^memory: "5\.5GiB"$/m, "the double quotes of the template stay");
-  assert.match(out, /^  forwardAgent: false$/m);
+  assert.match(out, /^ {2}forwardAgent: false$/m);
   // Untouched fields are unchanged, and long digests are not folded.
   assert.deepEqual(y.images, parse(original).images);
   assert.deepEqual(y.portForwards, parse(original).portForwards);
