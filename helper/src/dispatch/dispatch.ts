@@ -3,12 +3,12 @@
 // too; reports the exit status, duration and the diff it left. API keys travel only on ssh's
 // stdin (see remoteScript.ts): never in argv, files, YAML or the log.
 import { randomBytes } from "node:crypto";
-import { createInterface } from "node:readline";
 import { recordDispatch } from "../audit/agentFacts";
 import { NixlimaError } from "../errors";
 import type { Reporter } from "../lima/operations";
 import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
 import { limaSshConfigPath } from "../ssh/vmHosts";
+import { followGuestReport } from "./guestReport";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DIFF_SCRIPT, DISPATCH_SCRIPT, DONE_MARKER, PATCH_LIMIT, STOP_SCRIPT } from "./remoteScript";
 
@@ -54,7 +54,6 @@ export async function dispatch(
   requireRunning(vm);
   if (signal.aborted) throw new NixlimaError("cancelled", "The dispatch was cancelled before it started.");
   const runId = randomBytes(8).toString("hex");
-  const tag = `@nixlima-${runId}`;
   const rounds = opts.loop ?? 1;
   const requestedWorkdir = opts.workdir ?? vm.mounts.find((m) => m.writable)?.mountPoint ?? "";
   const started = Date.now();
@@ -67,57 +66,17 @@ export async function dispatch(
     input,
     keepStdinOpen: true,
   });
-
-  const seen = { workdir: undefined as string | undefined, base: "none", round: 0, exit: null as number | null, outcome: undefined as string | undefined, error: undefined as string | undefined };
-  let lastSshLine = "";
-  const output = (line: string, stream: "stdout" | "stderr") => (r.output ? r.output(line, stream) : r.log(line));
-  createInterface({ input: child.stdout! }).on("line", (line) => output(line, "stdout"));
-  createInterface({ input: child.stderr! }).on("line", (line) => {
-    const at = line.indexOf(tag);
-    if (at < 0) {
-      lastSshLine = line;
-      output(line, "stderr");
-      return;
-    }
-    if (at > 0) output(line.slice(0, at), "stderr");
-    const [what, ...rest] = line.slice(at + tag.length + 1).split(" ");
-    if (what === "workdir") seen.workdir = rest.join(" ");
-    else if (what === "base") seen.base = rest[0] ?? "none";
-    else if (what === "round") {
-      seen.round = Number(rest[0]);
-      r.progress({ stage: `Round ${seen.round} of ${rounds}`, message: `${opts.agent} in ${vm.name}`, fraction: (seen.round - 1) / rounds });
-    } else if (what === "exit") seen.exit = Number(rest[1]);
-    else if (what === "outcome") seen.outcome = rest[0];
-    else if (what === "error") seen.error = rest[0];
+  const seen = followGuestReport(child.stdout!, child.stderr!, `@nixlima-${runId}`, {
+    output: (line, stream) => (r.output ? r.output(line, stream) : r.log(line)),
+    round: (round) => r.progress({ stage: `Round ${round} of ${rounds}`, message: `${opts.agent} in ${vm.name}`, fraction: (round - 1) / rounds }),
   });
-
-  let stopReason: "stopped" | "timeout" | undefined;
-  const stop = async (why: "stopped" | "timeout") => {
-    if (stopReason) return;
-    stopReason = why;
-    r.progress({ stage: why === "timeout" ? "Time is up: stopping the agent" : "Stopping the agent" });
-    r.log(`stopping run ${runId} in ${vm.name}: its process group in the guest gets SIGTERM, then SIGKILL`);
-    await runGuestScript(vm, STOP_SCRIPT, [runId], 30_000).catch((err: unknown) => r.log(`could not stop the agent over ssh: ${err instanceof Error ? err.message : String(err)}`));
-    child.stdin?.end(); // the lifeline: the guest kills the run when it closes, even if the above failed
-    setTimeout(() => killGroup(child.pid), 10_000).unref();
-  };
-  const onAbort = () => void stop("stopped");
-  signal.addEventListener("abort", onAbort, { once: true });
-  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => void stop("timeout"), opts.timeoutMs);
-  let result;
-  try {
-    result = await child;
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    if (timer) clearTimeout(timer);
-    child.stdin?.end();
-  }
+  const { exitCode, stopReason } = await runUntilStopped(vm, runId, child, signal, opts.timeoutMs, r);
 
   if (!stopReason && seen.error === "workdir") {
     throw new NixlimaError("not-found", `The folder ${requestedWorkdir || "~"} does not exist in VM \`${vm.name}\`.`, "Pass an existing guest folder with --workdir.");
   }
   if (!stopReason && seen.workdir === undefined) {
-    throw new NixlimaError("failed", `ssh to \`${vm.name}\` failed (exit code ${result.exitCode ?? result.signal})${lastSshLine ? `: ${lastSshLine}` : "."}`, `Check that \`nixlima shell ${vm.name}\` works.`);
+    throw new NixlimaError("failed", `ssh to \`${vm.name}\` failed (exit code ${exitCode})${seen.lastSshLine ? `: ${seen.lastSshLine}` : "."}`, `Check that \`nixlima shell ${vm.name}\` works.`);
   }
   const workdir = seen.workdir ?? requestedWorkdir;
   r.progress({ stage: "Collecting the diff" });
@@ -137,6 +96,36 @@ export async function dispatch(
     patch: diff.patch,
     patchTruncated: diff.truncated,
   };
+}
+
+type GuestRun = ReturnType<typeof spawnGuestScript>;
+
+/**
+ * Waits for the run to end; a cancel or the time limit stops the agent in the guest first
+ * (its process group gets SIGTERM, then SIGKILL), then closes the lifeline on stdin.
+ */
+async function runUntilStopped(vm: Vm, runId: string, child: GuestRun, signal: AbortSignal, timeoutMs: number | undefined, r: Reporter) {
+  let stopReason: "stopped" | "timeout" | undefined;
+  const stop = async (why: "stopped" | "timeout") => {
+    if (stopReason) return;
+    stopReason = why;
+    r.progress({ stage: why === "timeout" ? "Time is up: stopping the agent" : "Stopping the agent" });
+    r.log(`stopping run ${runId} in ${vm.name}: its process group in the guest gets SIGTERM, then SIGKILL`);
+    await runGuestScript(vm, STOP_SCRIPT, [runId], 30_000).catch((err: unknown) => r.log(`could not stop the agent over ssh: ${err instanceof Error ? err.message : String(err)}`));
+    child.stdin?.end(); // the lifeline: the guest kills the run when it closes, even if the above failed
+    setTimeout(() => killGroup(child.pid), 10_000).unref();
+  };
+  const onAbort = () => void stop("stopped");
+  signal.addEventListener("abort", onAbort, { once: true });
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => void stop("timeout"), timeoutMs);
+  try {
+    const result = await child;
+    return { exitCode: result.exitCode ?? result.signal, stopReason };
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    if (timer) clearTimeout(timer);
+    child.stdin?.end();
+  }
 }
 
 async function collectDiff(vm: Vm, workdir: string, base: string, r: Reporter) {

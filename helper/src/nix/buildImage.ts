@@ -2,6 +2,7 @@
 // as it goes, and returns the output path. A failure becomes one clear error (with the
 // failing derivation's log tail); cancelling stops Nix and every builder it started.
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
 import type { Progress } from "../protocol";
@@ -108,19 +109,46 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
 
   const model = new BuildProgressModel();
   const log = options.onLog ?? (() => {});
+  const stderr = followBuildLog(child.stderr!, model, log, options.onProgress);
+
+  let cancelling = false;
+  const onAbort = () => {
+    cancelling = true;
+    void killBuild(child.pid);
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = await child;
+    await stderr.done;
+    if (cancelling) throw cancelled();
+    if (result.exitCode === 0) {
+      const found = parseOutPaths(String(result.stdout), json);
+      if (!found) throw new NixlimaError("failed", "nix build succeeded but printed no output path; run it by hand to see why.");
+      return found;
+    }
+    throw failure(model, options.system, log);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * Reads Nix's internal-json log: messages go to the log, activity updates to the model, and one
+ * progress event follows each burst of lines (at once after its last line), only when it changed.
+ */
+function followBuildLog(stderr: Readable, model: BuildProgressModel, log: (line: string) => void, onProgress: BuildOptions["onProgress"]) {
   let lastSent = "";
   let scheduled = false;
-  // One progress event per burst of lines: the event follows the burst's last line at once.
   const flush = () => {
     scheduled = false;
     const progress = toProgress(model.state());
     const key = JSON.stringify(progress);
     if (key !== lastSent) {
       lastSent = key;
-      options.onProgress?.(progress);
+      onProgress?.(progress);
     }
   };
-  const lines = createInterface({ input: child.stderr!, crlfDelay: Infinity });
+  const lines = createInterface({ input: stderr, crlfDelay: Infinity });
   lines.on("line", (line) => {
     const event = parseNixLogLine(line);
     if (!event) {
@@ -133,28 +161,10 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
       setImmediate(flush);
     }
   });
-  const stderrDone = new Promise<void>((resolve) => lines.once("close", resolve));
-
-  let cancelling = false;
-  const onAbort = () => {
-    cancelling = true;
-    void killBuild(child.pid);
-  };
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    const result = await child;
-    await stderrDone;
+  const done = new Promise<void>((resolve) => lines.once("close", resolve)).then(() => {
     if (scheduled) flush();
-    if (cancelling) throw cancelled();
-    if (result.exitCode === 0) {
-      const found = parseOutPaths(String(result.stdout), json);
-      if (!found) throw new NixlimaError("failed", "nix build succeeded but printed no output path; run it by hand to see why.");
-      return found;
-    }
-    throw failure(model, options.system, log);
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-  }
+  });
+  return { done };
 }
 
 function cancelled(): NixlimaError {
