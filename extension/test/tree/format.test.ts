@@ -29,11 +29,11 @@ test("a running job replaces the status with its stage and makes the VM busy", (
     id: "1",
     request: { kind: "start", vm: "dev" },
     state: "running",
-    progress: { stage: "Waiting for ssh" },
+    progress: { stage: "Booting (2 of 3): waiting for SSH" },
     startedAt: 0,
     log: [],
   };
-  assert.equal(describeVm(vm, job), "Waiting for ssh… · 4 CPU · 8 GiB · aarch64 · vz");
+  assert.equal(describeVm(vm, job), "Booting (2 of 3): waiting for SSH… · 4 CPU · 8 GiB · aarch64 · vz");
   assert.equal(vmState(vm, job), "busy");
   assert.equal(vmState({ ...vm, status: "Unknown" }), "unknown");
 });

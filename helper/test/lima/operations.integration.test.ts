@@ -104,7 +104,7 @@ test("starting a dummy fails with one readable sentence, progress on the way, an
     assert.match(err.hint, /ha\.stderr\.log/);
     return true;
   });
-  assert.ok(r.stages.some((s) => s.stage === "Starting"), JSON.stringify(r.stages));
+  assert.ok(r.stages.some((s) => s.stage === "Starting the VM"), JSON.stringify(r.stages));
   assert.ok(r.lines.some((x) => /^\$ .* start d2$/.test(x)));
   assert.equal((await inspectVm(l, "d2", undefined)).status, "Stopped");
 });
@@ -117,13 +117,13 @@ test("cancelling a start of a booting VM stops it (limactl stop -f), with live p
   const progress = r.progress;
   r.progress = (p) => {
     progress(p);
-    if (p.stage === "Waiting for ssh") ac.abort();
+    if (/^Booting \(1 of \d\): waiting for SSH$/.test(p.stage)) ac.abort();
   };
   try {
     await assert.rejects(startVm(l, "boot1", r, ac.signal), { code: "cancelled" });
     const stages = r.stages.map((p) => p.stage);
-    for (const s of ["Starting", "Booting (QEMU)", "SSH port open", "Waiting for ssh", "Stopping after cancel"]) {
-      assert.ok(stages.includes(s), `${s} missing from ${stages.join(", ")}`);
+    for (const s of [/^Starting the VM$/, /^Booting$/, /^Booting: waiting for SSH$/, /^Booting \(1 of \d\): waiting for SSH$/, /^Stopping after cancel$/]) {
+      assert.ok(stages.some((x) => s.test(x)), `${s} missing from ${stages.join(", ")}`);
     }
     assert.ok(r.lines.some((x) => /^\$ .* stop -f boot1$/.test(x)), r.lines.join("\n"));
     assert.equal((await inspectVm(l, "boot1", undefined)).status, "Stopped");
