@@ -69,6 +69,8 @@ export const HelperError = z.object({
   code: ErrorCode,
   message: z.string(),
   hint: z.string().optional(),
+  /** The raw text (Lima's or Go's) behind a message nixlima wrote in its own words: for the log. */
+  detail: z.string().optional(),
 });
 export type HelperError = z.infer<typeof HelperError>;
 

@@ -100,16 +100,18 @@ const DIGEST_MISMATCH = /failed to download `([^`]+)`: expected digest `([^`]+)`
 
 function explainCreateFailure(err: unknown, p: PreparedCreate): unknown {
   if (!(err instanceof NixlimaError)) return err;
-  const m = DIGEST_MISMATCH.exec(err.message);
+  const raw = err.detail ?? err.message;
+  const m = DIGEST_MISMATCH.exec(raw);
   if (m) {
     return new NixlimaError(
       "failed",
       `The image ${m[1]} does not match the digest in ${p.template.path} (expected ${m[2]}, got ${m[3]}).`,
       "Fix or remove that image's `digest:` in the template, or point it at the right image.",
+      raw,
     );
   }
-  if (/disk shrinking is not supported/.test(err.message)) {
-    return new NixlimaError("failed", `The disk size asked for \`${p.name}\` is smaller than its image.`, "Pass a larger --disk (or none, to keep the template's).");
+  if (/disk shrinking is not supported/.test(raw)) {
+    return new NixlimaError("failed", `The disk size asked for \`${p.name}\` is smaller than its image.`, "Pass a larger --disk (or none, to keep the template's).", raw);
   }
   return err;
 }
