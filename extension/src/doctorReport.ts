@@ -63,7 +63,8 @@ export function fixLinks(c: DoctorCheck, remoteSshId = "ms-vscode-remote.remote-
   }
 }
 
-const ICON: Record<CheckState, string> = { ok: "✅", advice: "⚠️", problem: "❌" };
+// Plain symbols every font has (emoji may render as boxes).
+const ICON: Record<CheckState, string> = { ok: "✓", advice: "⚠", problem: "✗" };
 const STATE_WORD: Record<CheckState, string> = { ok: "passes", advice: "advice", problem: "must be fixed" };
 
 function escape(text: string): string {

@@ -81,7 +81,7 @@ describe("the VM explorer in a real VS Code", () => {
     const view = await openViewContainer(page, "nixlima", "nixlima");
     const row = await explain("row", () => waitForTreeRow(view, "uivm"));
     const description = await explain("description", () => waitForRowDescription(row, /^Stopped · /));
-    assert.match(description, /^Stopped · \d+ CPU · [\d.]+ GiB · x86_64 · qemu$/);
+    assert.match(description, /^Stopped · \d+ (s|min) · \d+ CPU · [\d.]+ GiB · x86_64 · qemu$/);
     // Exactly the instances in LIMA_HOME, nothing else (the Images section has none here).
     const topRows = view.locator('.monaco-list-row[role="treeitem"][aria-level="1"] .label-name');
     assert.deepEqual(await topRows.allTextContents(), ["uivm"]);
@@ -158,7 +158,7 @@ describe("the VM explorer in a real VS Code", () => {
     assert.doesNotMatch((await body.locator("body").textContent()) ?? "", /darwin|`/);
     assert.equal(await body.locator('section[data-id="limactl"]').getAttribute("data-state"), "ok");
     await server!.screenshot("ui-doctor");
-    await tab.locator(".codicon-close").click({ force: true });
+    await runCommand(page, "workbench.action.closeActiveEditor");
     await explain("tab closed", () => tab.waitFor({ state: "detached", timeout: 10_000 }));
     assert.equal(await page.locator(".monaco-dialog-box").count(), 0, "no save prompt");
   });
