@@ -59,6 +59,11 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   void vscode.commands.executeCommand("setContext", "nixlima.state", "loading");
+  // The Images view offers Build Image as its button only where a builder exists.
+  void helper.canBuildImages().then(
+    (can) => vscode.commands.executeCommand("setContext", "nixlima.canBuildImages", can),
+    () => undefined,
+  );
   helper.ready().catch((err: unknown) => {
     const message = `Cannot reach the nixlima helper: ${err instanceof Error ? err.message : String(err)}`;
     showState(view, { ok: false, error: { code: "failed", message } }, log);

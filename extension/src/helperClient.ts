@@ -87,6 +87,9 @@ export class HelperClient implements vscode.Disposable {
   async doctor() {
     return request(await this.ready(), Requests.doctor, {});
   }
+  async canBuildImages(): Promise<boolean> {
+    return (await request(await this.ready(), Requests.nixCanBuild, {})).canBuild;
+  }
   async templates() {
     return request(await this.ready(), Requests.templatesList, {});
   }

@@ -5,6 +5,7 @@ import { fleetPrefix } from "../../helper/src/daemon/jobHolds";
 import type { Job } from "../../helper/src/protocol";
 import { describeFleetResult } from "./agents/agentFormat";
 import type { HelperClient } from "./helperClient";
+import { failureText, progressText, successText } from "./jobWords";
 import type { VmStore } from "./vmStore";
 
 const verbs: Record<Job["request"]["kind"], string> = {
@@ -75,7 +76,7 @@ export class JobTracker {
         const now = this.store.job(job.id);
         if (!now) return;
         const fraction = Math.round((now.progress.fraction ?? reported / 100) * 100);
-        progress.report({ message: now.progress.message ?? now.progress.stage, increment: Math.max(0, fraction - reported) });
+        progress.report({ message: progressText(now.progress), increment: Math.max(0, fraction - reported) });
         reported = Math.max(reported, fraction);
       });
       const ended = await this.finished(job.id);
@@ -93,6 +94,7 @@ export class JobTracker {
         void vscode.window.showInformationMessage(`${title}: ${job.progress.message}`);
       }
       if (job.result?.fleet) void vscode.window.showInformationMessage(`${describeFleetResult(job.result.fleet)}.`);
+      this.offerNextSteps(job);
       return;
     }
     if (job.state === "cancelled") {
@@ -102,10 +104,21 @@ export class JobTracker {
     if (job.result?.fleet) {
       for (const m of job.result.fleet.members) if (m.error) this.log.error(`${m.vm}: ${m.error.message}`);
     }
-    const message = job.error ? `${job.error.message}${job.error.hint ? ` ${job.error.hint}` : ""}` : `${title} failed.`;
+    const message = failureText(job.error, title);
     this.log.error(`${title}: ${message}`);
+    if (job.error?.detail) this.log.error(`${title}: Lima said: ${job.error.detail}`);
     void vscode.window.showErrorMessage(message, "Show Log").then((choice) => {
       if (choice) this.log.show(true);
+    });
+  }
+
+  /** "NAME is running" with what people do next with a new VM. */
+  private offerNextSteps(job: Job): void {
+    const text = successText(job);
+    if (!text) return;
+    const actions = { Open: "nixlima.openInNewWindow", Terminal: "nixlima.openTerminal" } as const;
+    void vscode.window.showInformationMessage(text, ...(Object.keys(actions) as (keyof typeof actions)[])).then((choice) => {
+      if (choice) void vscode.commands.executeCommand(actions[choice], job.request.vm);
     });
   }
 }

@@ -1,5 +1,5 @@
-// The one error type the helper throws on purpose: a code the UI can act on, and one sentence
-// that says what is wrong and how to fix it.
+// The one error type the helper throws on purpose: a code the UI can act on, one sentence that
+// says what is wrong and how to fix it, and, when the sentence is ours, Lima's raw text for the log.
 import type { ErrorCode, HelperError } from "./protocol";
 
 export class NixlimaError extends Error {
@@ -7,15 +7,17 @@ export class NixlimaError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly hint?: string,
+    readonly detail?: string,
   ) {
     super(message);
     this.name = "NixlimaError";
   }
 
   toJSON(): HelperError {
-    return this.hint === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, hint: this.hint };
+    const e: HelperError = { code: this.code, message: this.message };
+    if (this.hint !== undefined) e.hint = this.hint;
+    if (this.detail !== undefined) e.detail = this.detail;
+    return e;
   }
 }
 

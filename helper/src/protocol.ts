@@ -44,6 +44,8 @@ export const Vm = z.object({
   limaVersion: z.string().optional(),
   /** Human-readable problems Lima reported for the instance (Broken or Unknown status). */
   errors: z.array(z.string()),
+  /** When the VM entered its status (ms since the epoch), read from its instance folder. */
+  since: z.number().optional(),
 });
 export type Vm = z.infer<typeof Vm>;
 
@@ -69,6 +71,8 @@ export const HelperError = z.object({
   code: ErrorCode,
   message: z.string(),
   hint: z.string().optional(),
+  /** The raw text (Lima's or Go's) behind a message nixlima wrote in its own words: for the log. */
+  detail: z.string().optional(),
 });
 export type HelperError = z.infer<typeof HelperError>;
 
@@ -270,6 +274,8 @@ export const Requests = {
   jobsCancel: { method: "jobs/cancel", params: z.object({ id: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   doctor: { method: "doctor", params: None, result: z.array(DoctorCheck) },
   templatesList: { method: "templates/list", params: None, result: z.array(TemplateInfo) },
+  /** Whether this machine's Nix has a builder for its own Linux system (the Images view's button). */
+  nixCanBuild: { method: "nix/canBuild", params: None, result: z.object({ canBuild: z.boolean() }) },
   sshSync: { method: "ssh/sync", params: None, result: SshConfigReport },
   sshStatus: { method: "ssh/status", params: None, result: SshConfigReport },
   sshRemove: { method: "ssh/remove", params: None, result: SshConfigReport },

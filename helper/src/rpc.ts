@@ -83,8 +83,8 @@ function toRpcError(err: unknown): ResponseError<unknown> {
 
 function fromRpcError(err: unknown): unknown {
   if (err instanceof ResponseError && err.code === NIXLIMA_ERROR) {
-    const data = err.data as { code?: string; message?: string; hint?: string } | undefined;
-    return new NixlimaError((data?.code ?? "failed") as NixlimaError["code"], data?.message ?? err.message, data?.hint);
+    const data = err.data as { code?: string; message?: string; hint?: string; detail?: string } | undefined;
+    return new NixlimaError((data?.code ?? "failed") as NixlimaError["code"], data?.message ?? err.message, data?.hint, data?.detail);
   }
   return err;
 }

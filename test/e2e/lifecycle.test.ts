@@ -81,13 +81,13 @@ function assertStagesInOrder(stderr: string, expected: RegExp[]): void {
 }
 
 const bootStages = [
-  /^Starting: driver qemu/,
-  /^Booting \(QEMU\)/,
-  /^SSH port open: SSH Local Port: \d+/,
-  /^Essential requirement 1 of \d+ satisfied/,
+  /^Starting the VM/,
+  /^Booting \[/,
+  /^Booting: waiting for SSH/,
+  /^Booting \(1 of \d+\): done/,
   /^Guest agent running/,
-  /^Final requirement 1 of 1 satisfied/,
-  /^Ready: READY\./,
+  /^Finishing \(1 of 1\): done/,
+  /^Running \[100%\]/,
 ];
 
 async function bootWithCli(label: string): Promise<number> {
@@ -183,7 +183,7 @@ test("cancelling a start (SIGINT to nixlima) stops the VM again and leaves nothi
   // leave the host agent and the VM running.
   for await (const line of start.iterable({ from: "stderr" })) {
     // QEMU writes its pid file a moment after Lima reports the SSH port.
-    if (pids.length === 0 && /^Waiting for ssh/.test(line) && (await eventually(() => existsSync(join(instanceDir, "qemu.pid"))))) {
+    if (pids.length === 0 && /^Booting \(1 of \d+\): waiting for SSH/.test(line) && (await eventually(() => existsSync(join(instanceDir, "qemu.pid"))))) {
       pids = [pidFile("ha.pid"), pidFile("qemu.pid")];
       start.kill("SIGINT");
     }

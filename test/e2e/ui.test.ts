@@ -81,7 +81,7 @@ describe("the VM explorer in a real VS Code", () => {
     const view = await openViewContainer(page, "nixlima", "nixlima");
     const row = await explain("row", () => waitForTreeRow(view, "uivm"));
     const description = await explain("description", () => waitForRowDescription(row, /^Stopped · /));
-    assert.match(description, /^Stopped · \d+ CPU · [\d.]+ GiB · x86_64 · qemu$/);
+    assert.match(description, /^Stopped · \d+ (s|min) · \d+ CPU · [\d.]+ GiB · x86_64 · qemu$/);
     // Exactly the instances in LIMA_HOME, nothing else (the Images section has none here).
     const topRows = view.locator('.monaco-list-row[role="treeitem"][aria-level="1"] .label-name');
     assert.deepEqual(await topRows.allTextContents(), ["uivm"]);
@@ -139,5 +139,52 @@ describe("the VM explorer in a real VS Code", () => {
     await runCommand(page, "nixlima.refresh");
     const view = await openViewContainer(page, "nixlima", "nixlima");
     assert.match(await rowDescription(await waitForTreeRow(view, "uivm")), /^Stopped/);
+  });
+
+  test("Run Doctor shows a read-only report with counts and fixes, and closing it asks nothing", async () => {
+    const { page } = server!;
+    await runCommand(page, "nixlima.doctor");
+    const tab = page.locator(".tabs-container .tab").filter({ hasText: "nixlima Doctor" });
+    await explain("doctor tab", () => tab.waitFor({ state: "visible", timeout: 180_000 }));
+    // The page lives in the webview's inner frame.
+    const body = page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
+    const summary = await explain("summary", async () => (await body.locator(".summary").textContent({ timeout: 30_000 })) ?? "");
+    const sections = body.locator("section.check");
+    const states = await sections.evaluateAll((els) => els.map((e) => e.getAttribute("data-state")));
+    assert.ok(states.length >= 5, `checks: ${states.join(",")}`);
+    const ok = states.filter((x) => x === "ok").length;
+    assert.match(summary, new RegExp(`^(${ok} of ${states.length} checks pass|All ${states.length} checks pass)`));
+    // On Linux no advice about nix-darwin; limactl is found.
+    assert.doesNotMatch((await body.locator("body").textContent()) ?? "", /darwin|`/);
+    assert.equal(await body.locator('section[data-id="limactl"]').getAttribute("data-state"), "ok");
+    await server!.screenshot("ui-doctor");
+    await runCommand(page, "workbench.action.closeActiveEditor");
+    await explain("tab closed", () => tab.waitFor({ state: "detached", timeout: 10_000 }));
+    assert.equal(await page.locator(".monaco-dialog-box").count(), 0, "no save prompt");
+  });
+
+  test("a Broken VM: the Sandbox row says unknown, Stop says it is broken, Force Delete removes it", async () => {
+    const { page } = server!;
+    const view = await openViewContainer(page, "nixlima", "nixlima");
+    await createFixture("uibroken");
+    rmSync(join(lima.dir, "uibroken", "lima.yaml"));
+    const row = await explain("broken row", () => waitForTreeRow(view, "uibroken"));
+    await explain("broken", () => waitForRowDescription(row, /^Broken/));
+    await row.locator(".monaco-tl-twistie").click();
+    const sandbox = await explain("sandbox row", () => waitForTreeRow(view, "Sandbox"));
+    await explain("sandbox unknown", () => waitForRowDescription(sandbox, /^unknown$/));
+    await server!.screenshot("ui-broken-vm");
+
+    await clickContextMenuItem(page, row, "Stop");
+    const toast = await explain("stop refused", () => waitForNotification(page, /"uibroken" cannot be stopped: its configuration file \(lima\.yaml\) cannot be read/));
+    const text = (await toast.locator(".notification-list-item-message").textContent()) ?? "";
+    assert.doesNotMatch(text, /no VM named|`|no such file/);
+    await toast.locator(".notification-list-item-buttons-container .monaco-button").getByText("Show Log", { exact: true }).waitFor();
+    assert.match(outputChannelText(server!, "nixlima"), /Lima said: open .*uibroken\/lima\.yaml: no such file or directory/);
+
+    await clickContextMenuItem(page, row, "Delete…");
+    await explain("confirm", () => answerDialog(page, /Delete VM "uibroken"\?/, "Force Delete"));
+    await explain("row gone", () => treeRow(view, "uibroken").waitFor({ state: "detached", timeout: 60_000 }));
+    assert.equal(existsSync(join(lima.dir, "uibroken")), false, "the instance folder is gone");
   });
 });

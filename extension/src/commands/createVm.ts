@@ -1,124 +1,200 @@
-// "Create VM…": template, name, resources, project folder, then a create-and-start job whose
-// progress notification mirrors Lima's stages. Every answer is checked before the next step.
+// "Create VM…": template, image (when there are builds), name, resources, project folder, then a
+// create-and-start job whose notification shows its stages. Every step has Back, its number is
+// right for the path the chosen template leads to, and every answer is checked before the next.
 import { homedir } from "node:os";
 import * as vscode from "vscode";
-import { checkVmName } from "../../../helper/src/lima/names";
 import type { CreateOptions, MountRequest, TemplateInfo } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
 import { isWritableHome } from "../tree/format";
-import { imagePreset } from "../tree/imagesFormat";
-import { pickImage } from "./pickImage";
+import { describeImage, guestArch, imagePreset, imagesForTemplate } from "../tree/imagesFormat";
 import { runJob } from "./runJob";
+import { BACK, inputStep, pickStep, type StepAnswer } from "./wizardInput";
+import { nameProblem, resourceChoices, resourcesText, stepTitle, wizardSteps, type Resources, type WizardStep } from "./wizardPlan";
 
-const presets = [
-  { label: "Light", cpus: 2, memoryGiB: 4, diskGiB: 20 },
-  { label: "Medium", cpus: 4, memoryGiB: 6, diskGiB: 30 },
-  { label: "Heavy", cpus: 6, memoryGiB: 8, diskGiB: 50 },
-];
-const STEPS = 4;
-const title = (step: number) => `Create VM (${step}/${STEPS})`;
+interface Answers {
+  template?: TemplateInfo;
+  /** An image path, or null for the template's own images. */
+  image?: string | null;
+  name?: string;
+  resources?: Resources;
+  mounts?: MountRequest[];
+}
+
+interface Wizard {
+  ctx: Ctx;
+  answers: Answers;
+  presetImage: string | undefined;
+  stepsFor(t: TemplateInfo): WizardStep[];
+}
 
 export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
-  const template = await pickTemplate(ctx);
-  if (!template) return;
-  const image = imagePreset(preset) ?? (await pickImage(ctx, template));
-  if (image === undefined) return;
-  const name = await askName(ctx);
-  if (!name) return;
-  const resources = await pickResources(template);
-  if (!resources) return;
-  const mounts = template.name === "minimal" ? [] : await pickMounts(template);
-  if (!mounts) return;
-  // pickMounts asked the user before it returned a writable mount of the home folder.
+  const presetImage = imagePreset(preset);
+  const templates = await ctx.helper.templates();
+  const w: Wizard = {
+    ctx,
+    answers: presetImage ? { image: presetImage } : {},
+    presetImage,
+    stepsFor: (t) => wizardSteps(t, { hasBuiltImages: builtImages(ctx, t).length > 0, presetImage: presetImage !== undefined }),
+  };
+  let at = 0;
+  for (;;) {
+    const steps = w.answers.template ? w.stepsFor(w.answers.template) : (["template"] as WizardStep[]);
+    const step = steps[at];
+    if (!step) break;
+    const answer = await ask(w, step, steps, templates, at > 0);
+    if (answer === undefined) return;
+    at = answer === BACK ? Math.max(0, at - 1) : at + 1;
+  }
+  const { template, image, name, resources, mounts = [] } = w.answers;
+  if (!template || !name || !resources) return;
+  // The folder step asked the user before it returned a writable mount of the home folder.
   const allowHomeWrite = mounts.some((m) => isWritableHome(m, homedir()));
   const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}) };
   await runJob(ctx, { kind: "create", vm: name, create });
 };
 
-async function pickTemplate(ctx: Ctx): Promise<TemplateInfo | undefined> {
-  const templates = await ctx.helper.templates();
-  const browse = { label: "$(folder-opened) Lima YAML file…", template: undefined as TemplateInfo | undefined };
-  const picked = await vscode.window.showQuickPick(
-    [
-      ...templates.map((t) => ({ label: t.name, description: resourcesText(t), detail: t.description, template: t as TemplateInfo | undefined })),
-      browse,
-    ],
-    { title: title(1), placeHolder: "Template", ignoreFocusOut: true },
-  );
-  if (!picked) return undefined;
-  if (picked.template) return picked.template;
+function ask(w: Wizard, step: WizardStep, steps: WizardStep[], templates: TemplateInfo[], canGoBack: boolean): Promise<StepAnswer<void>> {
+  switch (step) {
+    case "template":
+      return askTemplate(w, templates);
+    case "image":
+      return askImage(w, steps, canGoBack);
+    case "name":
+      return askName(w, steps, canGoBack);
+    case "resources":
+      return askResources(w, steps, canGoBack);
+    case "mounts":
+      return askMounts(w, steps, canGoBack);
+  }
+}
+
+function builtImages(ctx: Ctx, t: TemplateInfo) {
+  return imagesForTemplate(ctx.store.images, t.name, guestArch());
+}
+
+async function askTemplate(w: Wizard, templates: TemplateInfo[]): Promise<StepAnswer<void>> {
+  const items = [
+    ...templates.map((t) => ({ label: t.name, description: resourcesText(t), detail: t.description, template: t as TemplateInfo | undefined })),
+    { label: "$(folder-opened) Lima YAML file…", description: "a template of your own", detail: undefined, template: undefined },
+  ];
+  const custom: TemplateInfo = { name: "file", description: "", path: "" };
+  const picked = await pickStep({
+    title: (active) => stepTitle(w.stepsFor(active?.template ?? custom), "template"),
+    placeholder: "Template",
+    items,
+    canGoBack: false,
+    active: items.find((i) => i.template?.name === w.answers.template?.name),
+  });
+  if (picked === undefined || picked === BACK) return picked;
+  if (picked.template) {
+    w.answers.template = picked.template;
+    return;
+  }
   const [file] =
     (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { "Lima template": ["yaml", "yml"] }, title: "Lima template" })) ?? [];
-  return file ? { name: file.path.split("/").pop() ?? "template", description: file.fsPath, path: file.fsPath } : undefined;
+  if (!file) return undefined;
+  w.answers.template = { name: file.path.split("/").pop() ?? "template", description: file.fsPath, path: file.fsPath };
 }
 
-function askName(ctx: Ctx): Thenable<string | undefined> {
-  return vscode.window.showInputBox({
-    title: title(2),
-    prompt: "VM name",
-    placeHolder: "for example agent-1",
-    ignoreFocusOut: true,
-    validateInput: (value) => {
-      if (ctx.store.vm(value)) return `A VM named "${value}" already exists.`;
-      try {
-        checkVmName(value);
-        return undefined;
-      } catch (err) {
-        return err instanceof Error ? err.message : String(err);
-      }
-    },
-  });
-}
-
-async function pickResources(t: TemplateInfo): Promise<Pick<CreateOptions, "cpus" | "memoryGiB" | "diskGiB"> | undefined> {
+async function askImage(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
+  const built = builtImages(w.ctx, w.answers.template!);
   const items = [
-    { label: "Template default", description: resourcesText(t), value: {} as Pick<CreateOptions, "cpus" | "memoryGiB" | "diskGiB"> | undefined },
-    ...presets.map((p) => ({ label: p.label, description: resourcesText(p), value: { cpus: p.cpus, memoryGiB: p.memoryGiB, diskGiB: p.diskGiB } })),
-    { label: "Custom…", description: "choose CPUs, memory and disk", value: undefined },
+    ...built.map((i) => ({ label: `$(package) ${i.image} · ${i.arch}`, description: describeImage(i), detail: i.path, path: i.path as string | null })),
+    { label: "$(globe) Published NixOS image", description: "the template's own, downloaded and checked by Lima", detail: undefined, path: null },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: title(3), placeHolder: "Resources", ignoreFocusOut: true });
-  if (!picked) return undefined;
-  if (picked.value) return picked.value;
-  const cpus = await askNumber("CPUs", t.cpus ?? 2, true);
-  const memoryGiB = cpus && (await askNumber("Memory (GiB)", t.memoryGiB ?? 4, false));
-  const diskGiB = memoryGiB && (await askNumber("Disk (GiB)", t.diskGiB ?? 20, false));
-  return cpus && memoryGiB && diskGiB ? { cpus, memoryGiB, diskGiB } : undefined;
+  const picked = await pickStep({ title: stepTitle(steps, "image"), placeholder: "Image to boot (your builds first)", items, canGoBack });
+  if (picked === undefined || picked === BACK) return picked;
+  w.answers.image = picked.path;
 }
 
-async function askNumber(prompt: string, value: number, integer: boolean): Promise<number | undefined> {
-  const answer = await vscode.window.showInputBox({
-    title: title(3),
-    prompt,
-    value: String(value),
-    ignoreFocusOut: true,
-    validateInput: (v) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) return `Enter a positive ${integer ? "whole " : ""}number.`;
-      return undefined;
-    },
+async function askName(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
+  const existing = () => w.ctx.store.vms().map((v) => v.name);
+  const name = await inputStep({
+    title: stepTitle(steps, "name"),
+    prompt: "VM name",
+    placeholder: "for example agent-1",
+    value: w.answers.name,
+    canGoBack,
+    validate: (value) => nameProblem(value, existing()),
   });
-  return answer === undefined ? undefined : Number(answer);
+  if (name === undefined || name === BACK) return name;
+  w.answers.name = name;
 }
 
-/** The project folder the VM may see; undefined means the user backed out. */
-async function pickMounts(t: TemplateInfo): Promise<MountRequest[] | undefined> {
+async function askResources(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
+  const t = w.answers.template!;
+  for (;;) {
+    const picked = await pickStep({ title: stepTitle(steps, "resources"), placeholder: "Resources", items: resourceChoices(t), canGoBack });
+    if (picked === undefined || picked === BACK) return picked;
+    if (picked.value) {
+      w.answers.resources = picked.value;
+      return;
+    }
+    const custom = await askCustom(steps, t);
+    if (custom === undefined) return undefined;
+    if (custom !== BACK) {
+      w.answers.resources = custom;
+      return;
+    }
+  }
+}
+
+/** Custom…: three numbers; Back returns to the choice of resources. */
+async function askCustom(steps: WizardStep[], t: TemplateInfo): Promise<StepAnswer<Resources>> {
+  const fields = [
+    { key: "cpus", prompt: "CPUs", value: t.cpus ?? 2, integer: true },
+    { key: "memoryGiB", prompt: "Memory (GiB)", value: t.memoryGiB ?? 4, integer: false },
+    { key: "diskGiB", prompt: "Disk (GiB)", value: t.diskGiB ?? 20, integer: false },
+  ] as const;
+  const out: Resources = {};
+  for (let i = 0; i < fields.length; ) {
+    const f = fields[i]!;
+    const answer = await inputStep({
+      title: stepTitle(steps, "resources", f.prompt),
+      prompt: f.prompt,
+      value: String(out[f.key] ?? f.value),
+      canGoBack: true,
+      validate: (v) => {
+        const n = Number(v);
+        return !Number.isFinite(n) || n <= 0 || (f.integer && !Number.isInteger(n)) ? `Enter a positive ${f.integer ? "whole " : ""}number.` : undefined;
+      },
+    });
+    if (answer === undefined) return undefined;
+    if (answer === BACK) {
+      if (i === 0) return BACK;
+      i--;
+      continue;
+    }
+    out[f.key] = Number(answer);
+    i++;
+  }
+  return out;
+}
+
+/** The project folder the VM may see. */
+async function askMounts(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const picked = await vscode.window.showQuickPick(
-    [
+  const picked = await pickStep({
+    title: stepTitle(steps, "mounts"),
+    placeholder: `Project folder to mount in "${w.answers.name}" (writable)`,
+    items: [
       ...folders.map((f) => ({ label: f.name, description: f.uri.fsPath, path: f.uri.fsPath as string | undefined })),
       { label: "$(folder-opened) Choose a folder…", description: "", path: "choose" },
       { label: "No folder", description: "the VM sees none of your files", path: undefined },
     ],
-    { title: title(4), placeHolder: `Project folder to mount in "${t.name}" (writable)`, ignoreFocusOut: true },
-  );
-  if (!picked) return undefined;
+    canGoBack,
+  });
+  if (picked === undefined || picked === BACK) return picked;
   let path = picked.path;
   if (path === "choose") {
     const [dir] = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: "Project folder" })) ?? [];
     if (!dir) return undefined;
     path = dir.fsPath;
   }
-  if (!path) return [];
+  if (!path) {
+    w.answers.mounts = [];
+    return;
+  }
   const mount = { location: path, writable: true };
   if (isWritableHome(mount, homedir())) {
     const ok = "Mount It Writable";
@@ -129,9 +205,5 @@ async function pickMounts(t: TemplateInfo): Promise<MountRequest[] | undefined> 
     );
     if (answer !== ok) return undefined;
   }
-  return [mount];
-}
-
-function resourcesText(r: { cpus?: number; memoryGiB?: number; diskGiB?: number }): string {
-  return [r.cpus && `${r.cpus} CPU`, r.memoryGiB && `${r.memoryGiB} GiB`, r.diskGiB && `${r.diskGiB} GiB disk`].filter(Boolean).join(" · ");
+  w.answers.mounts = [mount];
 }

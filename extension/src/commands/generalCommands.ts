@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import type { DoctorCheck } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
-import { doctorMarkdown } from "../doctorReport";
+import { doctorHtml } from "../doctorReport";
 import { installableRemoteSsh, installedRemoteSsh } from "../remote/sshExtension";
 
 export const refresh = (ctx: Ctx) => async () => {
@@ -17,9 +17,20 @@ export const doctor = (ctx: Ctx) => async () => {
     () => ctx.helper.doctor(),
   );
   checks.push(remoteSshCheck());
-  const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: doctorMarkdown(checks) });
-  await vscode.window.showTextDocument(doc, { preview: true });
+  showDoctorPage(checks);
 };
+
+let page: vscode.WebviewPanel | undefined;
+
+/** A read-only page (closing it never asks to save), reused by "Check again". */
+function showDoctorPage(checks: DoctorCheck[]): void {
+  if (!page) {
+    page = vscode.window.createWebviewPanel("nixlima.doctor", "nixlima Doctor", vscode.ViewColumn.Active, { enableCommandUris: true });
+    page.onDidDispose(() => (page = undefined));
+  }
+  page.webview.html = doctorHtml(checks, installableRemoteSsh());
+  page.reveal();
+}
 
 function remoteSshCheck(): DoctorCheck {
   const id = installedRemoteSsh();

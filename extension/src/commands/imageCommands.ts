@@ -6,6 +6,7 @@ import { checkFlakeRef, hostLinuxSystem } from "../../../helper/src/nix/flakeRef
 import type { LinuxSystem, StoredImage, Vm } from "../../../helper/src/protocol";
 import { configuredFlake } from "../config";
 import type { Ctx } from "../ctx";
+import { errorText } from "../jobWords";
 import { describeImage, imageLabel, sortImages } from "../tree/imagesFormat";
 import { ImageItem } from "../tree/imagesTreeProvider";
 import { vmFromArg } from "./pickVm";
@@ -21,7 +22,7 @@ export const buildImage = (ctx: Ctx) => async () => {
     );
   } catch (err) {
     const settings = "Open Settings";
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     ctx.log.error(`Build Image: ${message}`);
     const choice = await vscode.window.showErrorMessage(message, settings);
     if (choice === settings) await vscode.commands.executeCommand("workbench.action.openSettings", "nixlima.flake");

@@ -1,6 +1,7 @@
 // Registers every command in one place; the Record type makes a missing factory a compile error.
 import * as vscode from "vscode";
 import type { Ctx } from "../ctx";
+import { errorText } from "../jobWords";
 import {
   copyClaudeToken,
   createFleet,
@@ -62,7 +63,7 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
       try {
         return await handler(...args);
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorText(err);
         ctx.log.error(`${id}: ${message}`);
         void vscode.window.showErrorMessage(message);
         return undefined;

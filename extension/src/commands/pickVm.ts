@@ -7,6 +7,8 @@ import { VmItem } from "../tree/vmTreeProvider";
 
 export async function vmFromArg(ctx: Ctx, arg: unknown, fits: (vm: Vm) => boolean, action: string): Promise<Vm | undefined> {
   if (arg instanceof VmItem) return ctx.store.vm(arg.vm.name) ?? arg.vm;
+  // A VM's name, from a notification's button ("Open" after a create).
+  if (typeof arg === "string" && ctx.store.vm(arg)) return ctx.store.vm(arg);
   const candidates = ctx.store.vms().filter(fits);
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage(`No VM can be ${action} right now.`);

@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import type { Job } from "../../../helper/src/protocol";
 import type { AuditEntry } from "../vmStore";
 import { describeFleet, type FleetGroup } from "./fleetGroups";
+import { plainWords } from "../jobWords";
 import { describeSandbox, findingIcon, sandboxContext } from "./sandboxFormat";
 
 export class FleetItem extends vscode.TreeItem {
@@ -46,10 +47,11 @@ export class SandboxItem extends vscode.TreeItem {
       this.iconPath = new vscode.ThemeIcon("loading~spin");
       this.contextValue = "sandbox+pending";
     } else if ("error" in entry) {
-      this.description = `audit failed: ${entry.error}`;
+      // Never ticks for a VM nixlima could not read: what it can reach is unknown.
+      this.description = "unknown";
       this.iconPath = new vscode.ThemeIcon("question");
       this.contextValue = "sandbox+error";
-      this.tooltip = entry.error;
+      this.tooltip = plainWords(entry.error);
     } else {
       const a = entry.audit;
       this.description = describeSandbox(a);

@@ -8,16 +8,33 @@ export function formatBytes(bytes: number): string {
   return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
 }
 
-/** `Running · 4 CPU · 8 GiB · aarch64 · vz`, or the job's stage while one runs (a fleet job: this VM's own stage). */
-export function describeVm(vm: Vm, job?: Job, task?: Job): string {
+/** How long, in the unit people use for it: `40 s`, `12 min`, `5 h`, `3 d`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 48 * 3600) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86400)} d`;
+}
+
+/** `Running · 2 h · 4 CPU · 8 GiB · aarch64 · vz`, or the job's stage while one runs (a fleet job: this VM's own stage). */
+export function describeVm(vm: Vm, job?: Job, task?: Job, now = Date.now()): string {
   const stage = job ? (job.members?.[vm.name] ?? job.progress).stage : undefined;
   const parts: string[] = [stage ? `${stage}…` : vm.status];
+  if (!stage && vm.since !== undefined) parts.push(formatDuration(now - vm.since));
   if (task) parts.push(`${task.request.dispatch?.agent ?? "agent"}: ${task.progress.stage}`);
   if (vm.cpus !== undefined) parts.push(`${vm.cpus} CPU`);
   if (vm.memoryBytes !== undefined) parts.push(formatBytes(vm.memoryBytes));
   if (vm.arch) parts.push(vm.arch);
   if (vm.vmType) parts.push(vm.vmType);
   return parts.join(" · ");
+}
+
+/** Lima's error about an instance (Go's text) in words; the raw text stays in the row's tooltip. */
+export function errorWords(error: string): string {
+  if (/lima\.yaml: no such file or directory/.test(error)) return "its configuration file (lima.yaml) is missing";
+  if (/lima\.yaml/.test(error)) return "its configuration file (lima.yaml) cannot be read";
+  return error.replace(/`([^`]*)`/g, '"$1"');
 }
 
 export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";

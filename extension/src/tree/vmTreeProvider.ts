@@ -9,7 +9,7 @@ import type { Job, Vm } from "../../../helper/src/protocol";
 import type { VmStore } from "../vmStore";
 import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
 import { groupFleets } from "./fleetGroups";
-import { describeVm, formatBytes, isWritableHome, vmState, type VmState } from "./format";
+import { describeVm, errorWords, formatBytes, isWritableHome, vmState, type VmState } from "./format";
 
 export class VmItem extends vscode.TreeItem {
   constructor(
@@ -44,8 +44,12 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
+  private readonly clock: NodeJS.Timeout;
+
   constructor(private readonly store: VmStore) {
     this.subscription = store.onDidChange(() => this.changeEmitter.fire(undefined));
+    // "Running · 2 h" grows with time: redraw the rows once a minute (no limactl call).
+    this.clock = setInterval(() => this.changeEmitter.fire(undefined), 60_000);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -74,6 +78,7 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   }
 
   dispose(): void {
+    clearInterval(this.clock);
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
@@ -103,7 +108,7 @@ function stateIcon(state: VmState): vscode.ThemeIcon {
 }
 function details(vm: Vm): DetailItem[] {
   const items: DetailItem[] = [];
-  for (const error of vm.errors) items.push(new DetailItem("Error", error, new vscode.ThemeIcon("error"), "detail", error));
+  for (const error of vm.errors) items.push(new DetailItem("Error", errorWords(error), new vscode.ThemeIcon("error"), "detail", error));
   if (vm.sshLocalPort !== undefined) {
     items.push(new DetailItem("SSH", `${vm.hostname} · 127.0.0.1:${vm.sshLocalPort}`, new vscode.ThemeIcon("remote")));
   }

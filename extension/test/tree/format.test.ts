@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Job, Vm } from "../../../helper/src/protocol";
-import { describeVm, formatBytes, isWritableHome, sshCommand, vmState } from "../../src/tree/format";
+import { describeVm, errorWords, formatBytes, formatDuration, isWritableHome, sshCommand, vmState } from "../../src/tree/format";
 
 const vm: Vm = {
   name: "dev",
@@ -29,11 +29,11 @@ test("a running job replaces the status with its stage and makes the VM busy", (
     id: "1",
     request: { kind: "start", vm: "dev" },
     state: "running",
-    progress: { stage: "Waiting for ssh" },
+    progress: { stage: "Booting (2 of 3): waiting for SSH" },
     startedAt: 0,
     log: [],
   };
-  assert.equal(describeVm(vm, job), "Waiting for ssh… · 4 CPU · 8 GiB · aarch64 · vz");
+  assert.equal(describeVm(vm, job), "Booting (2 of 3): waiting for SSH… · 4 CPU · 8 GiB · aarch64 · vz");
   assert.equal(vmState(vm, job), "busy");
   assert.equal(vmState({ ...vm, status: "Unknown" }), "unknown");
 });
@@ -58,4 +58,20 @@ test("a writable mount of the home folder or above it is flagged; read-only or n
 test("ssh command quotes a config path with spaces", () => {
   assert.equal(sshCommand(vm), "ssh -F /Users/alice/.lima/dev/ssh.config lima-dev");
   assert.equal(sshCommand({ ...vm, sshConfigFile: "/Users/a b/.lima/dev/ssh.config" }), "ssh -F '/Users/a b/.lima/dev/ssh.config' lima-dev");
+});
+
+test("a state says for how long, in the unit people use", () => {
+  const now = 1_800_000_000_000;
+  assert.equal(describeVm({ ...vm, since: now - 2 * 3600_000 - 5 }, undefined, undefined, now), "Running · 2 h · 4 CPU · 8 GiB · aarch64 · vz");
+  assert.equal(describeVm({ ...vm, status: "Stopped", since: now - 3 * 86400_000 }, undefined, undefined, now), "Stopped · 3 d · 4 CPU · 8 GiB · aarch64 · vz");
+  assert.deepEqual([40_000, 12 * 60_000, 47 * 3600_000, 49 * 3600_000].map(formatDuration), ["40 s", "12 min", "47 h", "2 d"]);
+  // While a job runs, its stage is the news, not the old state's age.
+  const job = { id: "1", request: { kind: "stop" as const, vm: "dev" }, state: "running" as const, progress: { stage: "Shutting down" }, startedAt: 0, log: [] };
+  assert.equal(describeVm({ ...vm, since: now - 60_000 }, job, undefined, now), "Shutting down… · 4 CPU · 8 GiB · aarch64 · vz");
+});
+
+test("Lima's error rows read as words; other text only loses its backticks", () => {
+  assert.equal(errorWords("open /x/.lima/b/lima.yaml: no such file or directory"), "its configuration file (lima.yaml) is missing");
+  assert.equal(errorWords("failed to unmarshal /x/b/lima.yaml: [1:7] bad"), "its configuration file (lima.yaml) cannot be read");
+  assert.equal(errorWords("instance `b` is odd"), 'instance "b" is odd');
 });

@@ -2,6 +2,7 @@
 // ~/.ssh keys, port forwards, network) and whether agents run there without asking. A VM whose
 // agents run autonomously AND that can write the home folder, use the SSH agent or reach any
 // host on the network is flagged: an agent there can do lasting harm outside the VM.
+import { NixlimaError } from "../errors";
 import type { Limactl } from "../lima/limactl";
 import type { AgentFacts, Audit, AuditFinding } from "../protocol";
 import { agentFacts } from "./agentFacts";
@@ -15,6 +16,15 @@ export interface AuditDeps {
 
 export async function auditVm(l: Limactl, name: string, signal?: AbortSignal, deps: AuditDeps = {}): Promise<Audit> {
   const { config, vm } = await readEffectiveConfig(l, name, signal);
+  // Without a readable lima.yaml Lima reports no mounts or forwards at all: that is not "none".
+  if (config.status === "Broken" || config.status === "Unknown") {
+    throw new NixlimaError(
+      "failed",
+      `What "${name}" can reach is unknown: its configuration file (lima.yaml) cannot be read.`,
+      undefined,
+      vm.errors.join("; ") || undefined,
+    );
+  }
   const facts = await agentFacts(vm, deps.onProblem);
   return judge(config, facts, deps.home);
 }

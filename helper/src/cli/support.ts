@@ -45,6 +45,7 @@ export function reportError(io: CliIO, err: unknown, usage?: string): number {
   const e = toHelperError(err);
   io.stderr.write(`nixlima: ${e.message}\n`);
   if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
+  if (e.detail) io.stderr.write(`limactl said: ${e.detail}\n`);
   const usageError = e.code === "usage" || e.code === "invalid-name";
   if (e.code === "usage" && usage) io.stderr.write(`usage: ${usage}\n`);
   return usageError ? EXIT_USAGE : EXIT_FAILURE;

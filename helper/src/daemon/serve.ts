@@ -12,6 +12,7 @@ import { runDoctor } from "../doctor";
 import { NixlimaError } from "../errors";
 import { Limactl } from "../lima/limactl";
 import { deleteVm, restartVm, startVm, stopVm } from "../lima/operations";
+import { canBuildHostImages } from "../nix/builders";
 import { runBuildJob, type BuildJobContext } from "../nix/buildJob";
 import { deleteImage } from "../nix/deleteImage";
 import { listFlakeImages } from "../nix/flakeImages";
@@ -124,6 +125,7 @@ export async function serve(argv: string[]): Promise<void> {
     onRequest(conn, Requests.jobsList, () => jobs.list());
     onRequest(conn, Requests.jobsCancel, ({ id }) => ({ cancelled: jobs.cancel(id) }));
     onRequest(conn, Requests.templatesList, () => listTemplates());
+    onRequest(conn, Requests.nixCanBuild, async () => ({ canBuild: await canBuildHostImages({ nix: nix.nix }) }));
     onRequest(conn, Requests.doctor, () => runDoctor({ limactl: settings, sshConfigFile: config.sshConfigFile }));
     onRequest(conn, Requests.sshSync, async () => ssh.sync(await listed()));
     onRequest(conn, Requests.sshStatus, async () => ssh.status(await listed()));

@@ -115,7 +115,7 @@ export class Limactl {
       throw new NixlimaError("limactl-missing", `limactl is gone from ${this.path}.`, installHint());
     }
     if (result.exitCode !== 0) {
-      if (fatal !== undefined) throw errorFromFatal(fatal);
+      if (fatal !== undefined) throw errorFromFatal(fatal, { command: args[0], vm: instanceIn(args) });
       const last = lastLine(stderr);
       if (last && /must not run as the root user/.test(last)) throw new NixlimaError("root", last, ROOT_HINT);
       throw new NixlimaError(
@@ -125,6 +125,16 @@ export class Limactl {
     }
     return { stdout, stderr };
   }
+}
+
+/** The instance a limactl command line acts on: `--name X` for create, else its last plain word. */
+export function instanceIn(args: string[]): string | undefined {
+  const named = args.findIndex((a) => a === "--name");
+  if (named >= 0) return args[named + 1];
+  const eq = args.find((a) => a.startsWith("--name="));
+  if (eq) return eq.slice("--name=".length);
+  const last = args.at(-1);
+  return args.length > 1 && last && !last.startsWith("-") && !args.includes("--") ? last : undefined;
 }
 
 /** One stderr line of `--log-format json`; plain text (e.g. from a wrapper script) is kept as info. */

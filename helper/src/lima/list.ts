@@ -1,5 +1,7 @@
 // `limactl list` → protocol Vm[]. Tolerant by design: unknown fields are ignored, a field of an
 // unexpected type is dropped rather than failing the line, and Broken instances are kept.
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { getSystemErrorName } from "node:util";
 import { z } from "zod";
 import { NixlimaError } from "../errors";
@@ -80,7 +82,20 @@ export function parseList(ndjson: string): Vm[] {
 
 export async function listVms(l: Limactl, signal?: AbortSignal): Promise<Vm[]> {
   const { stdout } = await l.run(["list", "--format", LIST_FORMAT], { signal, timeoutMs: 60_000 });
-  return parseList(stdout);
+  return Promise.all(parseList(stdout).map(withSince));
+}
+
+/**
+ * Lima does not say since when a VM is in its state; its folder does. The host agent writes
+ * ha.pid when it starts; a stopped VM has been stopped since its host agent's last log line (or
+ * since lima.yaml was written, for one never started or edited since).
+ */
+export async function withSince(vm: Vm): Promise<Vm> {
+  if (!vm.dir || (vm.status !== "Running" && vm.status !== "Stopped")) return vm;
+  const mtime = (f: string) => stat(join(vm.dir, f)).then((s) => s.mtimeMs, () => undefined);
+  const times = vm.status === "Running" ? [await mtime("ha.pid")] : [await mtime("ha.stderr.log"), await mtime("lima.yaml")];
+  const known = times.filter((t): t is number => t !== undefined);
+  return known.length > 0 ? { ...vm, since: Math.max(...known) } : vm;
 }
 
 function toVm(i: LimaInstance, errorText: string[] | undefined): Vm {
@@ -111,7 +126,8 @@ function toVm(i: LimaInstance, errorText: string[] | undefined): Vm {
     cpus: i.cpus,
     memoryBytes: i.memory,
     diskBytes: i.disk,
-    sshLocalPort: i.sshLocalPort || undefined,
+    // Lima keeps the last port of a stopped VM; it means nothing until the next start.
+    sshLocalPort: status === "Running" ? i.sshLocalPort || undefined : undefined,
     sshConfigFile: i.sshConfigFile || undefined,
     guestUser: config?.user?.name || undefined,
     guestHome: config?.user?.home || undefined,

@@ -28,6 +28,22 @@ export function checkVmName(name: string): void {
   }
 }
 
+/**
+ * A new name must differ from every existing VM's by more than letter case: macOS disks are
+ * case-insensitive, so `Dev` and `dev` would be one folder in LIMA_HOME.
+ */
+export function checkNameIsFree(name: string, existing: readonly string[]): void {
+  const same = existing.find((e) => e.toLowerCase() === name.toLowerCase());
+  if (same === undefined) return;
+  throw new NixlimaError(
+    "already-exists",
+    same === name
+      ? `A VM named \`${name}\` already exists.`
+      : `\`${name}\` differs from the existing VM \`${same}\` only in letter case, which macOS disks do not tell apart.`,
+    "Choose another name, or delete the old VM first.",
+  );
+}
+
 /** The host alias Lima gives an instance: `lima-NAME` with '.' and '_' turned into '-'. */
 export function limaHostname(name: string): string {
   return `lima-${name.replace(/[._]/g, "-")}`;

@@ -6,6 +6,7 @@ import { explainStartFailure } from "./hostagentLog";
 import type { Limactl, LogLine } from "./limactl";
 import { LIST_FORMAT, parseList } from "./list";
 import { checkVmName } from "./names";
+import { removeRemains } from "./remains";
 import { progressFromLogLine } from "./progress";
 
 export interface Reporter {
@@ -47,8 +48,10 @@ export async function stopVm(
   try {
     await runLogged(l, opts.force ? ["stop", "-f", name] : ["stop", name], r, signal, STOP_TIMEOUT_MS);
   } catch (err) {
-    // Lima says "open …/NAME/lima.yaml: no such file or directory"; say it plainly.
-    throw err instanceof NixlimaError && err.code === "not-found" ? notFound(name) : err;
+    // Lima says "open …/NAME/lima.yaml: no such file or directory" both for a name it does not
+    // know and for a Broken VM whose lima.yaml is gone: tell them apart.
+    if (!(err instanceof NixlimaError && err.code === "not-found")) throw err;
+    throw brokenOrMissing(await inspectVm(l, name, r).catch(() => undefined), name, "stop", err);
   }
   r.progress({ stage: "Stopped", fraction: 1 });
 }
@@ -63,10 +66,18 @@ export async function deleteVm(
   checkVmName(name);
   r.progress({ stage: "Deleting" });
   let missing = false;
-  await runLogged(l, opts.force ? ["delete", "-f", name] : ["delete", name], r, signal, QUICK_TIMEOUT_MS, (line) => {
-    // Lima exits 0 for a name it does not know; nixlima says so instead of claiming success.
-    if (/^Ignoring non-existent instance/.test(line.msg)) missing = true;
-  });
+  try {
+    await runLogged(l, opts.force ? ["delete", "-f", name] : ["delete", name], r, signal, QUICK_TIMEOUT_MS, (line) => {
+      // Lima exits 0 for a name it does not know; nixlima says so instead of claiming success.
+      if (/^Ignoring non-existent instance/.test(line.msg)) missing = true;
+    });
+  } catch (err) {
+    // Lima leaves a VM whose lima.yaml it cannot read; a forced delete finishes the job.
+    if (!(opts.force && err instanceof NixlimaError && /NOT deleted/.test(err.detail ?? ""))) throw err;
+    const vm = await inspectVm(l, name, r, signal);
+    r.progress({ stage: "Removing what Lima left" });
+    await removeRemains(vm, r);
+  }
   if (missing) throw notFound(name);
 }
 
@@ -139,12 +150,25 @@ async function runLogged(
 
 function refuseBroken(vm: Vm): void {
   if (vm.status === "Broken" || vm.status === "Unknown") {
+    const missing = vm.errors.some((e) => /lima\.yaml: no such file/.test(e));
     throw new NixlimaError(
       "failed",
-      `VM \`${vm.name}\` is broken: ${vm.errors[0] ?? "Lima cannot read it"}`,
-      `Look at ${vm.dir}, or delete it with \`nixlima delete --force ${vm.name}\`.`,
+      `"${vm.name}" is broken: its configuration file (lima.yaml) ${missing ? "is missing" : "cannot be read"}, so Lima cannot run it.`,
+      `Look at ${vm.dir}, or delete it with Force Delete (nixlima delete --force ${vm.name}).`,
+      vm.errors.join("; ") || undefined,
     );
   }
+}
+
+/** After Lima failed on a name as if it did not exist: a Broken VM gets the truth and the way out. */
+function brokenOrMissing(vm: Vm | undefined, name: string, action: string, err: NixlimaError): NixlimaError {
+  if (!vm) return notFound(name);
+  return new NixlimaError(
+    "failed",
+    `"${name}" cannot be ${action === "stop" ? "stopped" : action}: its configuration file (lima.yaml) cannot be read, so Lima no longer knows how to run it.`,
+    `Delete it with Force Delete (nixlima delete --force ${name}) to remove what is left in ${vm.dir}.`,
+    err.detail ?? err.message,
+  );
 }
 
 function notFound(name: string): NixlimaError {

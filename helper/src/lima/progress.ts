@@ -1,4 +1,5 @@
-// Reads limactl's stderr log lines (`--log-format json`) as progress stages. Lima ≥ 2.2 quotes names
+// Reads limactl's stderr log lines (`--log-format json`) as progress stages in plain words (never
+// Lima's requirement names: people see these in notifications and on the tree row). Lima ≥ 2.2 quotes names
 // with backquotes, ≤ 2.1 with double quotes; both are accepted. Fractions are a rough map of a boot
 // (start 0.05 → VM process 0.2 → requirements up to 0.95 → READY 1) derived from "i of n" counts.
 import type { Progress } from "../protocol";
@@ -20,43 +21,63 @@ interface Pattern {
   progress: (m: RegExpMatchArray, line: LogLine) => Progress;
 }
 
+/** Each kind of requirement as a phase of a boot the user can follow. */
+const PHASE: Record<string, string> = { essential: "Booting", optional: "Setting up", final: "Finishing" };
+
+/** Lima's requirement descriptions (pkg/hostagent/requirements.go) in plain words. */
+const REQUIREMENT_WORDS: [RegExp, string][] = [
+  [/^ssh$/, "waiting for SSH"],
+  [/^user session is ready for ssh$/, "waiting for the user session"],
+  [/^Explicitly start ssh ControlMaster$/i, "connecting over SSH"],
+  [/^sshfs binary to be installed$/, "installing sshfs"],
+  [/^fuse to allow_other/, "setting up file sharing"],
+  [/^systemd must be available$/, "waiting for systemd"],
+  [/^containerd binaries to be installed$/, "installing containerd"],
+  [/^boot scripts must have finished$/, "running the boot scripts"],
+];
+
+/** "Booting (2 of 3): waiting for SSH" — the same words the notification and the tree row show. */
+export function requirementStage(kind: string, index: number, total: number, description: string): string {
+  const words = REQUIREMENT_WORDS.find(([re]) => re.test(description))?.[1] ?? `waiting for ${lowerFirst(description)}`;
+  return `${PHASE[kind] ?? "Booting"} (${index} of ${total}): ${words}`;
+}
+
 const PATTERNS: Pattern[] = [
   {
     test: REQUIREMENT,
     progress: (m) => ({
-      stage: `Waiting for ${m[4]}`,
-      message: `${m[1]} requirement ${m[2]} of ${m[3]}`,
+      stage: requirementStage(m[1]!, Number(m[2]), Number(m[3]), m[4]!),
       fraction: within(m[1]!, Number(m[2]) - 1, Number(m[3])),
     }),
   },
   {
     test: SATISFIED,
     progress: (m) => ({
-      stage: `${cap(m[1]!)} requirement ${m[2]} of ${m[3]} satisfied`,
+      stage: `${PHASE[m[1]!] ?? "Booting"} (${m[2]} of ${m[3]}): done`,
       fraction: within(m[1]!, Number(m[2]), Number(m[3])),
     }),
   },
-  { test: /^SSH Local Port: (\d+)$/, progress: (m) => ({ stage: "SSH port open", message: `SSH Local Port: ${m[1]}`, fraction: 0.3 }) },
-  { test: /^READY\./, progress: (_m, l) => ({ stage: "Ready", message: l.msg, fraction: 1 }) },
-  { test: /^DEGRADED\./, progress: (_m, l) => ({ stage: "Degraded", message: l.msg }) },
+  { test: /^SSH Local Port: (\d+)$/, progress: () => ({ stage: "Booting: waiting for SSH", fraction: 0.3 }) },
+  { test: /^READY\./, progress: () => ({ stage: "Running", fraction: 1 }) },
+  { test: /^DEGRADED\./, progress: () => ({ stage: "Running, but file sharing and port forwarding may not work" }) },
   {
     test: /^Attempting to download the (image|nerdctl archive)/,
     progress: (m, l) => ({ stage: `Downloading the ${m[1]}`, message: field(l, "location"), fraction: 0.08 }),
   },
-  { test: /^(Using cache|Downloaded the image)/, progress: (_m, l) => ({ stage: "Image ready", message: l.msg, fraction: 0.1 }) },
-  { test: /^Converting /, progress: (_m, l) => ({ stage: "Converting the image", message: l.msg, fraction: 0.12 }) },
-  { test: /^(Expanding to|Resize instance)/, progress: (_m, l) => ({ stage: "Resizing the disk", message: l.msg, fraction: 0.14 }) },
+  { test: /^(Using cache|Downloaded the image)/, progress: () => ({ stage: "Image ready", fraction: 0.1 }) },
+  { test: /^Converting /, progress: () => ({ stage: "Preparing the disk", fraction: 0.12 }) },
+  { test: /^(Expanding to|Resize instance)/, progress: () => ({ stage: "Resizing the disk", fraction: 0.14 }) },
   {
     test: new RegExp(`^Starting the instance ${Q}(.+)${Q} with (?:internal |external )?VM driver ${Q}(.+)${Q}`),
-    progress: (m) => ({ stage: "Starting", message: `driver ${m[2]}`, fraction: 0.05 }),
+    progress: () => ({ stage: "Starting the VM", fraction: 0.05 }),
   },
-  { test: /^Starting (QEMU|VZ|krunkit|WSL)/i, progress: (m) => ({ stage: `Booting (${m[1]})`, fraction: 0.2 }) },
+  { test: /^Starting (QEMU|VZ|krunkit|WSL)/i, progress: () => ({ stage: "Booting", fraction: 0.2 }) },
   { test: /^Waiting for the guest agent to be running/, progress: () => ({ stage: "Waiting for the guest agent" }) },
   { test: /^Guest agent is running/, progress: () => ({ stage: "Guest agent running" }) },
-  { test: /^Sending SIGINT to hostagent/, progress: (_m, l) => ({ stage: "Stopping", message: l.msg }) },
-  { test: /^Waiting for the (host agent|instance)/, progress: (_m, l) => ({ stage: "Waiting for shutdown", message: l.msg }) },
+  { test: /^Sending SIGINT to hostagent/, progress: () => ({ stage: "Shutting down" }) },
+  { test: /^Waiting for the (host agent|instance)/, progress: () => ({ stage: "Waiting for the VM to shut down" }) },
   { test: /^Removing \*\.pid/, progress: () => ({ stage: "Cleaning up" }) },
-  { test: /^Deleted /, progress: (_m, l) => ({ stage: "Deleted", message: l.msg, fraction: 1 }) },
+  { test: /^Deleted /, progress: () => ({ stage: "Deleted", fraction: 1 }) },
 ];
 
 /** The progress stage a log line announces, or undefined when it announces none. */
@@ -86,8 +107,8 @@ function field(l: LogLine, key: string): string | undefined {
   return typeof v === "string" && v ? v : undefined;
 }
 
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 function dropUndefined(p: Progress): Progress {

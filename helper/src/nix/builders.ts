@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
+import { hostLinuxSystem } from "./flakeRef";
 import { missingBuilderMessage } from "./missingBuilder";
 
 export interface Machine {
@@ -155,6 +156,15 @@ export interface BuildPlace {
 }
 
 /** Where `system` (needing `features`) can be built; empty when nowhere. */
+/** A builder for this machine's own Linux system exists; false without Nix. */
+export async function canBuildHostImages(options: { nix?: string; env?: NodeJS.ProcessEnv } = {}): Promise<boolean> {
+  try {
+    return placesFor(await detectBuilders(options), hostLinuxSystem(), ["kvm"]).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export function placesFor(b: NixBuilders, system: string, features: string[] = []): BuildPlace[] {
   const places: BuildPlace[] = [];
   const localSystems = [b.system, ...b.extraPlatforms];

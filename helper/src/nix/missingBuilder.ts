@@ -50,7 +50,13 @@ export function matchMissingBuilder(text: string): MissingBuilder | undefined {
 export const LINUX_BUILDER_WAYS =
   "enable nix-darwin's `nix.linux-builder`, run a standalone Linux builder VM (e.g. nixpkgs' `darwin.linux-builder`), or add a remote Linux machine to `builders` in nix.conf";
 
-export function missingBuilderMessage(system: string, features: string[] = []): string {
+/** On Linux the machine itself can build: what it lacks is the kvm feature or the other architecture. */
+export function linuxBuilderWays(system: string): string {
+  return `add kvm to system-features in nix.conf (with /dev/kvm usable by the Nix daemon), for another architecture than this machine's let Nix emulate ${system} (NixOS: boot.binfmt.emulatedSystems), or add a remote Linux machine to \`builders\` in nix.conf`;
+}
+
+/** The advice fits the platform: nix-darwin's builder means nothing on Linux. */
+export function missingBuilderMessage(system: string, features: string[] = [], platform: NodeJS.Platform = process.platform): string {
   const needs = features.length > 0 ? ` with the ${features.join(", ")} feature${features.length > 1 ? "s" : ""}` : "";
-  return `No Nix builder here can build ${system}${needs}: ${LINUX_BUILDER_WAYS}.`;
+  return `No Nix builder here can build ${system}${needs}: ${platform === "darwin" ? LINUX_BUILDER_WAYS : linuxBuilderWays(system)}.`;
 }

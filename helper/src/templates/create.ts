@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { NixlimaError } from "../errors";
+import { checkNameIsFree } from "../lima/names";
 import type { Limactl } from "../lima/limactl";
 import { listVms } from "../lima/list";
 import { startVm, type Reporter } from "../lima/operations";
@@ -28,9 +29,7 @@ export async function createVm(l: Limactl, name: string, opts: CreateRequest, r:
   r.progress({ stage: "Checking the template", fraction: 0 });
   const prepared = await prepareCreate(name, opts, limaHomeOf(l));
   r.log(`template ${prepared.template.path}${prepared.image ? `, image ${prepared.image}` : ""}`);
-  if ((await listVms(l, signal)).some((vm) => vm.name === name)) {
-    throw new NixlimaError("already-exists", `A VM named \`${name}\` already exists.`, "Choose another name, or delete the old VM first.");
-  }
+  checkNameIsFree(name, (await listVms(l, signal)).map((vm) => vm.name));
   await validateYaml(l, prepared, r, signal);
   await createInstance(l, prepared, r, signal);
   r.progress({ stage: "Created", message: name, fraction: 1 });
@@ -100,16 +99,18 @@ const DIGEST_MISMATCH = /failed to download `([^`]+)`: expected digest `([^`]+)`
 
 function explainCreateFailure(err: unknown, p: PreparedCreate): unknown {
   if (!(err instanceof NixlimaError)) return err;
-  const m = DIGEST_MISMATCH.exec(err.message);
+  const raw = err.detail ?? err.message;
+  const m = DIGEST_MISMATCH.exec(raw);
   if (m) {
     return new NixlimaError(
       "failed",
       `The image ${m[1]} does not match the digest in ${p.template.path} (expected ${m[2]}, got ${m[3]}).`,
       "Fix or remove that image's `digest:` in the template, or point it at the right image.",
+      raw,
     );
   }
-  if (/disk shrinking is not supported/.test(err.message)) {
-    return new NixlimaError("failed", `The disk size asked for \`${p.name}\` is smaller than its image.`, "Pass a larger --disk (or none, to keep the template's).");
+  if (/disk shrinking is not supported/.test(raw)) {
+    return new NixlimaError("failed", `The disk size asked for \`${p.name}\` is smaller than its image.`, "Pass a larger --disk (or none, to keep the template's).", raw);
   }
   return err;
 }

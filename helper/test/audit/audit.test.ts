@@ -1,7 +1,7 @@
 // The isolation audit and harden on real instances: each case is a real lima.yaml given to the
 // real `limactl create` (never-booting fixtures), audited through the CLI and the module.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -172,6 +172,15 @@ test("harden says when Lima's override.yaml keeps agent forwarding on", async ()
   } finally {
     writeFileSync(join(lima.dir, "_config/override.yaml"), "");
   }
+});
+
+test("a Broken VM's sandbox is unknown, never a clean bill: no mounts listed is not no mounts", async () => {
+  const dir = create("broken2", 'mounts: [{location: "~", writable: true}]\n');
+  rmSync(join(dir, "lima.yaml"));
+  const r = await nixlima(lima.dir, ["audit", "broken2", "--json"]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /^nixlima: What "broken2" can reach is unknown: its configuration file \(lima\.yaml\) cannot be read\.$/m);
 });
 
 test("harden refuses a broken VM and leaves its lima.yaml alone; audit of a missing VM says so", async () => {

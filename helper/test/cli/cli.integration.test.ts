@@ -123,7 +123,7 @@ test("start of a dummy: progress lines on stderr, then Lima's reason in one line
   assert.equal(r.exitCode, 1);
   assert.equal(r.stdout, "");
   assert.match(r.stderr, /^\$ .*limactl --tty=false --log-format json start c1$/m);
-  assert.match(r.stderr, /^Starting: driver qemu \[5%\]$/m);
+  assert.match(r.stderr, /^Starting the VM \[5%\]$/m);
   assert.match(r.stderr, /^nixlima: VM `c1` failed to start: [^\n]+\nhint: See .*ha\.stderr\.log\.$/m);
   assert.doesNotMatch(r.stderr, /status=\{|\x1b\[/);
 });

@@ -120,7 +120,7 @@ test("a system no builder here can build is refused with the ways to get one", a
   const job = await request(conn, Requests.jobsStart, { kind: "build", vm: "", build: { image: "tiny", system: foreignSystem, flake } });
   const done = await ended(job.id);
   assert.equal(done.state, "failed");
-  assert.match(done.error?.message ?? "", new RegExp(`^No Nix builder here can build ${foreignSystem} with the kvm feature: .*nix\\.linux-builder`));
+  assert.match(done.error?.message ?? "", new RegExp(`^No Nix builder here can build ${foreignSystem} with the kvm feature: .*remote Linux machine`));
   assert.ok(!progressOf(job.id).some((p) => p.stage === "evaluating"), "nix build never ran");
 });
 

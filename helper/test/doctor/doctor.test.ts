@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runDoctor } from "../../src/doctor";
+import { flakeCheck } from "../../src/doctor/nixChecks";
 import { sshChecks } from "../../src/doctor/sshChecks";
+import { fixtures, tempNix } from "../nix/nixEnv";
 import { virtualizationCheck, vzAvailable } from "../../src/doctor/virtualization";
 import { limactlPath } from "../../../test/support/lima";
 
@@ -50,4 +52,28 @@ test("runDoctor finds the real limactl and reports every area", async () => {
   const limactl = checks.find((c) => c.id === "limactl")!;
   assert.equal(limactl.ok, true, limactl.detail);
   assert.match(limactl.detail, /limactl 2\.\d+\.\d+/);
+});
+
+test("Nix is green only when this Nix reads nixlima's flake; otherwise it says why, as advice", async () => {
+  const nix = tempNix();
+  const dir = mkdtempSync("/tmp/nlflake-");
+  try {
+    const good = await flakeCheck("nix (Nix) 2.8.0", { ...nix.env, NIXLIMA_FLAKE: `path:${join(fixtures, "job-flake")}` });
+    assert.equal(good.ok, true, good.detail);
+    assert.match(good.detail, /reads nixlima's flake \(\d+ images?\)/);
+    writeFileSync(join(dir, "flake.nix"), '{ inputs.gone.url = "path:/nonexistent/nixlima-input"; outputs = { self, gone }: { }; }\n');
+    const bad = await flakeCheck("nix (Nix) 2.8.0", { ...nix.env, NIXLIMA_FLAKE: `path:${dir}` });
+    assert.equal(bad.ok, false);
+    assert.equal(bad.optional, true);
+    assert.match(bad.detail, /^nix \(Nix\) 2\.8\.0 is installed but cannot read nixlima's flake: \S/);
+    assert.ok(bad.fix);
+  } finally {
+    nix.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("on Linux no check advises nix-darwin", async () => {
+  const checks = await runDoctor({ limactl: { path: limactlPath }, sshConfigFile: "/nonexistent/nixlima/config" });
+  for (const c of checks) assert.doesNotMatch(`${c.detail} ${c.fix ?? ""}`, /darwin|linux-builder/, c.id);
 });

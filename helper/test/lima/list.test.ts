@@ -2,10 +2,11 @@
 // dummy, an instance with fields nixlima does not know, a folder without lima.yaml (Broken) and two
 // with a bad lima.yaml (status "").
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parseList } from "../../src/lima/list";
+import { parseList, withSince } from "../../src/lima/list";
 import { Vm } from "../../src/protocol";
 
 const fixture = (f: string) => readFileSync(join(import.meta.dirname, "fixtures", f), "utf8");
@@ -92,4 +93,31 @@ test("a field of an unexpected type is dropped, not fatal for the line", () => {
 test("output that is not NDJSON (e.g. a pretty-printed TTY dump) is an error, not a silent empty list", () => {
   assert.throws(() => parseList('{\n  "name": "x"\n}'), { code: "failed" });
   assert.throws(() => parseList('{"status":"Running"}'), { code: "failed" });
+});
+
+test("a stopped VM has no SSH port: Lima's last one is stale until the next start", () => {
+  const line = fixture("list.ndjson").split("\n").find((l) => l.includes('"name":"dummy"'))!;
+  const withPort = (status: string) => line.replace(/"status":"[^"]*"/, `"status":"${status}"`).replace(/"sshLocalPort":\d+,?/, "").replace("{", '{"sshLocalPort":41234,');
+  assert.equal(parseList(withPort("Stopped"))[0]!.sshLocalPort, undefined);
+  assert.equal(parseList(withPort("Running"))[0]!.sshLocalPort, 41234);
+});
+
+test("since when a VM is in its state, from its folder's files", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nl-since-"));
+  try {
+    const at = (f: string, seconds: number) => {
+      writeFileSync(join(dir, f), "1\n");
+      utimesSync(join(dir, f), seconds, seconds);
+    };
+    const vm: Vm = { name: "x", status: "Running", dir, hostname: "lima-x", mounts: [], portForwards: [], protected: false, errors: [] };
+    assert.equal((await withSince(vm)).since, undefined, "nothing to go by");
+    at("ha.pid", 1_700_000_000);
+    at("ha.stderr.log", 1_700_000_500);
+    at("lima.yaml", 1_600_000_000);
+    assert.equal((await withSince(vm)).since, 1_700_000_000_000, "running since its host agent started");
+    assert.equal((await withSince({ ...vm, status: "Stopped" })).since, 1_700_000_500_000, "stopped since its last log line");
+    assert.equal((await withSince({ ...vm, status: "Broken" })).since, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

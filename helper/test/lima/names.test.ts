@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkVmName, limaHostname } from "../../src/lima/names";
+import type { NixlimaError } from "../../src/errors";
+import { checkNameIsFree, checkVmName, limaHostname } from "../../src/lima/names";
 
 test("names Lima accepts pass", () => {
   for (const name of ["a", "default", "my-vm", "my_vm.2", "A1b2", "x".repeat(76), "nixos-24.11"]) {
@@ -24,4 +25,16 @@ test("the length limit message says the limit", () => {
 
 test("hostnames follow Lima: '.' and '_' become '-'", () => {
   assert.equal(limaHostname("my_vm.2"), "lima-my-vm-2");
+});
+
+test("a new name must differ from existing ones by more than letter case", () => {
+  assert.doesNotThrow(() => checkNameIsFree("dev2", ["dev", "agent-1"]));
+  assert.doesNotThrow(() => checkNameIsFree("dev", []));
+  assert.throws(() => checkNameIsFree("dev", ["agent-1", "dev"]), { code: "already-exists", message: "A VM named `dev` already exists." });
+  assert.throws(() => checkNameIsFree("Dev", ["dev"]), (err: NixlimaError) => {
+    assert.equal(err.code, "already-exists");
+    assert.equal(err.message, "`Dev` differs from the existing VM `dev` only in letter case, which macOS disks do not tell apart.");
+    assert.match(err.hint!, /another name/);
+    return true;
+  });
 });

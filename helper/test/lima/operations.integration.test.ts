@@ -1,8 +1,9 @@
 // VM operations and listing against the real limactl, on never-booting dummy instances.
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import type { NixlimaError } from "../../src/errors";
 import { Limactl } from "../../src/lima/limactl";
 import { listVms } from "../../src/lima/list";
 import { deleteVm, inspectVm, restartVm, shellArgs, startVm, stopVm, type Reporter } from "../../src/lima/operations";
@@ -104,7 +105,7 @@ test("starting a dummy fails with one readable sentence, progress on the way, an
     assert.match(err.hint, /ha\.stderr\.log/);
     return true;
   });
-  assert.ok(r.stages.some((s) => s.stage === "Starting"), JSON.stringify(r.stages));
+  assert.ok(r.stages.some((s) => s.stage === "Starting the VM"), JSON.stringify(r.stages));
   assert.ok(r.lines.some((x) => /^\$ .* start d2$/.test(x)));
   assert.equal((await inspectVm(l, "d2", undefined)).status, "Stopped");
 });
@@ -117,13 +118,13 @@ test("cancelling a start of a booting VM stops it (limactl stop -f), with live p
   const progress = r.progress;
   r.progress = (p) => {
     progress(p);
-    if (p.stage === "Waiting for ssh") ac.abort();
+    if (/^Booting \(1 of \d\): waiting for SSH$/.test(p.stage)) ac.abort();
   };
   try {
     await assert.rejects(startVm(l, "boot1", r, ac.signal), { code: "cancelled" });
     const stages = r.stages.map((p) => p.stage);
-    for (const s of ["Starting", "Booting (QEMU)", "SSH port open", "Waiting for ssh", "Stopping after cancel"]) {
-      assert.ok(stages.includes(s), `${s} missing from ${stages.join(", ")}`);
+    for (const s of [/^Starting the VM$/, /^Booting$/, /^Booting: waiting for SSH$/, /^Booting \(1 of \d\): waiting for SSH$/, /^Stopping after cancel$/]) {
+      assert.ok(stages.some((x) => s.test(x)), `${s} missing from ${stages.join(", ")}`);
     }
     assert.ok(r.lines.some((x) => /^\$ .* stop -f boot1$/.test(x)), r.lines.join("\n"));
     assert.equal((await inspectVm(l, "boot1", undefined)).status, "Stopped");
@@ -139,8 +140,58 @@ test("a Broken instance is listed, not dropped, and start refuses it clearly", a
   assert.equal(broken.status, "Broken");
   assert.match(broken.errors[0]!, /lima\.yaml: no such file or directory/);
   assert.ok(vms.some((v) => v.name === "d2" && v.status === "Stopped"));
-  await assert.rejects(startVm(l, "broken1", recorder(), never), /VM `broken1` is broken: open .*lima\.yaml/);
+  await assert.rejects(startVm(l, "broken1", recorder(), never), (err: NixlimaError) => {
+    assert.equal(err.message, '"broken1" is broken: its configuration file (lima.yaml) is missing, so Lima cannot run it.');
+    assert.match(err.detail!, /open .*broken1\/lima\.yaml: no such file or directory/);
+    return true;
+  });
   rmSync(join(home.dir, "broken1"), { recursive: true });
+});
+
+/** A never-booted fixture made Broken the way people meet it: its lima.yaml deleted. */
+async function brokenFixture(name: string): Promise<string> {
+  await createDummy(name);
+  rmSync(join(home.dir, name, "lima.yaml"));
+  assert.equal((await inspectVm(l, name, undefined)).status, "Broken");
+  return join(home.dir, name);
+}
+
+test("Stop on a Broken VM says it is broken and how to remove it, not that it does not exist", async () => {
+  const dir = await brokenFixture("brk1");
+  for (const force of [false, true]) {
+    await assert.rejects(stopVm(l, "brk1", { force }, recorder(), never), (err: NixlimaError) => {
+      assert.equal(err.message, '"brk1" cannot be stopped: its configuration file (lima.yaml) cannot be read, so Lima no longer knows how to run it.');
+      assert.match(err.hint!, /Force Delete/);
+      assert.match(err.detail!, /brk1\/lima\.yaml: no such file or directory/);
+      return true;
+    });
+  }
+  // A name that really is unknown still says so.
+  await assert.rejects(stopVm(l, "nothere", {}, recorder(), never), /There is no VM named `nothere`/);
+  rmSync(dir, { recursive: true });
+});
+
+test("Force Delete of a Broken VM finishes what Lima refuses; a plain delete says what is left", async () => {
+  const dir = await brokenFixture("brk2");
+  await assert.rejects(deleteVm(l, "brk2", {}, recorder(), never), /"brk2" was not deleted: its configuration file \(lima\.yaml\) cannot be read, so Lima left its folder/);
+  assert.ok(existsSync(dir));
+  const r = recorder();
+  await deleteVm(l, "brk2", { force: true }, r, never);
+  assert.equal(existsSync(dir), false);
+  assert.ok(r.stages.some((p) => p.stage === "Removing what Lima left"), JSON.stringify(r.stages));
+  assert.ok((await listVms(l)).every((v) => v.name !== "brk2"));
+});
+
+test("Force Delete of a Broken VM whose process still runs names it and removes nothing", async () => {
+  const dir = await brokenFixture("brk3");
+  writeFileSync(join(dir, "ha.pid"), `${process.pid}\n`); // a live process: this test's own
+  await assert.rejects(deleteVm(l, "brk3", { force: true }, recorder(), never), (err: NixlimaError) => {
+    assert.equal(err.message, `"brk3" was not deleted: ha (pid ${process.pid}) still runs from ${dir}.`);
+    assert.match(err.hint!, new RegExp(`kill ${process.pid}`));
+    return true;
+  });
+  assert.ok(existsSync(join(dir, "disk")));
+  rmSync(dir, { recursive: true });
 });
 
 test("shellArgs builds limactl shell argv", () => {

@@ -66,8 +66,15 @@ test("ordinary build failures are not mistaken for a missing builder", () => {
   assert.equal(matchMissingBuilder("error: attribute 'dev-image' missing"), undefined);
 });
 
-test("the message names the system, the feature and the three ways to get a builder", () => {
-  const msg = missingBuilderMessage("aarch64-linux", ["kvm"]);
+test("on Linux the advice is Linux's own: the kvm feature, emulation or a remote machine, never nix-darwin", () => {
+  const msg = missingBuilderMessage("aarch64-linux", ["kvm"], "linux");
+  assert.match(msg, /^No Nix builder here can build aarch64-linux with the kvm feature: /);
+  for (const way of ["system-features", "boot.binfmt.emulatedSystems", "remote Linux machine"]) assert.ok(msg.includes(way), way);
+  assert.doesNotMatch(msg, /darwin/);
+});
+
+test("on macOS the message names the system, the feature and the three ways to get a builder", () => {
+  const msg = missingBuilderMessage("aarch64-linux", ["kvm"], "darwin");
   assert.match(msg, /^No Nix builder here can build aarch64-linux with the kvm feature: /);
   for (const way of ["nix.linux-builder", "builder VM", "remote Linux machine"]) assert.ok(msg.includes(way), way);
   assert.ok(msg.endsWith(`${LINUX_BUILDER_WAYS}.`));
