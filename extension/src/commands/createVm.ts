@@ -7,6 +7,7 @@ import type { CreateOptions, MountRequest, TemplateInfo } from "../../../helper/
 import type { Ctx } from "../ctx";
 import { isWritableHome } from "../tree/format";
 import { imagePreset } from "../tree/imagesFormat";
+import { isTrusted, manageTrust, trustedFolders, trustRow } from "../trust";
 import { pickImage } from "./pickImage";
 import { runJob } from "./runJob";
 
@@ -102,16 +103,19 @@ async function askNumber(prompt: string, value: number, integer: boolean): Promi
 
 /** The project folder the VM may see; undefined means the user backed out. */
 async function pickMounts(t: TemplateInfo): Promise<MountRequest[] | undefined> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
+  // Restricted Mode: the workspace folder is not offered (a row says so), any other folder is.
+  const restricted = !isTrusted() && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
   const picked = await vscode.window.showQuickPick(
     [
-      ...folders.map((f) => ({ label: f.name, description: f.uri.fsPath, path: f.uri.fsPath as string | undefined })),
+      ...trustedFolders().map((f) => ({ label: f.name, description: f.uri.fsPath, path: f.uri.fsPath as string | undefined })),
+      ...(restricted ? [{ ...trustRow("the workspace's folders"), path: "trust" }] : []),
       { label: "$(folder-opened) Choose a folder…", description: "", path: "choose" },
       { label: "No folder", description: "the VM sees none of your files", path: undefined },
     ],
     { title: title(4), placeHolder: `Project folder to mount in "${t.name}" (writable)`, ignoreFocusOut: true },
   );
   if (!picked) return undefined;
+  if (picked.path === "trust") return void (await manageTrust());
   let path = picked.path;
   if (path === "choose") {
     const [dir] = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: "Project folder" })) ?? [];
