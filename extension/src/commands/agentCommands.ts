@@ -12,6 +12,7 @@ import type { Ctx } from "../ctx";
 import { FleetItem, SandboxItem, TaskItem } from "../tree/agentItems";
 import { groupFleets, type FleetGroup } from "../tree/fleetGroups";
 import { hardenDetail } from "../tree/sandboxFormat";
+import { isTrusted, isTrustRow, manageTrust, trustRow } from "../trust";
 import { vmFromArg } from "./pickVm";
 import { runJob } from "./runJob";
 
@@ -24,19 +25,16 @@ export const copyClaudeToken = (ctx: Ctx) => async (arg?: unknown) => {
   if (vm) await copyClaudeTokenTo(vm, ctx.log);
 };
 
-/** The prompt file: PROMPT.md files of the workspace first, or any file. */
+/** The prompt file: PROMPT.md files of the workspace first (only a trusted one), or any file. */
 async function pickPromptFile(title: string): Promise<vscode.Uri | undefined> {
-  const found = await vscode.workspace.findFiles("**/PROMPT.md", "**/node_modules/**", 20);
+  const found = isTrusted() ? await vscode.workspace.findFiles("**/PROMPT.md", "**/node_modules/**", 20) : [];
   const browse = { label: "$(folder-opened) Choose a file…", uri: undefined as vscode.Uri | undefined };
+  const rows = [...found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri: uri as vscode.Uri | undefined })), browse];
+  const offered = isTrusted() || !vscode.workspace.workspaceFolders?.length ? rows : [...rows, trustRow("the workspace's PROMPT.md files")];
   const picked =
-    found.length === 0
-      ? browse
-      : await vscode.window.showQuickPick([...found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri: uri as vscode.Uri | undefined })), browse], {
-          title,
-          placeHolder: "Prompt file",
-          ignoreFocusOut: true,
-        });
+    offered.length === 1 ? browse : await vscode.window.showQuickPick(offered, { title, placeHolder: "Prompt file", ignoreFocusOut: true });
   if (!picked) return undefined;
+  if (isTrustRow(picked)) return void (await manageTrust());
   if (picked.uri) return picked.uri;
   const [file] = (await vscode.window.showOpenDialog({ canSelectMany: false, title: "Prompt file", filters: { Prompt: ["md", "txt"], "All files": ["*"] } })) ?? [];
   return file;

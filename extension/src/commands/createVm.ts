@@ -7,6 +7,7 @@ import type { CreateOptions, MountRequest, TemplateInfo } from "../../../helper/
 import type { Ctx } from "../ctx";
 import { isWritableHome } from "../tree/format";
 import { describeImage, guestArch, imagePreset, imagesForTemplate } from "../tree/imagesFormat";
+import { isTrusted, manageTrust, trustedFolders, trustRow } from "../trust";
 import { runJob } from "./runJob";
 import { BACK, inputStep, pickStep, type StepAnswer } from "./wizardInput";
 import { nameProblem, resourceChoices, resourcesText, stepTitle, wizardSteps, type Resources, type WizardStep } from "./wizardPlan";
@@ -173,18 +174,21 @@ async function askCustom(steps: WizardStep[], t: TemplateInfo): Promise<StepAnsw
 
 /** The project folder the VM may see. */
 async function askMounts(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
+  // Restricted Mode: the workspace folder is not offered (a row says so), any other folder is.
+  const restricted = !isTrusted() && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
   const picked = await pickStep({
     title: stepTitle(steps, "mounts"),
     placeholder: `Project folder to mount in "${w.answers.name}" (writable)`,
     items: [
-      ...folders.map((f) => ({ label: f.name, description: f.uri.fsPath, path: f.uri.fsPath as string | undefined })),
+      ...trustedFolders().map((f) => ({ label: f.name, description: f.uri.fsPath, path: f.uri.fsPath as string | undefined })),
+      ...(restricted ? [{ ...trustRow("the workspace's folders"), path: "trust" }] : []),
       { label: "$(folder-opened) Choose a folder…", description: "", path: "choose" },
       { label: "No folder", description: "the VM sees none of your files", path: undefined },
     ],
     canGoBack,
   });
   if (picked === undefined || picked === BACK) return picked;
+  if (picked.path === "trust") return void (await manageTrust());
   let path = picked.path;
   if (path === "choose") {
     const [dir] = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: "Project folder" })) ?? [];

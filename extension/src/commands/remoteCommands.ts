@@ -3,17 +3,20 @@ import { homedir } from "node:os";
 import * as vscode from "vscode";
 import type { Vm } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
-import { ensureRemoteSsh } from "../remote/sshExtension";
+import { ensureRemoteSsh, remoteSshImpossible } from "../remote/sshExtension";
 import { remoteTarget, remoteUriString } from "../remote/remoteTarget";
 import { prepareRemoteSshSettings } from "../remote/sshSettings";
 import { vmFromArg } from "./pickVm";
 import { runJob } from "./runJob";
+import { openTerminalFor } from "./vmCommands";
 
 const openable = (vm: Vm) => vm.status === "Running" || vm.status === "Stopped";
 
 async function open(ctx: Ctx, arg: unknown, newWindow: boolean): Promise<void> {
   const vm = await vmFromArg(ctx, arg, openable, "opened");
-  if (!vm || !(await ensureRemoteSsh())) return;
+  if (!vm) return;
+  if (remoteSshImpossible()) return offerTerminal(ctx, vm);
+  if (!(await ensureRemoteSsh(ctx.log))) return;
   // The store may not have seen the refresh after the start yet: the job's own outcome decides.
   if (vm.status === "Stopped" && (await runJob(ctx, { kind: "start", vm: vm.name }))?.state !== "succeeded") return; // it said why
   await ensureHostReachable(ctx);
@@ -23,6 +26,19 @@ async function open(ctx: Ctx, arg: unknown, newWindow: boolean): Promise<void> {
   const uri = vscode.Uri.from({ scheme: "vscode-remote", authority: target.authority, path: target.folder });
   ctx.log.info(`Opening ${remoteUriString(target)}${newWindow ? " in a new window" : ""}`);
   await vscode.commands.executeCommand("vscode.openFolder", uri, { forceNewWindow: newWindow });
+}
+
+/** In a browser VS Code, what works there instead of a Remote-SSH window: a terminal in the VM. */
+async function offerTerminal(ctx: Ctx, vm: Vm): Promise<void> {
+  const stopped = vm.status === "Stopped";
+  const terminal = stopped ? "Start and Open Terminal" : "Open Terminal";
+  const choice = await vscode.window.showInformationMessage(
+    `VS Code in a browser cannot open "${vm.name}" in a window of its own (Remote-SSH needs desktop VS Code); a terminal in the VM works here.`,
+    terminal,
+  );
+  if (choice !== terminal) return;
+  if (stopped && (await runJob(ctx, { kind: "start", vm: vm.name }))?.state !== "succeeded") return; // it said why
+  openTerminalFor(ctx.store.vm(vm.name) ?? vm);
 }
 
 /** Remote-SSH resolves `lima-NAME` through the user's ssh config: make sure nixlima's Include is there. */

@@ -41,7 +41,10 @@ export const remove = (ctx: Ctx) => async (arg?: unknown) => {
 /** An ssh session to the VM's host, defined by Lima's own ssh.config: it works for any VM. */
 export const openTerminal = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, isRunning, "opened in a terminal");
-  if (!vm) return;
+  if (vm) openTerminalFor(vm);
+};
+
+export function openTerminalFor(vm: Vm): void {
   const terminal = vscode.window.createTerminal({
     name: `nixlima: ${vm.name}`,
     shellPath: "ssh",
@@ -49,7 +52,7 @@ export const openTerminal = (ctx: Ctx) => async (arg?: unknown) => {
     iconPath: new vscode.ThemeIcon("vm"),
   });
   terminal.show();
-};
+}
 
 export const showLogs = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, any, "shown");

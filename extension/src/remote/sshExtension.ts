@@ -15,7 +15,7 @@ export function installableRemoteSsh(appName: string = vscode.env.appName): stri
 }
 
 /** True when a Remote-SSH extension is there; otherwise offers to install one and returns false. */
-export async function ensureRemoteSsh(): Promise<boolean> {
+export async function ensureRemoteSsh(log: vscode.LogOutputChannel): Promise<boolean> {
   if (installedRemoteSsh()) return true;
   const id = installableRemoteSsh();
   const install = "Install Remote - SSH";
@@ -23,6 +23,18 @@ export async function ensureRemoteSsh(): Promise<boolean> {
     `Opening a VM in VS Code needs a Remote-SSH extension, and none is installed (${id} fits this editor).`,
     install,
   );
-  if (choice === install) await vscode.commands.executeCommand("workbench.extensions.installExtension", id);
+  if (choice !== install) return false;
+  try {
+    await vscode.commands.executeCommand("workbench.extensions.installExtension", id);
+  } catch (err) {
+    // Offline the marketplace answers with a resolver error (getaddrinfo …): the log keeps it.
+    log.error(`Installing ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(
+      `${id} could not be installed: the extension marketplace cannot be reached. Install it once you are online, or from a .vsix file (Extensions: Install from VSIX…).`,
+    );
+  }
   return false;
 }
+
+/** A browser VS Code cannot open an ssh remote: it has no local ssh. True when that is the case here. */
+export const remoteSshImpossible = (): boolean => vscode.env.uiKind === vscode.UIKind.Web;
