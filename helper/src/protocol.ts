@@ -72,7 +72,26 @@ export const HelperError = z.object({
 });
 export type HelperError = z.infer<typeof HelperError>;
 
-export const JobKind = z.enum(["create", "start", "stop", "restart", "delete", "build", "rebuild", "dispatch", "fleet"]);
+export const JobKind = z.enum([
+  "create",
+  "start",
+  "stop",
+  "restart",
+  "delete",
+  "build",
+  "rebuild",
+  "dispatch",
+  "fleet",
+  // The operations on a stopped VM (issue 12): see VmOpOptions below.
+  "clone",
+  "rename",
+  "resize",
+  "protect",
+  "unprotect",
+  "fork",
+  "snapshot",
+  "autostart",
+]);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const MountRequest = z.object({ location: z.string(), writable: z.boolean() });
@@ -137,6 +156,14 @@ export const JobRequest = z.object({
   dispatch: z.lazy(() => DispatchOptions).optional(),
   /** Only for kind "fleet" (then `vm` is ""). */
   fleet: z.lazy(() => FleetJob).optional(),
+  /** Only for kinds clone, rename and fork: the new VM's name. */
+  target: z.string().optional(),
+  /** Only for kind "resize". */
+  resize: z.lazy(() => ResizeOptions).optional(),
+  /** Only for kind "snapshot". */
+  snapshot: z.lazy(() => SnapshotJob).optional(),
+  /** Only for kind "autostart": start the VM at login (true) or not (false). */
+  autostart: z.boolean().optional(),
 });
 export type JobRequest = z.infer<typeof JobRequest>;
 
@@ -455,4 +482,27 @@ export const AgentRequests = {
   /** dryRun: only say what would change (the extension shows it before applying). */
   vmsHarden: { method: "vms/harden", params: z.object({ vm: z.string(), dryRun: z.boolean().optional() }), result: HardenResult },
   fleetsList: { method: "fleets/list", params: None, result: z.array(Fleet) },
+} as const;
+
+// ---- Persistent dev VMs (issue 12): copies, resizes, protection, snapshots, start at login.
+
+/** New resources for a stopped VM; unset values stay. Disk can only grow. */
+export const ResizeOptions = z.object({
+  cpus: z.number().optional(),
+  memoryGiB: z.number().optional(),
+  diskGiB: z.number().optional(),
+});
+export type ResizeOptions = z.infer<typeof ResizeOptions>;
+
+export const SnapshotJob = z.object({ action: z.enum(["create", "apply", "delete"]), tag: z.string() });
+export type SnapshotJob = z.infer<typeof SnapshotJob>;
+
+export const Snapshot = z.object({ tag: z.string(), sizeBytes: z.number().optional(), date: z.string().optional() });
+export type Snapshot = z.infer<typeof Snapshot>;
+
+/** Requests the dev-VM features add; for the daemon to serve next to `Requests`. */
+export const VmOpRequests = {
+  snapshotsList: { method: "vms/snapshots", params: z.object({ vm: z.string() }), result: z.array(Snapshot) },
+  /** Which VMs Lima starts at login (its own unit or launch agent exists). */
+  autostartList: { method: "vms/autostart", params: None, result: z.object({ supported: z.boolean(), vms: z.array(z.string()) }) },
 } as const;

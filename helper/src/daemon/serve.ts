@@ -23,6 +23,7 @@ import { connect, notify, onRequest } from "../rpc";
 import { createVm, listTemplates } from "../templates/create";
 import { version } from "../version";
 import { runDispatchJob, runFleetJob } from "./agentJobs";
+import { runVmOpJob, serveVmOpRequests } from "./vmOpJobs";
 import { serveAgentRequests } from "./agentRequests";
 import { watchImages } from "./imagesWatcher";
 import { JobManager, type JobReporter } from "./jobs";
@@ -144,6 +145,7 @@ export async function serve(argv: string[]): Promise<void> {
       return { flake: defaultRebuildRef(vm, templateOfLimaYaml(yaml), homedir()) };
     });
     serveAgentRequests(conn, { limactl, jobs, changed: () => void vms.refresh() });
+    serveVmOpRequests(conn, limactl);
     conn.onClose(() => connections.delete(conn));
     socket.on("error", () => conn.dispose());
   });
@@ -189,6 +191,15 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
       return runFleetJob(limactl, request, reporter, signal);
     case "build":
       return Promise.reject(new NixlimaError("usage", "Builds do not run on a VM."));
+    case "clone":
+    case "rename":
+    case "resize":
+    case "protect":
+    case "unprotect":
+    case "fork":
+    case "snapshot":
+    case "autostart":
+      return runVmOpJob(limactl, { ...request, kind: request.kind }, reporter, signal);
   }
 }
 

@@ -110,7 +110,7 @@ async function bootLike(l: Limactl, args: string[], name: string, r: Reporter, s
   }
 }
 
-async function runLogged(
+export async function runLogged(
   l: Limactl,
   args: string[],
   r: Reporter,
@@ -137,7 +137,7 @@ async function runLogged(
   }
 }
 
-function refuseBroken(vm: Vm): void {
+export function refuseBroken(vm: Vm): void {
   if (vm.status === "Broken" || vm.status === "Unknown") {
     throw new NixlimaError(
       "failed",
@@ -147,6 +147,6 @@ function refuseBroken(vm: Vm): void {
   }
 }
 
-function notFound(name: string): NixlimaError {
+export function notFound(name: string): NixlimaError {
   return new NixlimaError("not-found", `There is no VM named \`${name}\`.`, "Run `nixlima list` to see the VMs.");
 }

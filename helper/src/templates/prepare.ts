@@ -12,6 +12,7 @@ import { hostLinuxSystem } from "../nix/flakeRef";
 import { archOfSystem, listImages } from "../nix/images";
 import { templateOfLimaYaml } from "../nix/rebuild";
 import type { CreateOptions } from "../protocol";
+import { ResourceInput } from "./presets";
 import { expandTilde, resolveTemplate, type ResolvedTemplate } from "./catalog";
 import { parseTemplate, renderTemplate, templateArch, templateMounts, type ImageEntry, type RenderInput } from "./render";
 
@@ -30,16 +31,9 @@ export interface PreparedCreate {
   image?: string;
 }
 
-const positive = (what: string, whole = false) =>
-  z
-    .number({ error: `${what} must be a number.` })
-    .refine((n) => Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n)), `${what} must be a positive ${whole ? "whole " : ""}number.`);
-
 const CreateInput = z.object({
   template: z.string().min(1, "Choose a template: minimal, dev, agent or the path of a Lima YAML file."),
-  cpus: positive("The number of CPUs", true).optional(),
-  memoryGiB: positive("The memory (GiB)").optional(),
-  diskGiB: positive("The disk size (GiB)").optional(),
+  ...ResourceInput.shape,
   mounts: z.array(z.object({ location: z.string().min(1, "A mount needs a folder."), writable: z.boolean() })).optional(),
   image: z.string().min(1, "The image path or URL is empty.").optional(),
   start: z.boolean().optional(),

@@ -1,0 +1,83 @@
+// Snapshots of a VM's disk (QEMU only), and Reset to checkpoint for agent sandboxes: Lima's
+// `snapshot create|apply|delete|list` with the tag checked first and vz refused in one sentence.
+import { NixlimaError } from "../errors";
+import type { Snapshot, SnapshotJob, Vm } from "../protocol";
+import type { Limactl } from "./limactl";
+import { inspectVm, refuseBroken, runLogged, type Reporter } from "./operations";
+
+/** Saving a running VM's memory too can take minutes under TCG. */
+const SNAPSHOT_TIMEOUT_MS = 15 * 60_000;
+const TAG_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export const VZ_NO_SNAPSHOTS =
+  "Snapshots are for QEMU VMs only: Lima cannot save or restore a VZ VM, because Apple's Virtualization framework offers no disk snapshots.";
+
+export function checkSnapshotTag(tag: string): void {
+  if (!TAG_RE.test(tag)) {
+    throw new NixlimaError(
+      "usage",
+      `${JSON.stringify(tag)} is not a valid snapshot name.`,
+      "Use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (for example before-task).",
+    );
+  }
+}
+
+/** Whether Lima offers snapshots for this VM. */
+export function snapshotsSupported(vm: Vm): boolean {
+  return vm.vmType !== "vz";
+}
+
+async function snapshotVm(l: Limactl, name: string, r: Reporter | undefined, signal?: AbortSignal): Promise<Vm> {
+  const vm = await inspectVm(l, name, r, signal);
+  refuseBroken(vm);
+  if (!snapshotsSupported(vm)) throw new NixlimaError("failed", VZ_NO_SNAPSHOTS, "Clone the VM instead to keep a copy of it.");
+  return vm;
+}
+
+export async function listSnapshots(l: Limactl, name: string, signal?: AbortSignal): Promise<Snapshot[]> {
+  await snapshotVm(l, name, undefined, signal);
+  const { stdout } = await l.run(["snapshot", "list", name], { signal, timeoutMs: 60_000 });
+  return parseSnapshotList(stdout);
+}
+
+/** qemu-img's table: `ID TAG VM-SIZE DATE VM-CLOCK ICOUNT`, one snapshot a line after the header. */
+export function parseSnapshotList(text: string): Snapshot[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields.length > 2 && /^\d+$/.test(fields[0]!))
+    .map((fields) => {
+      const line = fields.join(" ");
+      const date = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(line)?.[0];
+      return date ? { tag: fields[1]!, date } : { tag: fields[1]! };
+    });
+}
+
+const STAGES = {
+  create: ["Saving a snapshot", "Snapshot saved"],
+  apply: ["Going back to the snapshot", "Back at the snapshot"],
+  delete: ["Deleting the snapshot", "Snapshot deleted"],
+} as const;
+
+export async function snapshotJob(l: Limactl, name: string, job: SnapshotJob, r: Reporter, signal: AbortSignal): Promise<void> {
+  checkSnapshotTag(job.tag);
+  r.progress({ stage: "Checking", fraction: 0 });
+  await snapshotVm(l, name, r, signal);
+  const tags = (await listSnapshots(l, name, signal)).map((s) => s.tag);
+  if (job.action === "create" && tags.includes(job.tag)) {
+    throw new NixlimaError("already-exists", `VM \`${name}\` already has a snapshot named \`${job.tag}\`.`, "Choose another name, or delete the old snapshot first.");
+  }
+  if (job.action !== "create" && !tags.includes(job.tag)) {
+    throw new NixlimaError("not-found", `VM \`${name}\` has no snapshot named \`${job.tag}\`.`, `See its snapshots with \`nixlima snapshot list ${name}\`.`);
+  }
+  const [doing, done] = STAGES[job.action];
+  r.progress({ stage: doing, message: job.tag });
+  try {
+    await runLogged(l, ["snapshot", job.action, name, "--tag", job.tag], r, signal, SNAPSHOT_TIMEOUT_MS);
+  } catch (err) {
+    // A save cut short may have left its tag behind: no half-made snapshot stays.
+    if (job.action === "create") await runLogged(l, ["snapshot", "delete", name, "--tag", job.tag], r, undefined, SNAPSHOT_TIMEOUT_MS).catch(() => undefined);
+    throw err;
+  }
+  r.progress({ stage: done, message: job.tag, fraction: 1 });
+}
