@@ -22,6 +22,8 @@ import {
   type SshProblem,
   type StoredImage,
   type VmSnapshot,
+  VmOpRequests,
+  type DiskSnapshot,
 } from "../../helper/src/protocol";
 import { connect, onNotification, request } from "../../helper/src/rpc";
 import { version } from "../../helper/src/version";
@@ -102,6 +104,12 @@ export class HelperClient implements vscode.Disposable {
   /** The images the configured flake (or `flake`) can build. */
   async flakeImages(flake?: string) {
     return request(await this.ready(), Requests.flakeImages, flake === undefined ? {} : { flake });
+  }
+  async snapshots(vm: string): Promise<DiskSnapshot[]> {
+    return request(await this.ready(), VmOpRequests.snapshotsList, { vm });
+  }
+  async autostartList(): Promise<{ supported: boolean; vms: string[] }> {
+    return request(await this.ready(), VmOpRequests.autostartList, {});
   }
   async rebuildDefault(vm: string): Promise<string> {
     return (await request(await this.ready(), Requests.rebuildDefault, { vm })).flake;

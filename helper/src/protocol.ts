@@ -41,6 +41,8 @@ export const Vm = z.object({
   portForwards: z.array(PortForward),
   forwardAgent: z.boolean().optional(),
   protected: z.boolean(),
+  /** Lima starts it when the user logs in (`limactl autostart`). */
+  startsAtLogin: z.boolean().optional(),
   limaVersion: z.string().optional(),
   /** Human-readable problems Lima reported for the instance (Broken or Unknown status). */
   errors: z.array(z.string()),
@@ -497,12 +499,12 @@ export type ResizeOptions = z.infer<typeof ResizeOptions>;
 export const SnapshotJob = z.object({ action: z.enum(["create", "apply", "delete"]), tag: z.string() });
 export type SnapshotJob = z.infer<typeof SnapshotJob>;
 
-export const Snapshot = z.object({ tag: z.string(), sizeBytes: z.number().optional(), date: z.string().optional() });
-export type Snapshot = z.infer<typeof Snapshot>;
+export const DiskSnapshot = z.object({ tag: z.string(), sizeBytes: z.number().optional(), date: z.string().optional() });
+export type DiskSnapshot = z.infer<typeof DiskSnapshot>;
 
 /** Requests the dev-VM features add; for the daemon to serve next to `Requests`. */
 export const VmOpRequests = {
-  snapshotsList: { method: "vms/snapshots", params: z.object({ vm: z.string() }), result: z.array(Snapshot) },
+  snapshotsList: { method: "vms/snapshots", params: z.object({ vm: z.string() }), result: z.array(DiskSnapshot) },
   /** Which VMs Lima starts at login (its own unit or launch agent exists). */
   autostartList: { method: "vms/autostart", params: None, result: z.object({ supported: z.boolean(), vms: z.array(z.string()) }) },
 } as const;

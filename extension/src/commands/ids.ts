@@ -30,6 +30,16 @@ export const commandIds = [
   "nixlima.stopFleet",
   "nixlima.deleteFleet",
   "nixlima.hardenVm",
+  "nixlima.cloneVm",
+  "nixlima.renameVm",
+  "nixlima.resizeVm",
+  "nixlima.protectVm",
+  "nixlima.unprotectVm",
+  "nixlima.forkVm",
+  "nixlima.createSnapshot",
+  "nixlima.applySnapshot",
+  "nixlima.deleteSnapshot",
+  "nixlima.toggleStartAtLogin",
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];

@@ -17,6 +17,8 @@ export function describeVm(vm: Vm, job?: Job, task?: Job): string {
   if (vm.memoryBytes !== undefined) parts.push(formatBytes(vm.memoryBytes));
   if (vm.arch) parts.push(vm.arch);
   if (vm.vmType) parts.push(vm.vmType);
+  if (vm.protected) parts.push("protected");
+  if (vm.startsAtLogin) parts.push("starts at login");
   return parts.join(" · ");
 }
 

@@ -142,6 +142,7 @@ function tooltip(vm: Vm, job: Job | undefined): vscode.MarkdownString {
     ["SSH", vm.sshLocalPort !== undefined ? `${vm.hostname} (127.0.0.1:${vm.sshLocalPort})` : vm.hostname],
     ["Guest user", vm.guestUser ? `${vm.guestUser}${vm.guestHome ? ` (${vm.guestHome})` : ""}` : undefined],
     ["Protected", vm.protected ? "yes" : undefined],
+    ["Start at Login", vm.startsAtLogin ? "on" : undefined],
     ["Lima", vm.limaVersion],
     ["Directory", vm.dir],
   ];

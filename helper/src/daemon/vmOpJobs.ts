@@ -2,7 +2,8 @@
 // snapshot, autostart) and their quick requests (a VM's snapshots, which VMs start at login).
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { NixlimaError } from "../errors";
-import { setStartAtLogin, vmsStartingAtLogin } from "../lima/autostart";
+import { setStartAtLogin } from "../lima/autostart";
+import { vmsStartingAtLogin } from "../lima/autostartPlace";
 import type { Limactl } from "../lima/limactl";
 import type { Reporter } from "../lima/operations";
 import { listSnapshots, snapshotJob } from "../lima/snapshots";

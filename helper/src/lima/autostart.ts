@@ -2,9 +2,6 @@
 // enable|disable` (Lima 2.2 and later) or `limactl start-at-login --enabled=…` before it. Lima
 // writes and removes the launchd agent (macOS) or systemd user unit (Linux); nixlima only reads
 // whether that file exists, at the path Lima uses, to show which VMs start at login.
-import { existsSync, readdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { NixlimaError } from "../errors";
 import { compareVersions, type Limactl } from "./limactl";
 import { checkVmName } from "./names";
@@ -17,32 +14,6 @@ export const AUTOSTART_SINCE = "2.2.0";
 export function autostartArgs(version: string, name: string, on: boolean): string[] {
   if (compareVersions(version, AUTOSTART_SINCE) >= 0) return ["autostart", on ? "enable" : "disable", name];
   return ["start-at-login", name, `--enabled=${on}`];
-}
-
-interface AutostartPlace {
-  dir: string;
-  /** The VM's name from a file name in `dir`, or undefined for other files. */
-  vmOf(file: string): string | undefined;
-}
-
-/** Where Lima keeps its login entries (pkg/autostart: launchd on macOS, systemd user units on Linux). */
-export function autostartPlace(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): AutostartPlace | undefined {
-  const home = env.HOME || homedir();
-  if (platform === "darwin") {
-    return { dir: join(home, "Library", "LaunchAgents"), vmOf: (f) => /^io\.lima-vm\.autostart\.(.+)\.plist$/.exec(f)?.[1] };
-  }
-  if (platform === "linux") {
-    return { dir: join(env.XDG_CONFIG_HOME || join(home, ".config"), "systemd", "user"), vmOf: (f) => /^lima-vm@(.+)\.service$/.exec(f)?.[1] };
-  }
-  return undefined;
-}
-
-/** The VMs Lima starts at login for this user. */
-export function vmsStartingAtLogin(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): { supported: boolean; vms: string[] } {
-  const place = autostartPlace(env, platform);
-  if (!place) return { supported: false, vms: [] };
-  const files = existsSync(place.dir) ? readdirSync(place.dir) : [];
-  return { supported: true, vms: files.map((f) => place.vmOf(f)).filter((v): v is string => v !== undefined).sort() };
 }
 
 export async function setStartAtLogin(l: Limactl, name: string, on: boolean, r: Reporter, signal: AbortSignal): Promise<void> {

@@ -4,6 +4,7 @@ import { getSystemErrorName } from "node:util";
 import { z } from "zod";
 import { NixlimaError } from "../errors";
 import type { Mount, PortForward, Vm, VmStatus } from "../protocol";
+import { vmsStartingAtLogin } from "./autostartPlace";
 import type { Limactl } from "./limactl";
 import { limaHostname } from "./names";
 
@@ -80,7 +81,8 @@ export function parseList(ndjson: string): Vm[] {
 
 export async function listVms(l: Limactl, signal?: AbortSignal): Promise<Vm[]> {
   const { stdout } = await l.run(["list", "--format", LIST_FORMAT], { signal, timeoutMs: 60_000 });
-  return parseList(stdout);
+  const atLogin = new Set(vmsStartingAtLogin(l.env).vms);
+  return parseList(stdout).map((vm) => (atLogin.has(vm.name) ? { ...vm, startsAtLogin: true } : vm));
 }
 
 function toVm(i: LimaInstance, errorText: string[] | undefined): Vm {

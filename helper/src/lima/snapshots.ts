@@ -1,32 +1,13 @@
 // Snapshots of a VM's disk (QEMU only), and Reset to checkpoint for agent sandboxes: Lima's
 // `snapshot create|apply|delete|list` with the tag checked first and vz refused in one sentence.
 import { NixlimaError } from "../errors";
-import type { Snapshot, SnapshotJob, Vm } from "../protocol";
+import type { DiskSnapshot, SnapshotJob, Vm } from "../protocol";
+import { checkSnapshotTag, snapshotsSupported, VZ_NO_SNAPSHOTS } from "./snapshotRules";
 import type { Limactl } from "./limactl";
 import { inspectVm, refuseBroken, runLogged, type Reporter } from "./operations";
 
 /** Saving a running VM's memory too can take minutes under TCG. */
 const SNAPSHOT_TIMEOUT_MS = 15 * 60_000;
-const TAG_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-export const VZ_NO_SNAPSHOTS =
-  "Snapshots are for QEMU VMs only: Lima cannot save or restore a VZ VM, because Apple's Virtualization framework offers no disk snapshots.";
-
-export function checkSnapshotTag(tag: string): void {
-  if (!TAG_RE.test(tag)) {
-    throw new NixlimaError(
-      "usage",
-      `${JSON.stringify(tag)} is not a valid snapshot name.`,
-      "Use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (for example before-task).",
-    );
-  }
-}
-
-/** Whether Lima offers snapshots for this VM. */
-export function snapshotsSupported(vm: Vm): boolean {
-  return vm.vmType !== "vz";
-}
-
 async function snapshotVm(l: Limactl, name: string, r: Reporter | undefined, signal?: AbortSignal): Promise<Vm> {
   const vm = await inspectVm(l, name, r, signal);
   refuseBroken(vm);
@@ -34,14 +15,14 @@ async function snapshotVm(l: Limactl, name: string, r: Reporter | undefined, sig
   return vm;
 }
 
-export async function listSnapshots(l: Limactl, name: string, signal?: AbortSignal): Promise<Snapshot[]> {
+export async function listSnapshots(l: Limactl, name: string, signal?: AbortSignal): Promise<DiskSnapshot[]> {
   await snapshotVm(l, name, undefined, signal);
   const { stdout } = await l.run(["snapshot", "list", name], { signal, timeoutMs: 60_000 });
   return parseSnapshotList(stdout);
 }
 
 /** qemu-img's table: `ID TAG VM-SIZE DATE VM-CLOCK ICOUNT`, one snapshot a line after the header. */
-export function parseSnapshotList(text: string): Snapshot[] {
+export function parseSnapshotList(text: string): DiskSnapshot[] {
   return text
     .split("\n")
     .map((line) => line.trim().split(/\s+/))
