@@ -21,15 +21,19 @@ export async function listSnapshots(l: Limactl, name: string, signal?: AbortSign
   return parseSnapshotList(stdout);
 }
 
-/** qemu-img's table: `ID TAG VM-SIZE DATE VM-CLOCK ICOUNT`, one snapshot a line after the header. */
+/**
+ * The table of `qemu-img snapshot -l` (stopped VM) or QEMU's `info snapshots` (running VM, where
+ * the ID column is `--`): a header `ID TAG VM SIZE DATE VM CLOCK ICOUNT`, then one snapshot a line.
+ */
 export function parseSnapshotList(text: string): DiskSnapshot[] {
-  return text
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields.length > 2 && /^\d+$/.test(fields[0]!))
+  const lines = text.split("\n").map((line) => line.trim().split(/\s+/));
+  const header = lines.findIndex((f) => f[0] === "ID" && f[1] === "TAG");
+  if (header < 0) return [];
+  return lines
+    .slice(header + 1)
+    .filter((fields) => fields.length > 2)
     .map((fields) => {
-      const line = fields.join(" ");
-      const date = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(line)?.[0];
+      const date = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(fields.join(" "))?.[0];
       return date ? { tag: fields[1]!, date } : { tag: fields[1]! };
     });
 }
