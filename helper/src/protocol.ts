@@ -99,6 +99,10 @@ export type JobKind = z.infer<typeof JobKind>;
 export const MountRequest = z.object({ location: z.string(), writable: z.boolean() });
 export type MountRequest = z.infer<typeof MountRequest>;
 
+/** A host unix socket to forward into the guest: docker sets DOCKER_HOST, ssh-agent SSH_AUTH_SOCK. */
+export const HostSocketRequest = z.object({ kind: z.enum(["docker", "ssh-agent", "other"]), hostPath: z.string() });
+export type HostSocketRequest = z.infer<typeof HostSocketRequest>;
+
 /** What `nixlima create` and "Create VM…" ask for; unset resources come from the template. */
 export const CreateOptions = z.object({
   /** A template name (`minimal`, `dev`, `agent`) or the path of a Lima YAML file. */
@@ -112,6 +116,8 @@ export const CreateOptions = z.object({
   start: z.boolean().optional(),
   /** The user confirmed a writable mount of their home folder (or a folder above it). */
   allowHomeWrite: z.boolean().optional(),
+  /** Host sockets forwarded into the guest (Docker, an ssh agent, any other). */
+  sockets: z.array(HostSocketRequest).optional(),
 });
 export type CreateOptions = z.infer<typeof CreateOptions>;
 

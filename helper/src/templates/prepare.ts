@@ -11,7 +11,8 @@ import { checkVmName } from "../lima/names";
 import { hostLinuxSystem } from "../nix/flakeRef";
 import { archOfSystem, listImages } from "../nix/images";
 import { templateOfLimaYaml } from "../nix/rebuild";
-import type { CreateOptions } from "../protocol";
+import { HostSocketRequest, type CreateOptions } from "../protocol";
+import { planHostSockets } from "./hostSockets";
 import { ResourceInput } from "./presets";
 import { expandTilde, resolveTemplate, type ResolvedTemplate } from "./catalog";
 import { parseTemplate, renderTemplate, templateArch, templateMounts, type ImageEntry, type RenderInput } from "./render";
@@ -38,6 +39,7 @@ const CreateInput = z.object({
   image: z.string().min(1, "The image path or URL is empty.").optional(),
   start: z.boolean().optional(),
   allowHomeWrite: z.boolean().optional(),
+  sockets: z.array(HostSocketRequest).optional(),
 });
 
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -65,7 +67,8 @@ export async function prepareCreate(name: string, request: CreateRequest, limaHo
       images = { mode: "prepend", entries: [built] };
     }
   }
-  const yaml = renderTemplate(doc, { cpus: opts.cpus, memoryGiB: opts.memoryGiB, diskGiB: opts.diskGiB, mounts, images });
+  const sockets = opts.sockets && opts.sockets.length > 0 ? planHostSockets(opts.sockets) : undefined;
+  const yaml = renderTemplate(doc, { cpus: opts.cpus, memoryGiB: opts.memoryGiB, diskGiB: opts.diskGiB, mounts, images, sockets });
   if (!opts.allowHomeWrite) refuseWritableHome(templateMounts(doc));
   return { name, template, yaml, ...(image === undefined ? {} : { image }) };
 }
