@@ -108,6 +108,9 @@ export class HelperClient implements vscode.Disposable {
   async snapshots(vm: string): Promise<DiskSnapshot[]> {
     return request(await this.ready(), VmOpRequests.snapshotsList, { vm });
   }
+  async hostSockets() {
+    return request(await this.ready(), VmOpRequests.hostSocketsList, {});
+  }
   async autostartList(): Promise<{ supported: boolean; vms: string[] }> {
     return request(await this.ready(), VmOpRequests.autostartList, {});
   }

@@ -513,4 +513,10 @@ export const VmOpRequests = {
   snapshotsList: { method: "vms/snapshots", params: z.object({ vm: z.string() }), result: z.array(DiskSnapshot) },
   /** Which VMs Lima starts at login (its own unit or launch agent exists). */
   autostartList: { method: "vms/autostart", params: None, result: z.object({ supported: z.boolean(), vms: z.array(z.string()) }) },
+  /** The Docker and 1Password agent sockets that exist on this host, for Create VM to offer. */
+  hostSocketsList: {
+    method: "host/sockets",
+    params: None,
+    result: z.array(z.object({ kind: z.enum(["docker", "ssh-agent"]), label: z.string(), path: z.string() })),
+  },
 } as const;

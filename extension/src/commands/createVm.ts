@@ -8,6 +8,7 @@ import type { Ctx } from "../ctx";
 import { isWritableHome } from "../tree/format";
 import { imagePreset } from "../tree/imagesFormat";
 import { pickImage } from "./pickImage";
+import { offersSockets, pickSockets } from "./pickSockets";
 import { runJob } from "./runJob";
 
 const presets = [
@@ -31,7 +32,9 @@ export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   if (!mounts) return;
   // pickMounts asked the user before it returned a writable mount of the home folder.
   const allowHomeWrite = mounts.some((m) => isWritableHome(m, homedir()));
-  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}) };
+  const sockets = offersSockets(template) ? await pickSockets(ctx) : [];
+  if (!sockets) return;
+  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}), ...(sockets.length > 0 ? { sockets } : {}) };
   await runJob(ctx, { kind: "create", vm: name, create });
 };
 

@@ -8,6 +8,7 @@ import type { Limactl } from "../lima/limactl";
 import type { Reporter } from "../lima/operations";
 import { listSnapshots, snapshotJob } from "../lima/snapshots";
 import { cloneVm, forkVm, renameVm, resizeVm, setProtected } from "../lima/vmOps";
+import { availableHostSockets } from "../templates/hostSockets";
 import { VmOpRequests, type JobRequest } from "../protocol";
 import { onRequest } from "../rpc";
 
@@ -41,4 +42,5 @@ export function runVmOpJob(l: Limactl, request: JobRequest & { kind: VmOpKind },
 export function serveVmOpRequests(conn: MessageConnection, limactl: () => Promise<Limactl>): void {
   onRequest(conn, VmOpRequests.snapshotsList, async ({ vm }) => listSnapshots(await limactl(), vm));
   onRequest(conn, VmOpRequests.autostartList, async () => vmsStartingAtLogin((await limactl()).env));
+  onRequest(conn, VmOpRequests.hostSocketsList, () => availableHostSockets());
 }
