@@ -40,6 +40,8 @@ export const commandIds = [
   "nixlima.applySnapshot",
   "nixlima.deleteSnapshot",
   "nixlima.toggleStartAtLogin",
+  "nixlima.setDevVm",
+  "nixlima.openDevVm",
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];

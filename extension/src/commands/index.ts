@@ -18,6 +18,7 @@ import { doctor, refresh, showOutput } from "./generalCommands";
 import type { CommandId } from "./ids";
 import { buildImage, createVmFromImage, deleteImage, rebuildVm } from "./imageCommands";
 import { connect, openInCurrentWindow, openInNewWindow, removeSshConfig } from "./remoteCommands";
+import { openDevVm, setDevVm } from "../devVm";
 import * as vmOps from "./vmOpsCommands";
 import { copySshCommand, openTerminal, remove, restart, revealDirectory, showLogs, start, stop } from "./vmCommands";
 
@@ -64,6 +65,8 @@ const factories: Record<CommandId, Factory> = {
   "nixlima.applySnapshot": vmOps.applySnapshot,
   "nixlima.deleteSnapshot": vmOps.deleteSnapshot,
   "nixlima.toggleStartAtLogin": vmOps.toggleStartAtLogin,
+  "nixlima.setDevVm": setDevVm,
+  "nixlima.openDevVm": openDevVm,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
