@@ -33,6 +33,8 @@ export const Vm = z.object({
   cpus: z.number().optional(),
   memoryBytes: z.number().optional(),
   diskBytes: z.number().optional(),
+  /** What the sparse disk files really take on the host (allocated blocks), beside the nominal diskBytes. */
+  diskUsedBytes: z.number().optional(),
   sshLocalPort: z.number().optional(),
   sshConfigFile: z.string().optional(),
   guestUser: z.string().optional(),

@@ -22,6 +22,12 @@ export function describeVm(vm: Vm, job?: Job, task?: Job): string {
   return parts.join(" · ");
 }
 
+/** `3.1 GiB used of 20 GiB`: the sparse disk's real size on the host beside its nominal size. */
+export function diskText(vm: Vm): string {
+  const nominal = vm.diskBytes === undefined ? "" : formatBytes(vm.diskBytes);
+  return vm.diskUsedBytes === undefined ? nominal : `${formatBytes(vm.diskUsedBytes)} used of ${nominal}`;
+}
+
 export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";
 
 export function vmState(vm: Vm, job?: Job): VmState {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Job, Vm } from "../../../helper/src/protocol";
 import { devVmStatusText } from "../../src/tree/devVmFormat";
+import { diskText } from "../../src/tree/format";
 import { pkg, shownFor } from "../support/manifest";
 
 const vm = (over: Partial<Vm>): Vm => ({ name: "dev", status: "Stopped", dir: "/l/dev", hostname: "lima-dev", mounts: [], portForwards: [], protected: false, errors: [], ...over });
@@ -21,4 +22,9 @@ test("Make This My Dev VM is in the row menu of running and stopped VMs, and the
   for (const row of ["vm+running", "vm+stopped"]) assert.ok(shownFor(row).includes("nixlima.setDevVm"), row);
   assert.ok(!shownFor("vm+busy").includes("nixlima.setDevVm"));
   assert.equal(pkg.contributes.configuration.properties["nixlima.devVm"]?.default, "");
+});
+
+test("a VM's disk: what it really takes on the host, of its nominal size", () => {
+  assert.equal(diskText(vm({ diskBytes: 20 * 2 ** 30, diskUsedBytes: 3.25 * 2 ** 30 })), "3.3 GiB used of 20 GiB");
+  assert.equal(diskText(vm({ diskBytes: 20 * 2 ** 30 })), "20 GiB");
 });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { NixlimaError } from "../errors";
 import type { Mount, PortForward, Vm, VmStatus } from "../protocol";
 import { vmsStartingAtLogin } from "./autostartPlace";
+import { diskUsedBytes } from "./diskUsage";
 import type { Limactl } from "./limactl";
 import { limaHostname } from "./names";
 
@@ -82,7 +83,10 @@ export function parseList(ndjson: string): Vm[] {
 export async function listVms(l: Limactl, signal?: AbortSignal): Promise<Vm[]> {
   const { stdout } = await l.run(["list", "--format", LIST_FORMAT], { signal, timeoutMs: 60_000 });
   const atLogin = new Set(vmsStartingAtLogin(l.env).vms);
-  return parseList(stdout).map((vm) => (atLogin.has(vm.name) ? { ...vm, startsAtLogin: true } : vm));
+  return parseList(stdout).map((vm) => {
+    const used = vm.dir ? diskUsedBytes(vm.dir) : undefined;
+    return { ...vm, ...(atLogin.has(vm.name) ? { startsAtLogin: true } : {}), ...(used === undefined ? {} : { diskUsedBytes: used }) };
+  });
 }
 
 function toVm(i: LimaInstance, errorText: string[] | undefined): Vm {

@@ -1,6 +1,7 @@
 // Clone, rename, resize, protect and fork against the real limactl, on never-booting fixture VMs.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, readdirSync, readFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { Limactl } from "../../src/lima/limactl";
@@ -151,4 +152,17 @@ test("fork clones a stopped VM and starts it; a fork cancelled while it boots is
   }
   assert.equal(existsSync(join(home.dir, "fork7")), false);
   assert.equal((await inspectVm(l, "tpl7", undefined)).status, "Stopped");
+});
+
+test("the list gives each VM's real disk use on the host beside its nominal size", async () => {
+  await createDummy("du8");
+  const before = (await listVms(l)).find((v) => v.name === "du8")!;
+  assert.equal(typeof before.diskUsedBytes, "number");
+  // A sparse grow (what a resize does at the next start) adds nominal size, not use.
+  truncateSync(join(home.dir, "du8", "disk"), 8 * GIB);
+  const sparse = (await listVms(l)).find((v) => v.name === "du8")!;
+  assert.ok(sparse.diskUsedBytes! < before.diskUsedBytes! + 1024 * 1024, `${sparse.diskUsedBytes} vs ${before.diskUsedBytes}`);
+  appendFileSync(join(home.dir, "du8", "disk"), randomBytes(4 * 1024 * 1024));
+  const written = (await listVms(l)).find((v) => v.name === "du8")!;
+  assert.ok(written.diskUsedBytes! >= before.diskUsedBytes! + 4 * 1024 * 1024, `${written.diskUsedBytes} vs ${before.diskUsedBytes}`);
 });
