@@ -147,8 +147,8 @@ export const ImageBuildOptions = z.object({
 });
 export type ImageBuildOptions = z.infer<typeof ImageBuildOptions>;
 
-/** `sudo nixos-rebuild switch --flake FLAKE` inside a running VM. */
-export const RebuildOptions = z.object({ flake: z.string() });
+/** `sudo nixos-rebuild switch --flake FLAKE` inside a running VM; mode boot: `boot`, then a restart into it. */
+export const RebuildOptions = z.object({ flake: z.string(), mode: z.enum(["switch", "boot"]).optional() });
 export type RebuildOptions = z.infer<typeof RebuildOptions>;
 
 export const JobRequest = z.object({

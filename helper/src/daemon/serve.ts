@@ -184,7 +184,7 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
       return deleteVm(limactl, request.vm, { force: request.force }, reporter, signal);
     case "rebuild":
       if (!request.rebuild) return Promise.reject(new NixlimaError("usage", "A rebuild job needs the flake to switch to."));
-      return rebuildVm(limactl, request.vm, request.rebuild.flake, reporter, signal).then(() => undefined);
+      return rebuildVm(limactl, request.vm, request.rebuild.flake, reporter, signal, request.rebuild.mode).then(() => undefined);
     case "dispatch":
       return runDispatchJob(limactl, request, reporter, signal, secrets);
     case "fleet":
