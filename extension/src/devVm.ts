@@ -41,6 +41,16 @@ export const setDevVm = (ctx: Ctx) => async (arg?: unknown) => {
   void vscode.window.showInformationMessage(`"${vm.name}" is your dev VM: the status bar opens it, and it is protected against deletion.`);
 };
 
+/** After a dev template VM is created: offer to make it the dev VM (when none is set yet, or another). */
+export async function offerDevVm(ctx: Ctx, name: string): Promise<void> {
+  const make = "Make It My Dev VM";
+  const current = devVmName();
+  const text = current ? `Make "${name}" your dev VM instead of "${current}"?` : `Make "${name}" your dev VM? The status bar then opens it in one click, and it is protected against deletion.`;
+  if ((await vscode.window.showInformationMessage(text, make)) !== make) return;
+  const vm = ctx.store.vm(name);
+  if (vm) await setDevVm(ctx)(new VmItem(vm, undefined));
+}
+
 /** The status bar's click: open the dev VM, or choose one when none is set or it is gone. */
 export const openDevVm = (ctx: Ctx) => async () => {
   const vm = ctx.store.vm(devVmName());

@@ -7,6 +7,7 @@ import type { CreateOptions, MountRequest, TemplateInfo } from "../../../helper/
 import type { Ctx } from "../ctx";
 import { isWritableHome } from "../tree/format";
 import { imagePreset } from "../tree/imagesFormat";
+import { offerDevVm } from "../devVm";
 import { pickImage } from "./pickImage";
 import { offersSockets, pickSockets } from "./pickSockets";
 import { runJob } from "./runJob";
@@ -35,7 +36,8 @@ export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   const sockets = offersSockets(template) ? await pickSockets(ctx) : [];
   if (!sockets) return;
   const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}), ...(sockets.length > 0 ? { sockets } : {}) };
-  await runJob(ctx, { kind: "create", vm: name, create });
+  const job = await runJob(ctx, { kind: "create", vm: name, create });
+  if (job?.state === "succeeded" && template.name === "dev") void offerDevVm(ctx, name);
 };
 
 async function pickTemplate(ctx: Ctx): Promise<TemplateInfo | undefined> {
