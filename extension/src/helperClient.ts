@@ -108,6 +108,12 @@ export class HelperClient implements vscode.Disposable {
   async snapshots(vm: string): Promise<DiskSnapshot[]> {
     return request(await this.ready(), VmOpRequests.snapshotsList, { vm });
   }
+  async reclaimList(days: number) {
+    return request(await this.ready(), VmOpRequests.reclaimList, { days });
+  }
+  async reclaimCache() {
+    return request(await this.ready(), VmOpRequests.reclaimCache, {});
+  }
   async hostSockets() {
     return request(await this.ready(), VmOpRequests.hostSocketsList, {});
   }

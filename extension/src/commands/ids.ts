@@ -42,6 +42,7 @@ export const commandIds = [
   "nixlima.toggleStartAtLogin",
   "nixlima.setDevVm",
   "nixlima.openDevVm",
+  "nixlima.reclaimSpace",
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];

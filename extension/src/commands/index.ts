@@ -19,6 +19,7 @@ import type { CommandId } from "./ids";
 import { buildImage, createVmFromImage, deleteImage, rebuildVm } from "./imageCommands";
 import { connect, openInCurrentWindow, openInNewWindow, removeSshConfig } from "./remoteCommands";
 import { openDevVm, setDevVm } from "../devVm";
+import { reclaimSpace } from "./reclaimSpace";
 import * as vmOps from "./vmOpsCommands";
 import { copySshCommand, openTerminal, remove, restart, revealDirectory, showLogs, start, stop } from "./vmCommands";
 
@@ -67,6 +68,7 @@ const factories: Record<CommandId, Factory> = {
   "nixlima.toggleStartAtLogin": vmOps.toggleStartAtLogin,
   "nixlima.setDevVm": setDevVm,
   "nixlima.openDevVm": openDevVm,
+  "nixlima.reclaimSpace": reclaimSpace,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {

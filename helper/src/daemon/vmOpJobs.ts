@@ -9,6 +9,10 @@ import type { Reporter } from "../lima/operations";
 import { listSnapshots, snapshotJob } from "../lima/snapshots";
 import { cloneVm, forkVm, renameVm, resizeVm, setProtected } from "../lima/vmOps";
 import { availableHostSockets } from "../templates/hostSockets";
+import { listVms } from "../lima/list";
+import { clearLimaDownloadCache, reclaimCandidates } from "../lima/reclaim";
+import { listImages } from "../nix/images";
+import { limaHomeOf } from "../templates/create";
 import { VmOpRequests, type JobRequest } from "../protocol";
 import { onRequest } from "../rpc";
 
@@ -40,6 +44,14 @@ export function runVmOpJob(l: Limactl, request: JobRequest & { kind: VmOpKind },
 }
 
 export function serveVmOpRequests(conn: MessageConnection, limactl: () => Promise<Limactl>): void {
+  onRequest(conn, VmOpRequests.reclaimList, async ({ days }) => {
+    const l = await limactl();
+    return reclaimCandidates({ vms: await listVms(l), images: await listImages(limaHomeOf(l)), env: l.env, days });
+  });
+  onRequest(conn, VmOpRequests.reclaimCache, async () => {
+    clearLimaDownloadCache((await limactl()).env);
+    return {};
+  });
   onRequest(conn, VmOpRequests.snapshotsList, async ({ vm }) => listSnapshots(await limactl(), vm));
   onRequest(conn, VmOpRequests.autostartList, async () => vmsStartingAtLogin((await limactl()).env));
   onRequest(conn, VmOpRequests.hostSocketsList, () => availableHostSockets());
