@@ -38,7 +38,7 @@ export async function benchDevVm(): Promise<void> {
       "create + first start to READY (s)": fresh / 1000,
       "fork / create+start": fork / fresh,
       "snapshot create, running guest (s)": save / 1000,
-      "snapshot apply, running guest (s)": apply / 1000,
+      "reset to checkpoint of the running guest: stop, apply, start (s)": apply / 1000,
     });
   } finally {
     for (const name of names) await destroyInstance(home.dir, name);

@@ -4,7 +4,7 @@ import { NixlimaError } from "../errors";
 import type { DiskSnapshot, SnapshotJob, Vm } from "../protocol";
 import { checkSnapshotTag, snapshotsSupported, VZ_NO_SNAPSHOTS } from "./snapshotRules";
 import type { Limactl } from "./limactl";
-import { inspectVm, refuseBroken, runLogged, type Reporter } from "./operations";
+import { inspectVm, refuseBroken, runLogged, startVm, stopVm, type Reporter } from "./operations";
 
 /** Saving a running VM's memory too can take minutes under TCG. */
 const SNAPSHOT_TIMEOUT_MS = 15 * 60_000;
@@ -47,7 +47,7 @@ const STAGES = {
 export async function snapshotJob(l: Limactl, name: string, job: SnapshotJob, r: Reporter, signal: AbortSignal): Promise<void> {
   checkSnapshotTag(job.tag);
   r.progress({ stage: "Checking", fraction: 0 });
-  await snapshotVm(l, name, r, signal);
+  const vm = await snapshotVm(l, name, r, signal);
   const tags = (await listSnapshots(l, name, signal)).map((s) => s.tag);
   if (job.action === "create" && tags.includes(job.tag)) {
     throw new NixlimaError("already-exists", `VM \`${name}\` already has a snapshot named \`${job.tag}\`.`, "Choose another name, or delete the old snapshot first.");
@@ -55,6 +55,11 @@ export async function snapshotJob(l: Limactl, name: string, job: SnapshotJob, r:
   if (job.action !== "create" && !tags.includes(job.tag)) {
     throw new NixlimaError("not-found", `VM \`${name}\` has no snapshot named \`${job.tag}\`.`, `See its snapshots with \`nixlima snapshot list ${name}\`.`);
   }
+  // Lima applies to a running VM with QEMU's loadvm, which also rewinds the guest's side of every
+  // ssh connection: Lima's own (shell, port and socket forwards) then hang. So a running VM is
+  // stopped (what it holds now is being thrown away anyway), reset on disk, and started again.
+  const restart = job.action === "apply" && vm.status === "Running";
+  if (restart) await stopVm(l, name, { force: true }, r, signal);
   const [doing, done] = STAGES[job.action];
   r.progress({ stage: doing, message: job.tag });
   try {
@@ -64,5 +69,6 @@ export async function snapshotJob(l: Limactl, name: string, job: SnapshotJob, r:
     if (job.action === "create") await runLogged(l, ["snapshot", "delete", name, "--tag", job.tag], r, undefined, SNAPSHOT_TIMEOUT_MS).catch(() => undefined);
     throw err;
   }
+  if (restart) await startVm(l, name, r, signal);
   r.progress({ stage: done, message: job.tag, fraction: 1 });
 }
