@@ -2,6 +2,7 @@
 // machine, so compare them as ratios within one run.
 import { benchActivation } from "./activation";
 import { benchBundle } from "./bundle";
+import { benchDevVm } from "./devVm";
 import { benchFleet } from "./fleet";
 import { benchIdle } from "./idle";
 import { benchNixLog } from "./nixLog";
@@ -18,3 +19,4 @@ if (want("idle")) await benchIdle();
 if (want("nix")) benchNixLog();
 if (want("ready")) await benchStartReady();
 if (only.includes("fleet")) await benchFleet(); // boots 8 VMs: only when asked
+if (only.includes("devvm")) await benchDevVm(); // boots 3 times: only when asked

@@ -5,6 +5,7 @@ import type { VmSnapshot } from "../../helper/src/protocol";
 import { watchAudits } from "./agents/auditFetcher";
 import { DispatchTerminals } from "./agents/dispatchTerminals";
 import { registerCommands } from "./commands";
+import { devVmStatusBar } from "./devVm";
 import { showSshProblem } from "./commands/remoteCommands";
 import { helperSettings, readHelperConfig } from "./config";
 import type { Ctx } from "./ctx";
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     view,
     ...registerCommands(ctx),
+    devVmStatusBar(ctx),
     tasks,
     watchAudits(helper, store),
     ...imagesView,

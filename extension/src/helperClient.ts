@@ -22,6 +22,8 @@ import {
   type SshProblem,
   type StoredImage,
   type VmSnapshot,
+  VmOpRequests,
+  type DiskSnapshot,
 } from "../../helper/src/protocol";
 import { connect, onNotification, request } from "../../helper/src/rpc";
 import { version } from "../../helper/src/version";
@@ -105,6 +107,21 @@ export class HelperClient implements vscode.Disposable {
   /** The images the configured flake (or `flake`) can build. */
   async flakeImages(flake?: string) {
     return request(await this.ready(), Requests.flakeImages, flake === undefined ? {} : { flake });
+  }
+  async snapshots(vm: string): Promise<DiskSnapshot[]> {
+    return request(await this.ready(), VmOpRequests.snapshotsList, { vm });
+  }
+  async reclaimList(days: number) {
+    return request(await this.ready(), VmOpRequests.reclaimList, { days });
+  }
+  async reclaimCache() {
+    return request(await this.ready(), VmOpRequests.reclaimCache, {});
+  }
+  async hostSockets() {
+    return request(await this.ready(), VmOpRequests.hostSocketsList, {});
+  }
+  async autostartList(): Promise<{ supported: boolean; vms: string[] }> {
+    return request(await this.ready(), VmOpRequests.autostartList, {});
   }
   async rebuildDefault(vm: string): Promise<string> {
     return (await request(await this.ready(), Requests.rebuildDefault, { vm })).flake;

@@ -18,6 +18,14 @@ const verbs: Record<Job["request"]["kind"], string> = {
   delete: "Deleting",
   build: "Building image",
   rebuild: "Rebuilding",
+  clone: "Cloning",
+  rename: "Renaming",
+  resize: "Resizing",
+  protect: "Protecting",
+  unprotect: "Unprotecting",
+  fork: "Forking",
+  snapshot: "Snapshot of",
+  autostart: "Start at Login for",
 };
 
 /** What a job works on, for log lines: the VM, or the image a build makes. */
@@ -35,6 +43,7 @@ export function jobTitle(request: Job["request"]): string {
   }
   if (request.kind === "fleet") return `${{ create: "Creating", stop: "Stopping", delete: "Deleting" }[request.fleet?.action ?? "create"]} fleet ${fleetPrefix(request)}`;
   if (request.kind === "dispatch") return `${request.dispatch?.agent ?? "Agent"} task in ${request.vm}`;
+  if (request.target) return `${verbs[request.kind]} ${request.vm} to ${request.target}`;
   return `${verbs[request.kind]} ${request.vm}`;
 }
 

@@ -33,6 +33,8 @@ export const Vm = z.object({
   cpus: z.number().optional(),
   memoryBytes: z.number().optional(),
   diskBytes: z.number().optional(),
+  /** What the sparse disk files really take on the host (allocated blocks), beside the nominal diskBytes. */
+  diskUsedBytes: z.number().optional(),
   sshLocalPort: z.number().optional(),
   sshConfigFile: z.string().optional(),
   guestUser: z.string().optional(),
@@ -41,6 +43,8 @@ export const Vm = z.object({
   portForwards: z.array(PortForward),
   forwardAgent: z.boolean().optional(),
   protected: z.boolean(),
+  /** Lima starts it when the user logs in (`limactl autostart`). */
+  startsAtLogin: z.boolean().optional(),
   limaVersion: z.string().optional(),
   /** Human-readable problems Lima reported for the instance (Broken or Unknown status). */
   errors: z.array(z.string()),
@@ -76,11 +80,34 @@ export const HelperError = z.object({
 });
 export type HelperError = z.infer<typeof HelperError>;
 
-export const JobKind = z.enum(["create", "start", "stop", "restart", "delete", "build", "rebuild", "dispatch", "fleet"]);
+export const JobKind = z.enum([
+  "create",
+  "start",
+  "stop",
+  "restart",
+  "delete",
+  "build",
+  "rebuild",
+  "dispatch",
+  "fleet",
+  // The operations on a stopped VM (issue 12): see VmOpOptions below.
+  "clone",
+  "rename",
+  "resize",
+  "protect",
+  "unprotect",
+  "fork",
+  "snapshot",
+  "autostart",
+]);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const MountRequest = z.object({ location: z.string(), writable: z.boolean() });
 export type MountRequest = z.infer<typeof MountRequest>;
+
+/** A host unix socket to forward into the guest: docker sets DOCKER_HOST, ssh-agent SSH_AUTH_SOCK. */
+export const HostSocketRequest = z.object({ kind: z.enum(["docker", "ssh-agent", "other"]), hostPath: z.string() });
+export type HostSocketRequest = z.infer<typeof HostSocketRequest>;
 
 /** What `nixlima create` and "Create VM…" ask for; unset resources come from the template. */
 export const CreateOptions = z.object({
@@ -95,6 +122,8 @@ export const CreateOptions = z.object({
   start: z.boolean().optional(),
   /** The user confirmed a writable mount of their home folder (or a folder above it). */
   allowHomeWrite: z.boolean().optional(),
+  /** Host sockets forwarded into the guest (Docker, an ssh agent, any other). */
+  sockets: z.array(HostSocketRequest).optional(),
 });
 export type CreateOptions = z.infer<typeof CreateOptions>;
 
@@ -122,8 +151,8 @@ export const ImageBuildOptions = z.object({
 });
 export type ImageBuildOptions = z.infer<typeof ImageBuildOptions>;
 
-/** `sudo nixos-rebuild switch --flake FLAKE` inside a running VM. */
-export const RebuildOptions = z.object({ flake: z.string() });
+/** `sudo nixos-rebuild switch --flake FLAKE` inside a running VM; mode boot: `boot`, then a restart into it. */
+export const RebuildOptions = z.object({ flake: z.string(), mode: z.enum(["switch", "boot"]).optional() });
 export type RebuildOptions = z.infer<typeof RebuildOptions>;
 
 export const JobRequest = z.object({
@@ -141,6 +170,14 @@ export const JobRequest = z.object({
   dispatch: z.lazy(() => DispatchOptions).optional(),
   /** Only for kind "fleet" (then `vm` is ""). */
   fleet: z.lazy(() => FleetJob).optional(),
+  /** Only for kinds clone, rename and fork: the new VM's name. */
+  target: z.string().optional(),
+  /** Only for kind "resize". */
+  resize: z.lazy(() => ResizeOptions).optional(),
+  /** Only for kind "snapshot". */
+  snapshot: z.lazy(() => SnapshotJob).optional(),
+  /** Only for kind "autostart": start the VM at login (true) or not (false). */
+  autostart: z.boolean().optional(),
 });
 export type JobRequest = z.infer<typeof JobRequest>;
 
@@ -461,4 +498,47 @@ export const AgentRequests = {
   /** dryRun: only say what would change (the extension shows it before applying). */
   vmsHarden: { method: "vms/harden", params: z.object({ vm: z.string(), dryRun: z.boolean().optional() }), result: HardenResult },
   fleetsList: { method: "fleets/list", params: None, result: z.array(Fleet) },
+} as const;
+
+// ---- Persistent dev VMs (issue 12): copies, resizes, protection, snapshots, start at login.
+
+/** New resources for a stopped VM; unset values stay. Disk can only grow. */
+export const ResizeOptions = z.object({
+  cpus: z.number().optional(),
+  memoryGiB: z.number().optional(),
+  diskGiB: z.number().optional(),
+});
+export type ResizeOptions = z.infer<typeof ResizeOptions>;
+
+export const SnapshotJob = z.object({ action: z.enum(["create", "apply", "delete"]), tag: z.string() });
+export type SnapshotJob = z.infer<typeof SnapshotJob>;
+
+export const DiskSnapshot = z.object({ tag: z.string(), sizeBytes: z.number().optional(), date: z.string().optional() });
+export type DiskSnapshot = z.infer<typeof DiskSnapshot>;
+
+/** Something "Reclaim Space…" offers to delete: a VM (id: name), a built image (id: path), Lima's download cache (id: path). */
+export const ReclaimItem = z.object({
+  kind: z.enum(["vm", "image", "cache"]),
+  id: z.string(),
+  label: z.string(),
+  detail: z.string(),
+  sizeBytes: z.number(),
+});
+export type ReclaimItem = z.infer<typeof ReclaimItem>;
+
+/** Requests the dev-VM features add; for the daemon to serve next to `Requests`. */
+export const VmOpRequests = {
+  snapshotsList: { method: "vms/snapshots", params: z.object({ vm: z.string() }), result: z.array(DiskSnapshot) },
+  /** Which VMs Lima starts at login (its own unit or launch agent exists). */
+  autostartList: { method: "vms/autostart", params: None, result: z.object({ supported: z.boolean(), vms: z.array(z.string()) }) },
+  /** What can go to free disk space: stopped VMs not started for `days`, old images, Lima's cache. */
+  reclaimList: { method: "reclaim/list", params: z.object({ days: z.number().int().nonnegative() }), result: z.array(ReclaimItem) },
+  /** Empties Lima's download cache. */
+  reclaimCache: { method: "reclaim/cache", params: None, result: z.object({}) },
+  /** The Docker and 1Password agent sockets that exist on this host, for Create VM to offer. */
+  hostSocketsList: {
+    method: "host/sockets",
+    params: None,
+    result: z.array(z.object({ kind: z.enum(["docker", "ssh-agent"]), label: z.string(), path: z.string() })),
+  },
 } as const;

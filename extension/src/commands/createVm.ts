@@ -8,6 +8,8 @@ import type { Ctx } from "../ctx";
 import { isWritableHome } from "../tree/format";
 import { describeImage, guestArch, imagePreset, imagesForTemplate } from "../tree/imagesFormat";
 import { isTrusted, manageTrust, trustedFolders, trustRow } from "../trust";
+import { offerDevVm } from "../devVm";
+import { offersSockets, pickSockets } from "./pickSockets";
 import { runJob } from "./runJob";
 import { BACK, inputStep, pickStep, type StepAnswer } from "./wizardInput";
 import { nameProblem, resourceChoices, resourcesText, stepTitle, wizardSteps, type Resources, type WizardStep } from "./wizardPlan";
@@ -50,8 +52,11 @@ export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   if (!template || !name || !resources) return;
   // The folder step asked the user before it returned a writable mount of the home folder.
   const allowHomeWrite = mounts.some((m) => isWritableHome(m, homedir()));
-  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}) };
-  await runJob(ctx, { kind: "create", vm: name, create });
+  const sockets = offersSockets(template) ? await pickSockets(ctx) : [];
+  if (!sockets) return;
+  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}), ...(sockets.length > 0 ? { sockets } : {}) };
+  const job = await runJob(ctx, { kind: "create", vm: name, create });
+  if (job?.state === "succeeded" && template.name === "dev") void offerDevVm(ctx, name);
 };
 
 function ask(w: Wizard, step: WizardStep, steps: WizardStep[], templates: TemplateInfo[], canGoBack: boolean): Promise<StepAnswer<void>> {

@@ -30,6 +30,19 @@ export const commandIds = [
   "nixlima.stopFleet",
   "nixlima.deleteFleet",
   "nixlima.hardenVm",
+  "nixlima.cloneVm",
+  "nixlima.renameVm",
+  "nixlima.resizeVm",
+  "nixlima.protectVm",
+  "nixlima.unprotectVm",
+  "nixlima.forkVm",
+  "nixlima.createSnapshot",
+  "nixlima.applySnapshot",
+  "nixlima.deleteSnapshot",
+  "nixlima.toggleStartAtLogin",
+  "nixlima.setDevVm",
+  "nixlima.openDevVm",
+  "nixlima.reclaimSpace",
 ] as const;
 
 export type CommandId = (typeof commandIds)[number];

@@ -86,11 +86,19 @@ const rebuildKey = (vm: string) => `nixlima.rebuildFlake.${vm}`;
 export const rebuildVm = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, (v: Vm) => v.status === "Running", "rebuilt");
   if (!vm) return;
+  const how = await vscode.window.showQuickPick(
+    [
+      { label: "Switch now", description: "nixos-rebuild switch: the new system runs at once", mode: "switch" as const },
+      { label: "Boot and restart", description: "nixos-rebuild boot, then a restart: for changes that need a reboot", mode: "boot" as const },
+    ],
+    { title: `Rebuild ${vm.name}`, placeHolder: "How to apply the new configuration" },
+  );
+  if (!how) return;
   const remembered = ctx.extension.workspaceState.get<string>(rebuildKey(vm.name));
   const proposed = remembered ?? (await ctx.helper.rebuildDefault(vm.name));
   const flake = await vscode.window.showInputBox({
     title: `Rebuild ${vm.name}`,
-    prompt: "Flake to switch to, as seen inside the VM (sudo nixos-rebuild switch --flake …)",
+    prompt: `Flake to build, as seen inside the VM (sudo nixos-rebuild ${how.mode} --flake …)`,
     value: proposed,
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -104,5 +112,5 @@ export const rebuildVm = (ctx: Ctx) => async (arg?: unknown) => {
   });
   if (!flake) return;
   await ctx.extension.workspaceState.update(rebuildKey(vm.name), flake);
-  await runJob(ctx, { kind: "rebuild", vm: vm.name, rebuild: { flake } });
+  await runJob(ctx, { kind: "rebuild", vm: vm.name, rebuild: { flake, mode: how.mode } });
 };

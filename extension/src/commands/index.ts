@@ -19,6 +19,9 @@ import { doctor, refresh, showOutput } from "./generalCommands";
 import type { CommandId } from "./ids";
 import { buildImage, createVmFromImage, deleteImage, rebuildVm } from "./imageCommands";
 import { connect, openInCurrentWindow, openInNewWindow, removeSshConfig } from "./remoteCommands";
+import { openDevVm, setDevVm } from "../devVm";
+import { reclaimSpace } from "./reclaimSpace";
+import * as vmOps from "./vmOpsCommands";
 import { copySshCommand, openTerminal, remove, restart, revealDirectory, showLogs, start, stop } from "./vmCommands";
 
 type Factory = (ctx: Ctx) => (...args: unknown[]) => unknown;
@@ -54,6 +57,19 @@ const factories: Record<CommandId, Factory> = {
   "nixlima.stopFleet": stopFleet,
   "nixlima.deleteFleet": deleteFleet,
   "nixlima.hardenVm": hardenVm,
+  "nixlima.cloneVm": vmOps.cloneVm,
+  "nixlima.renameVm": vmOps.renameVm,
+  "nixlima.resizeVm": vmOps.resizeVm,
+  "nixlima.protectVm": vmOps.protectVm,
+  "nixlima.unprotectVm": vmOps.unprotectVm,
+  "nixlima.forkVm": vmOps.forkVm,
+  "nixlima.createSnapshot": vmOps.createSnapshot,
+  "nixlima.applySnapshot": vmOps.applySnapshot,
+  "nixlima.deleteSnapshot": vmOps.deleteSnapshot,
+  "nixlima.toggleStartAtLogin": vmOps.toggleStartAtLogin,
+  "nixlima.setDevVm": setDevVm,
+  "nixlima.openDevVm": openDevVm,
+  "nixlima.reclaimSpace": reclaimSpace,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {

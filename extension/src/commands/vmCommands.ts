@@ -29,6 +29,7 @@ export const restart = (ctx: Ctx) => async (arg?: unknown) => {
 export const remove = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, any, "deleted");
   if (!vm) return;
+  if (vm.protected) return explainProtected(ctx, vm);
   const live = vm.status !== "Stopped";
   const action = live ? "Force Delete" : "Delete";
   const detail = live
@@ -37,6 +38,14 @@ export const remove = (ctx: Ctx) => async (arg?: unknown) => {
   const choice = await vscode.window.showWarningMessage(`Delete VM "${vm.name}"?`, { modal: true, detail }, action);
   if (choice === action) await runJob(ctx, { kind: "delete", vm: vm.name, force: live });
 };
+
+/** A protected VM (your dev VM) is not deleted: say how protection comes off, and offer it. */
+async function explainProtected(ctx: Ctx, vm: Vm): Promise<void> {
+  const action = "Remove Protection";
+  const detail = `Remove the protection first (Remove Deletion Protection in its menu, or nixlima unprotect ${vm.name} in a terminal), then delete it.`;
+  const choice = await vscode.window.showWarningMessage(`"${vm.name}" is protected against deletion.`, { modal: true, detail }, action);
+  if (choice === action) await runJob(ctx, { kind: "unprotect", vm: vm.name });
+}
 
 /** An ssh session to the VM's host, defined by Lima's own ssh.config: it works for any VM. */
 export const openTerminal = (ctx: Ctx) => async (arg?: unknown) => {

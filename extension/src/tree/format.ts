@@ -27,6 +27,8 @@ export function describeVm(vm: Vm, job?: Job, task?: Job, now = Date.now()): str
   if (vm.memoryBytes !== undefined) parts.push(formatBytes(vm.memoryBytes));
   if (vm.arch) parts.push(vm.arch);
   if (vm.vmType) parts.push(vm.vmType);
+  if (vm.protected) parts.push("protected");
+  if (vm.startsAtLogin) parts.push("starts at login");
   return parts.join(" · ");
 }
 
@@ -35,6 +37,12 @@ export function errorWords(error: string): string {
   if (/lima\.yaml: no such file or directory/.test(error)) return "its configuration file (lima.yaml) is missing";
   if (/lima\.yaml/.test(error)) return "its configuration file (lima.yaml) cannot be read";
   return error.replace(/`([^`]*)`/g, '"$1"');
+}
+
+/** `3.1 GiB used of 20 GiB`: the sparse disk's real size on the host beside its nominal size. */
+export function diskText(vm: Vm): string {
+  const nominal = vm.diskBytes === undefined ? "" : formatBytes(vm.diskBytes);
+  return vm.diskUsedBytes === undefined ? nominal : `${formatBytes(vm.diskUsedBytes)} used of ${nominal}`;
 }
 
 export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";

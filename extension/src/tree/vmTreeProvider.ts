@@ -9,7 +9,7 @@ import type { Job, Vm } from "../../../helper/src/protocol";
 import type { VmStore } from "../vmStore";
 import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
 import { groupFleets } from "./fleetGroups";
-import { describeVm, errorWords, formatBytes, isWritableHome, vmState, type VmState } from "./format";
+import { describeVm, diskText, errorWords, formatBytes, isWritableHome, vmState, type VmState } from "./format";
 
 export class VmItem extends vscode.TreeItem {
   constructor(
@@ -131,7 +131,7 @@ function details(vm: Vm): DetailItem[] {
     const host = p.hostSocket ?? `${p.hostPort ?? p.guestPort ?? "?"}`;
     items.push(new DetailItem("Port", `guest ${guest} → host ${host}${p.proto ? ` (${p.proto})` : ""}`, new vscode.ThemeIcon("plug")));
   }
-  if (vm.diskBytes !== undefined) items.push(new DetailItem("Disk", formatBytes(vm.diskBytes), new vscode.ThemeIcon("database")));
+  if (vm.diskBytes !== undefined) items.push(new DetailItem("Disk", diskText(vm), new vscode.ThemeIcon("database")));
   if (vm.dir) items.push(new DetailItem("Directory", vm.dir, new vscode.ThemeIcon("folder-opened"), "detail+directory"));
   return items;
 }
@@ -143,10 +143,11 @@ function tooltip(vm: Vm, job: Job | undefined): vscode.MarkdownString {
     ["Architecture", vm.arch],
     ["CPUs", vm.cpus?.toString()],
     ["Memory", vm.memoryBytes !== undefined ? formatBytes(vm.memoryBytes) : undefined],
-    ["Disk", vm.diskBytes !== undefined ? formatBytes(vm.diskBytes) : undefined],
+    ["Disk", vm.diskBytes !== undefined ? diskText(vm) : undefined],
     ["SSH", vm.sshLocalPort !== undefined ? `${vm.hostname} (127.0.0.1:${vm.sshLocalPort})` : vm.hostname],
     ["Guest user", vm.guestUser ? `${vm.guestUser}${vm.guestHome ? ` (${vm.guestHome})` : ""}` : undefined],
     ["Protected", vm.protected ? "yes" : undefined],
+    ["Start at Login", vm.startsAtLogin ? "on" : undefined],
     ["Lima", vm.limaVersion],
     ["Directory", vm.dir],
   ];

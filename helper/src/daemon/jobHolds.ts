@@ -13,6 +13,12 @@ function hold(request: JobRequest): Hold {
   return { vm: request.vm };
 }
 
+/** A clone, fork or rename also holds the name it makes, so two of them cannot race for it. */
+function holds(request: JobRequest): Hold[] {
+  const target = request.target && ["clone", "fork", "rename"].includes(request.kind) ? [{ vm: request.target }] : [];
+  return [hold(request), ...target];
+}
+
 /** The fleet a fleet job acts on. */
 export function fleetPrefix(request: JobRequest): string {
   const f = request.fleet;
@@ -25,8 +31,10 @@ export function inFleet(name: string, prefix: string): boolean {
 }
 
 export function conflicts(a: JobRequest, b: JobRequest): boolean {
-  const x = hold(a);
-  const y = hold(b);
+  return holds(a).some((x) => holds(b).some((y) => holdsConflict(x, y)));
+}
+
+function holdsConflict(x: Hold, y: Hold): boolean {
   if ("image" in x || "image" in y) return "image" in x && "image" in y && x.image === y.image;
   if ("vm" in x && "vm" in y) return x.vm === y.vm;
   if ("fleet" in x && "fleet" in y) return x.fleet === y.fleet;

@@ -24,6 +24,7 @@ import { connect, notify, onRequest } from "../rpc";
 import { createVm, listTemplates } from "../templates/create";
 import { version } from "../version";
 import { runDispatchJob, runFleetJob } from "./agentJobs";
+import { runVmOpJob, serveVmOpRequests } from "./vmOpJobs";
 import { serveAgentRequests } from "./agentRequests";
 import { watchImages } from "./imagesWatcher";
 import { JobManager, type JobReporter } from "./jobs";
@@ -146,6 +147,7 @@ export async function serve(argv: string[]): Promise<void> {
       return { flake: defaultRebuildRef(vm, templateOfLimaYaml(yaml), homedir()) };
     });
     serveAgentRequests(conn, { limactl, jobs, changed: () => void vms.refresh() });
+    serveVmOpRequests(conn, limactl);
     conn.onClose(() => connections.delete(conn));
     socket.on("error", () => conn.dispose());
   });
@@ -184,13 +186,22 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
       return deleteVm(limactl, request.vm, { force: request.force }, reporter, signal);
     case "rebuild":
       if (!request.rebuild) return Promise.reject(new NixlimaError("usage", "A rebuild job needs the flake to switch to."));
-      return rebuildVm(limactl, request.vm, request.rebuild.flake, reporter, signal).then(() => undefined);
+      return rebuildVm(limactl, request.vm, request.rebuild.flake, reporter, signal, request.rebuild.mode).then(() => undefined);
     case "dispatch":
       return runDispatchJob(limactl, request, reporter, signal, secrets);
     case "fleet":
       return runFleetJob(limactl, request, reporter, signal);
     case "build":
       return Promise.reject(new NixlimaError("usage", "Builds do not run on a VM."));
+    case "clone":
+    case "rename":
+    case "resize":
+    case "protect":
+    case "unprotect":
+    case "fork":
+    case "snapshot":
+    case "autostart":
+      return runVmOpJob(limactl, { ...request, kind: request.kind }, reporter, signal);
   }
 }
 

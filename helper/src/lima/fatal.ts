@@ -36,7 +36,10 @@ const RULES: Rule[] = [
   {
     code: "protected",
     test: /is protected/,
-    hint: (m) => `Run \`limactl unprotect ${instanceIn(m.input ?? "") ?? "NAME"}\` first if you really mean to delete it.`,
+    hint: (m) => {
+      const name = instanceIn(m.input ?? "") ?? "NAME";
+      return `Run \`nixlima unprotect ${name}\` (or \`limactl unprotect ${name}\`) first if you really mean to delete it.`;
+    },
   },
   { code: "already-exists", test: /already exists/ },
   { code: "already-running", test: /is already running/ },

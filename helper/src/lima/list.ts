@@ -6,6 +6,8 @@ import { getSystemErrorName } from "node:util";
 import { z } from "zod";
 import { NixlimaError } from "../errors";
 import type { Mount, PortForward, Vm, VmStatus } from "../protocol";
+import { vmsStartingAtLogin } from "./autostartPlace";
+import { diskUsedBytes } from "./diskUsage";
 import type { Limactl } from "./limactl";
 import { limaHostname } from "./names";
 
@@ -82,7 +84,13 @@ export function parseList(ndjson: string): Vm[] {
 
 export async function listVms(l: Limactl, signal?: AbortSignal): Promise<Vm[]> {
   const { stdout } = await l.run(["list", "--format", LIST_FORMAT], { signal, timeoutMs: 60_000 });
-  return Promise.all(parseList(stdout).map(withSince));
+  const atLogin = new Set(vmsStartingAtLogin(l.env).vms);
+  return Promise.all(
+    parseList(stdout).map((vm) => {
+      const used = vm.dir ? diskUsedBytes(vm.dir) : undefined;
+      return withSince({ ...vm, ...(atLogin.has(vm.name) ? { startsAtLogin: true } : {}), ...(used === undefined ? {} : { diskUsedBytes: used }) });
+    }),
+  );
 }
 
 /**

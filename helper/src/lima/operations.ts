@@ -121,7 +121,7 @@ async function bootLike(l: Limactl, args: string[], name: string, r: Reporter, s
   }
 }
 
-async function runLogged(
+export async function runLogged(
   l: Limactl,
   args: string[],
   r: Reporter,
@@ -148,7 +148,7 @@ async function runLogged(
   }
 }
 
-function refuseBroken(vm: Vm): void {
+export function refuseBroken(vm: Vm): void {
   if (vm.status === "Broken" || vm.status === "Unknown") {
     const missing = vm.errors.some((e) => /lima\.yaml: no such file/.test(e));
     throw new NixlimaError(
@@ -171,6 +171,6 @@ function brokenOrMissing(vm: Vm | undefined, name: string, action: string, err: 
   );
 }
 
-function notFound(name: string): NixlimaError {
+export function notFound(name: string): NixlimaError {
   return new NixlimaError("not-found", `There is no VM named \`${name}\`.`, "Run `nixlima list` to see the VMs.");
 }

@@ -7,7 +7,7 @@ import { NixlimaError } from "../errors";
 import type { Limactl } from "../lima/limactl";
 import { parseLogLine } from "../lima/limactl";
 import { checkVmName } from "../lima/names";
-import { inspectVm, type Reporter } from "../lima/operations";
+import { inspectVm, restartVm, type Reporter } from "../lima/operations";
 import type { Progress, Vm } from "../protocol";
 import { firstError } from "./flakeImages";
 import { checkFlakeRef } from "./flakeRef";
@@ -19,11 +19,14 @@ const REBUILD_TIMEOUT_MS = 3 * 60 * 60_000;
 const KILL_GRACE_MS = 3000;
 const TAIL_LINES = 20;
 /** argv after the limactl path and its global flags. `sudo -n` fails at once instead of asking for a password nobody can type. */
-export function rebuildArgs(vm: string, ref: string): string[] {
+export function rebuildArgs(vm: string, ref: string, mode: RebuildMode = "switch"): string[] {
   checkVmName(vm);
   checkFlakeRef(ref);
-  return ["shell", "--workdir", "/", vm, "--", "sudo", "-n", "nixos-rebuild", "switch", "--flake", ref];
+  return ["shell", "--workdir", "/", vm, "--", "sudo", "-n", "nixos-rebuild", mode, "--flake", ref];
 }
+
+/** switch: activate now; boot: make it the next boot's system (the seed's way for changes that need a reboot). */
+export type RebuildMode = "switch" | "boot";
 
 /** The template a VM was made from, from the first comment nixlima's templates start with. */
 export function templateOfLimaYaml(text: string): string | undefined {
@@ -110,8 +113,8 @@ export class RebuildProgress {
 }
 
 /** Runs the switch; resolves with the new configuration's store path when nixos-rebuild names it (nixos-rebuild-ng does). */
-export async function rebuildVm(l: Limactl, name: string, ref: string, r: Reporter, signal: AbortSignal): Promise<string | undefined> {
-  const args = rebuildArgs(name, ref);
+export async function rebuildVm(l: Limactl, name: string, ref: string, r: Reporter, signal: AbortSignal, mode: RebuildMode = "switch"): Promise<string | undefined> {
+  const args = rebuildArgs(name, ref, mode);
   const vm = await inspectVm(l, name, r, signal);
   if (vm.status !== "Running") {
     throw new NixlimaError("not-running", `VM \`${name}\` is not running; start it, then rebuild it.`);
@@ -163,9 +166,15 @@ export async function rebuildVm(l: Limactl, name: string, ref: string, r: Report
   if (result.exitCode !== 0) {
     const reason = fatal ?? (tail.length > 0 ? firstError(tail.join("\n")) : `exit code ${result.exitCode}`);
     const units = model.failedUnits.length > 0 ? ` (failed units: ${model.failedUnits.join(", ")})` : "";
-    throw new NixlimaError("failed", `nixos-rebuild switch in \`${name}\` failed: ${reason.replace(/\.$/, "")}${units}.`, "Its output is in the nixlima log.");
+    throw new NixlimaError("failed", `nixos-rebuild ${mode} in \`${name}\` failed: ${reason.replace(/\.$/, "")}${units}.`, "Its output is in the nixlima log.");
   }
   r.progress(model.finish());
+  if (mode === "boot") {
+    // The new system is the boot default now; a restart makes it the running one.
+    r.progress({ stage: "Restarting into the new system", fraction: 0.95 });
+    await restartVm(l, name, r, signal);
+    r.progress({ stage: "Running the new system", fraction: 1 });
+  }
   return model.result;
 }
 

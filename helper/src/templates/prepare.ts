@@ -11,7 +11,9 @@ import { checkVmName } from "../lima/names";
 import { hostLinuxSystem } from "../nix/flakeRef";
 import { archOfSystem, listImages } from "../nix/images";
 import { templateOfLimaYaml } from "../nix/rebuild";
-import type { CreateOptions } from "../protocol";
+import { HostSocketRequest, type CreateOptions } from "../protocol";
+import { planHostSockets } from "./hostSockets";
+import { ResourceInput } from "./presets";
 import { expandTilde, resolveTemplate, type ResolvedTemplate } from "./catalog";
 import { parseTemplate, renderTemplate, templateArch, templateMounts, type ImageEntry, type RenderInput } from "./render";
 
@@ -30,20 +32,14 @@ export interface PreparedCreate {
   image?: string;
 }
 
-const positive = (what: string, whole = false) =>
-  z
-    .number({ error: `${what} must be a number.` })
-    .refine((n) => Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n)), `${what} must be a positive ${whole ? "whole " : ""}number.`);
-
 const CreateInput = z.object({
   template: z.string().min(1, "Choose a template: minimal, dev, agent or the path of a Lima YAML file."),
-  cpus: positive("The number of CPUs", true).optional(),
-  memoryGiB: positive("The memory (GiB)").optional(),
-  diskGiB: positive("The disk size (GiB)").optional(),
+  ...ResourceInput.shape,
   mounts: z.array(z.object({ location: z.string().min(1, "A mount needs a folder."), writable: z.boolean() })).optional(),
   image: z.string().min(1, "The image path or URL is empty.").optional(),
   start: z.boolean().optional(),
   allowHomeWrite: z.boolean().optional(),
+  sockets: z.array(HostSocketRequest).optional(),
 });
 
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -71,7 +67,8 @@ export async function prepareCreate(name: string, request: CreateRequest, limaHo
       images = { mode: "prepend", entries: [built] };
     }
   }
-  const yaml = renderTemplate(doc, { cpus: opts.cpus, memoryGiB: opts.memoryGiB, diskGiB: opts.diskGiB, mounts, images });
+  const sockets = opts.sockets && opts.sockets.length > 0 ? planHostSockets(opts.sockets) : undefined;
+  const yaml = renderTemplate(doc, { cpus: opts.cpus, memoryGiB: opts.memoryGiB, diskGiB: opts.diskGiB, mounts, images, sockets });
   if (!opts.allowHomeWrite) refuseWritableHome(templateMounts(doc));
   return { name, template, yaml, ...(image === undefined ? {} : { image }) };
 }

@@ -16,6 +16,8 @@ export interface RenderInput {
   mounts?: { location: string; writable: boolean }[];
   /** `replace`: the only image (--image); `prepend`: tried first, the template's as fallback. */
   images?: { mode: "replace" | "prepend"; entries: ImageEntry[] };
+  /** Host sockets forwarded into the guest (hostSockets.ts), and the guest env that points at them. */
+  sockets?: { forwards: { hostSocket: string; guestSocket: string }[]; env: Record<string, string> };
 }
 
 /** Parses a template; a YAML error names the file, line and column. */
@@ -54,8 +56,18 @@ export function renderTemplate(doc: Document, input: RenderInput): string {
       blockSeq(doc, "images").items.unshift(...nodes);
     }
   }
+  if (input.sockets) addSockets(doc, input.sockets);
   // lineWidth 0: never fold long URLs and digests; indentSeq false: keep Lima's `- ` style.
   return doc.toString({ lineWidth: 0, indentSeq: false });
+}
+
+/** Socket rules go first: Lima uses the first rule that matches, and the template may end with catch-alls. */
+function addSockets(doc: Document, sockets: NonNullable<RenderInput["sockets"]>): void {
+  if (sockets.forwards.length > 0) {
+    const rules = sockets.forwards.map((f) => doc.createNode({ guestSocket: f.guestSocket, hostSocket: f.hostSocket, reverse: true }));
+    blockSeq(doc, "portForwards").items.unshift(...rules);
+  }
+  for (const [key, value] of Object.entries(sockets.env)) doc.setIn(["env", key], value);
 }
 
 /** The template's own cpus, memory and disk (memory and disk in GiB), where it sets them. */

@@ -144,7 +144,7 @@ test("delete of a protected VM is refused; after unprotect it is deleted", async
   await execa(limactl.path, ["protect", "c1"], { env: { ...process.env, LIMA_HOME: home.dir } });
   const refused = await nixlima(["delete", "--force", "c1"]);
   assert.equal(refused.exitCode, 1);
-  assert.match(refused.stderr, /nixlima: failed to delete instance `c1`: instance is protected[^\n]*\nhint: Run `limactl unprotect c1`/);
+  assert.match(refused.stderr, /nixlima: failed to delete instance `c1`: instance is protected[^\n]*\nhint: Run `nixlima unprotect c1` \(or `limactl unprotect c1`\)/);
   assert.ok(existsSync(join(home.dir, "c1", "lima.yaml")));
   await execa(limactl.path, ["unprotect", "c1"], { env: { ...process.env, LIMA_HOME: home.dir } });
   const deleted = await nixlima(["delete", "c1"]);

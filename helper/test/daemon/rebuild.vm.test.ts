@@ -99,3 +99,18 @@ test("a flake reference with shell characters is refused before anything runs", 
   assert.equal(done.error?.code, "usage");
   assert.equal(await guest("test -e /tmp/rebuild.args || echo absent"), "absent", "nixos-rebuild was not run");
 });
+
+test("boot + restart: nixos-rebuild boot, a restart through its stages, and the home folder's data is still there", { timeout: 900_000 }, async () => {
+  await guest("echo kept > ~/before-rebuild.txt && sync");
+  const job = await request(conn, Requests.jobsStart, { kind: "rebuild", vm: NAME, rebuild: { flake: "/etc/nixos#dev-x86_64", mode: "boot" } });
+  const done = await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && j.state !== "running", 840_000);
+  assert.equal(done.state, "succeeded", JSON.stringify(done.error));
+  const stages = events.seen
+    .filter((n) => n.method === "jobs/changed" && (n.params as Job).id === job.id)
+    .map((n) => (n.params as Job).progress.stage);
+  assert.ok(stages.includes("Restarting into the new system"), stages.join(" → "));
+  assert.equal(stages.at(-1), "Running the new system");
+  assert.ok(stages.indexOf("done") < stages.indexOf("Restarting into the new system"), stages.join(" → "));
+  assert.equal((await guest("cat ~/before-rebuild.txt")).trim(), "kept");
+  assert.equal(await guest("cat /tmp/rebuild.args"), "boot\n--flake\n/etc/nixos#dev-x86_64");
+});

@@ -24,6 +24,10 @@ test("the rebuild runs nixos-rebuild switch with sudo -n through limactl shell, 
   ]);
 });
 
+test("boot mode runs nixos-rebuild boot (the restart into it is the job's next step)", () => {
+  assert.deepEqual(rebuildArgs("dev-1", "/p#dev-aarch64", "boot").slice(-4), ["nixos-rebuild", "boot", "--flake", "/p#dev-aarch64"]);
+});
+
 test("flake references: paths and URLs pass; options, spaces and shell characters are refused", () => {
   for (const ok of ["/mnt/project#dev-x86_64", "github:me/vms?ref=main#agent-aarch64", "path:/etc/nixos", ".#dev", "git+https://example.org/r.git#x"]) {
     assert.doesNotThrow(() => checkFlakeRef(ok), ok);

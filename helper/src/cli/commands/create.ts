@@ -5,6 +5,7 @@ import { checkVmName } from "../../lima/names";
 import { inspectVm } from "../../lima/operations";
 import { Preset, type MountRequest } from "../../protocol";
 import { createVm, type CreateRequest } from "../../templates/create";
+import { parseSocketSpec } from "../../templates/hostSockets";
 import { PRESETS } from "../../templates/presets";
 import type { CliCommand } from "../command";
 import { progressPrinter, type ProgressPrinter } from "../progressPrinter";
@@ -12,10 +13,11 @@ import { EXIT_OK, interruptSignal, locateLimactl, oneName, parseCommandArgs, rep
 
 const usage = [
   "nixlima create NAME --template minimal|dev|agent|PATH [--preset light|medium|heavy] [--cpus N] [--memory GiB] [--disk GiB]",
-  "               [--mount DIR[:w]]… [--image PATH|URL] [--allow-home-write] [--start] [--json] [--verbose]",
+  "               [--mount DIR[:w]]… [--socket docker|ssh-agent[=PATH]|PATH]… [--image PATH|URL] [--allow-home-write] [--start] [--json] [--verbose]",
   "  --template          a bundled template (see `nixlima templates`) or the path of a Lima YAML file",
   "  --preset            light 2 CPU/4 GiB/20 GiB, medium 4/6/30, heavy 6/8/50; --cpus/--memory/--disk override it",
   "  --mount DIR[:w]     mount a host folder at the same path in the guest (:w writable); repeatable",
+  "  --socket SPEC       forward a host socket into the guest: docker (DOCKER_HOST), ssh-agent (SSH_AUTH_SOCK; 1Password's), or any PATH; repeatable",
   "  --image PATH|URL    boot this image instead of the template's (default: your newest `nixlima build` image, then the template's)",
   "  --allow-home-write  allow a writable mount of your home folder (or a folder above it)",
   "  --start             start the VM and wait until it is ready",
@@ -37,6 +39,7 @@ export const createCommand: CliCommand = {
         memory: { type: "string" },
         disk: { type: "string" },
         mount: { type: "string", multiple: true },
+        socket: { type: "string", multiple: true },
         image: { type: "string" },
         "allow-home-write": { type: "boolean" },
         start: { type: "boolean" },
@@ -53,6 +56,7 @@ export const createCommand: CliCommand = {
         ...(values.memory === undefined ? {} : { memoryGiB: number(values.memory) }),
         ...(values.disk === undefined ? {} : { diskGiB: number(values.disk) }),
         mounts: (values.mount ?? []).map(parseMount),
+        sockets: (values.socket ?? []).map((spec) => parseSocketSpec(spec)),
         ...(values.image === undefined ? {} : { image: values.image }),
         start: values.start === true,
         allowHomeWrite: values["allow-home-write"] === true,

@@ -1,6 +1,11 @@
 // Every `nixlima` subcommand, in the order `nixlima --help` lists them.
 import type { CliCommand } from "../command";
 import { auditCommand } from "./audit";
+import { autostartCommand } from "./autostart";
+import { cloneCommand, forkCommand, renameCommand } from "./copies";
+import { protectCommand, unprotectCommand } from "./protect";
+import { resizeCommand } from "./resize";
+import { snapshotCommand } from "./snapshot";
 import { buildCommand } from "./build";
 import { createCommand } from "./create";
 import { deleteCommand } from "./delete";
@@ -24,6 +29,14 @@ export const commands: CliCommand[] = [
   stopCommand,
   restartCommand,
   deleteCommand,
+  cloneCommand,
+  renameCommand,
+  resizeCommand,
+  protectCommand,
+  unprotectCommand,
+  snapshotCommand,
+  forkCommand,
+  autostartCommand,
   shellCommand,
   sshConfigCommand,
   buildCommand,
