@@ -75,7 +75,7 @@ test("snapshot, write a file, reset to the snapshot: the file is gone; the snaps
   await snapshotJob(l, NAME, { action: "apply", tag: "clean" }, reset, never);
   console.log(`# reset to checkpoint of the running test guest (stop, apply, start): ${secondsSince(t)} s`);
   const stages = reset.stages.map((p) => p.stage);
-  for (const s of ["Force-stopping", "Going back to the snapshot", "Starting", "Back at the snapshot"]) assert.ok(stages.includes(s), `${s} missing from ${stages.join(", ")}`);
+  for (const s of ["Force-stopping", "Going back to the snapshot", "Starting the VM", "Back at the snapshot"]) assert.ok(stages.includes(s), `${s} missing from ${stages.join(", ")}`);
   assert.equal((await guest("test -e ~/later.txt && echo present || echo gone")).trim(), "gone");
   assert.equal((await guest("cat ~/kept.txt")).trim(), "before");
 
