@@ -1,7 +1,7 @@
 // The long-lived helper process: serves every VS Code window with the same settings over one
 // unix socket, owns the jobs, and pushes VM changes. It outlives window reloads and exits by
 // itself once no window has been connected and no job has run for a while.
-import { mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, unlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createConnection, createServer, type Socket } from "node:net";
 import { homedir } from "node:os";
@@ -27,6 +27,7 @@ import { serveAgentRequests } from "./agentRequests";
 import { watchImages } from "./imagesWatcher";
 import { JobManager, type JobReporter } from "./jobs";
 import { watchLimaHome } from "./limaHomeWatcher";
+import { checkSocketFile, ensurePrivateDir, ensureToken, proofMatches, proofOf } from "./helperIdentity";
 import { helperSocketPath } from "./socketPath";
 import { SshSync } from "./sshSync";
 import { VmState } from "./vmState";
@@ -50,6 +51,8 @@ export async function serve(argv: string[]): Promise<void> {
     manageSshConfig: values["manage-ssh-config"],
   };
   const socketPath = values.socket ?? helperSocketPath(config, version);
+  // Refuses a socket folder another user made or can write, before anything starts.
+  const token = ensureToken(dirname(socketPath));
   const idleMs = Number(values["idle-exit-seconds"]) * 1000;
   const settings = { path: config.limactlPath, limaHome: config.limaHome };
 
@@ -114,10 +117,9 @@ export async function serve(argv: string[]): Promise<void> {
   const watcher = watchLimaHome(limaHome, () => void vms.refresh());
   const imagesWatcher = watchImages(limaHome, () => void imagesChanged().catch(() => undefined));
 
-  const server = createServer((socket: Socket) => {
-    const conn = connect(socket);
+  // A window is served, and told about changes, only after it proved it read the token.
+  const serveWindow = (conn: MessageConnection) => {
     connections.add(conn);
-    onRequest(conn, Requests.hello, () => ({ version, pid: process.pid, config }));
     onRequest(conn, Requests.vmsList, () => vms.refresh());
     // The secrets (a dispatch's API keys) go to the job's runner only: never into the Job.
     onRequest(conn, Requests.jobsStart, ({ secrets, ...request }) => jobs.start(request, secrets));
@@ -144,6 +146,18 @@ export async function serve(argv: string[]): Promise<void> {
       return { flake: defaultRebuildRef(vm, templateOfLimaYaml(yaml), homedir()) };
     });
     serveAgentRequests(conn, { limactl, jobs, changed: () => void vms.refresh() });
+  };
+  const server = createServer((socket: Socket) => {
+    const conn = connect(socket);
+    let welcomed = false;
+    onRequest(conn, Requests.hello, ({ nonce, proof }) => {
+      if (!proofMatches(token, "client", nonce, proof)) {
+        throw new NixlimaError("untrusted-helper", "This window could not prove it belongs to the helper's user.");
+      }
+      if (!welcomed) serveWindow(conn);
+      welcomed = true;
+      return { version, pid: process.pid, config, proof: proofOf(token, "helper", nonce) };
+    });
     conn.onClose(() => connections.delete(conn));
     socket.on("error", () => conn.dispose());
   });
@@ -194,7 +208,8 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
 
 /** Listens on the socket unless a live helper already does (then this one exits quietly). */
 async function listenOnce(server: ReturnType<typeof createServer>, path: string): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(path));
+  checkSocketFile(path);
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -211,6 +226,7 @@ async function listenOnce(server: ReturnType<typeof createServer>, path: string)
     unlinkSync(path); // left behind by a helper that died
     await listen();
   }
+  chmodSync(path, 0o600);
 }
 
 function isAlive(path: string): Promise<boolean> {
