@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { connectToHelper, type HelperLine } from "../../helper/src/daemon/helperConnect";
+import { RunningJobs } from "../../helper/src/daemon/runningJobs";
 import { helperSocketPath } from "../../helper/src/daemon/socketPath";
 import {
   AgentRequests,
@@ -47,6 +48,8 @@ export class HelperClient implements vscode.Disposable {
   readonly onImages = this.imagesEmitter.event;
 
   private connection: Promise<MessageConnection> | undefined;
+  /** What this window believes runs, to end the jobs a lost helper took with it. */
+  private readonly running = new RunningJobs();
   private disposed = false;
 
   constructor(
@@ -73,7 +76,9 @@ export class HelperClient implements vscode.Disposable {
   }
   /** `secrets` (a dispatch's API keys) travel in their own field; the helper keeps them out of the Job. */
   async startJob(params: JobStartParams): Promise<Job> {
-    return request(await this.ready(), Requests.jobsStart, params);
+    const job = await request(await this.ready(), Requests.jobsStart, params);
+    this.running.seen(job);
+    return job;
   }
   async audit(vm: string): Promise<Audit> {
     return request(await this.ready(), AgentRequests.vmsAudit, { vm });
@@ -113,7 +118,12 @@ export class HelperClient implements vscode.Disposable {
     const old = this.connection;
     this.connection = undefined;
     void old?.then((c) => c.dispose()).catch(() => undefined);
-    void this.ready().catch((err: unknown) => this.log.error(`Cannot reach the nixlima helper: ${String(err)}`));
+    void this.ready().catch((err: unknown) => this.unreachable(err));
+  }
+
+  private unreachable(err: unknown): void {
+    this.log.error(`Cannot reach the nixlima helper: ${String(err)}`);
+    for (const lost of this.running.unreachable(err instanceof Error ? err.message : String(err))) this.jobEmitter.fire(lost);
   }
 
   dispose(): void {
@@ -129,7 +139,10 @@ export class HelperClient implements vscode.Disposable {
     // refusal says what to remove.
     const prepare = (conn: MessageConnection) => {
       onNotification(conn, Notifications.vmsChanged, (s) => this.snapshotEmitter.fire(s));
-      onNotification(conn, Notifications.jobChanged, (j) => this.jobEmitter.fire(j));
+      onNotification(conn, Notifications.jobChanged, (j) => {
+        this.running.seen(j);
+        this.jobEmitter.fire(j);
+      });
       onNotification(conn, Notifications.jobLog, (l) => this.jobLogEmitter.fire(l));
       onNotification(conn, Notifications.log, (l) => this.logEmitter.fire(l));
       onNotification(conn, Notifications.sshProblem, (p) => this.sshProblemEmitter.fire(p));
@@ -147,7 +160,10 @@ export class HelperClient implements vscode.Disposable {
     const { conn, hello } = line;
     this.log.info(`Connected to the nixlima helper ${hello.version} (pid ${hello.pid}) at ${path}`);
     // Catch up on what happened while this window was not connected.
-    void request(conn, Requests.jobsList, {}).then((jobs) => this.jobsEmitter.fire(jobs));
+    void request(conn, Requests.jobsList, {}).then((jobs) => {
+      for (const lost of this.running.reconnected(hello.pid, jobs)) this.jobEmitter.fire(lost);
+      this.jobsEmitter.fire(jobs);
+    });
     void request(conn, Requests.vmsList, {}).then((s) => this.snapshotEmitter.fire(s));
     void request(conn, Requests.imagesList, {}).then((images) => this.imagesEmitter.fire(images));
     return conn;
@@ -158,7 +174,8 @@ export class HelperClient implements vscode.Disposable {
     if (this.disposed) return;
     this.log.warn("The nixlima helper went away; reconnecting.");
     setTimeout(() => {
-      if (!this.disposed) void this.ready().catch((err: unknown) => this.log.error(`Cannot reach the nixlima helper: ${String(err)}`));
+      if (this.disposed) return;
+      void this.ready().catch((err: unknown) => this.unreachable(err));
     }, 1000);
   }
 

@@ -32,6 +32,9 @@ import { helperSocketPath } from "./socketPath";
 import { SshSync } from "./sshSync";
 import { VmState } from "./vmState";
 
+/** How long a stopping helper waits for its cancelled jobs to clean up (a start's `limactl stop -f`). */
+const STOP_GRACE_MS = 120_000;
+
 export async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -163,19 +166,28 @@ export async function serve(argv: string[]): Promise<void> {
   });
 
   await listenOnce(server, socketPath);
-  const stop = () => {
+  // Stopping cancels the running jobs the way Cancel does (a start stops its VM again), so no
+  // limactl, hostagent or qemu is left behind without a helper to end it.
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     watcher.close();
     imagesWatcher.close();
     server.close();
+    await Promise.race([
+      jobs.stopAll("Cancelled: the nixlima helper was stopped."),
+      new Promise((r) => setTimeout(r, STOP_GRACE_MS)),
+    ]);
     process.exit(0);
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
 
   let idleSince = Date.now();
   setInterval(() => {
     if (connections.size > 0 || jobs.running() > 0) idleSince = Date.now();
-    else if (Date.now() - idleSince >= idleMs) stop();
+    else if (Date.now() - idleSince >= idleMs) void stop();
   }, Math.min(idleMs, 5000)).unref();
 }
 
