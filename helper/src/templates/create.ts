@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { NixlimaError } from "../errors";
 import type { Limactl } from "../lima/limactl";
 import { listVms } from "../lima/list";
+import { checkAliasFree } from "../lima/names";
 import { startVm, type Reporter } from "../lima/operations";
 import { progressFromLogLine } from "../lima/progress";
 import { prepareCreate, type CreateRequest, type PreparedCreate } from "./prepare";
@@ -28,9 +29,11 @@ export async function createVm(l: Limactl, name: string, opts: CreateRequest, r:
   r.progress({ stage: "Checking the template", fraction: 0 });
   const prepared = await prepareCreate(name, opts, limaHomeOf(l));
   r.log(`template ${prepared.template.path}${prepared.image ? `, image ${prepared.image}` : ""}`);
-  if ((await listVms(l, signal)).some((vm) => vm.name === name)) {
+  const existing = (await listVms(l, signal)).map((vm) => vm.name);
+  if (existing.includes(name)) {
     throw new NixlimaError("already-exists", `A VM named \`${name}\` already exists.`, "Choose another name, or delete the old VM first.");
   }
+  checkAliasFree(name, existing);
   await validateYaml(l, prepared, r, signal);
   await createInstance(l, prepared, r, signal);
   r.progress({ stage: "Created", message: name, fraction: 1 });
