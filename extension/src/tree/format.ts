@@ -1,4 +1,5 @@
 // How a VM reads in the explorer: pure functions, so they are tested without VS Code.
+import { aliasTwins } from "../../../helper/src/lima/names";
 import type { Job, Vm } from "../../../helper/src/protocol";
 
 export function formatBytes(bytes: number): string {
@@ -18,6 +19,16 @@ export function describeVm(vm: Vm, job?: Job, task?: Job): string {
   if (vm.arch) parts.push(vm.arch);
   if (vm.vmType) parts.push(vm.vmType);
   return parts.join(" · ");
+}
+
+/**
+ * Said on the row of a VM whose ssh alias another VM shares (Lima writes '.' and '_' as '-'):
+ * `ssh lima-…` and Remote-SSH may reach the other one; nixlima's terminal does not.
+ */
+export function sharedAliasNote(vm: Pick<Vm, "name" | "hostname">, all: readonly Pick<Vm, "name">[]): string | undefined {
+  const twins = aliasTwins(vm.name, all.map((v) => v.name));
+  if (twins.length === 0) return undefined;
+  return `shares ssh host ${vm.hostname} with ${twins.join(", ")}: rename one; Open in VS Code may reach the other, Open Terminal reaches this one`;
 }
 
 export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";

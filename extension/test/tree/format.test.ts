@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Job, Vm } from "../../../helper/src/protocol";
-import { describeVm, formatBytes, isWritableHome, sshCommand, vmState } from "../../src/tree/format";
+import { describeVm, formatBytes, isWritableHome, sharedAliasNote, sshCommand, vmState } from "../../src/tree/format";
 
 const vm: Vm = {
   name: "dev",
@@ -58,4 +58,14 @@ test("a writable mount of the home folder or above it is flagged; read-only or n
 test("ssh command quotes a config path with spaces", () => {
   assert.equal(sshCommand(vm), "ssh -F /Users/alice/.lima/dev/ssh.config lima-dev");
   assert.equal(sshCommand({ ...vm, sshConfigFile: "/Users/a b/.lima/dev/ssh.config" }), "ssh -F '/Users/a b/.lima/dev/ssh.config' lima-dev");
+});
+
+test("a VM whose ssh alias another VM shares says so on its row; one with its own alias does not", () => {
+  const all = [{ name: "a.b" }, { name: "a-b" }, { name: "a-c" }];
+  assert.equal(
+    sharedAliasNote({ name: "a.b", hostname: "lima-a-b" }, all),
+    "shares ssh host lima-a-b with a-b: rename one; Open in VS Code may reach the other, Open Terminal reaches this one",
+  );
+  assert.match(sharedAliasNote({ name: "a-b", hostname: "lima-a-b" }, all) ?? "", /with a\.b:/);
+  assert.equal(sharedAliasNote({ name: "a-c", hostname: "lima-a-c" }, all), undefined);
 });
