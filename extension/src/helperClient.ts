@@ -2,11 +2,12 @@
 // it with VS Code's own Node runtime when none runs (so users need no separate Node), and
 // reconnects when it goes away. The helper is detached, so it and its jobs outlive a reload.
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync } from "node:fs";
-import { createConnection, type Socket } from "node:net";
+import { openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
+import { connectToHelper, type HelperLine } from "../../helper/src/daemon/helperConnect";
+import { RunningJobs } from "../../helper/src/daemon/runningJobs";
 import { helperSocketPath } from "../../helper/src/daemon/socketPath";
 import {
   AgentRequests,
@@ -25,7 +26,7 @@ import {
   VmOpRequests,
   type DiskSnapshot,
 } from "../../helper/src/protocol";
-import { connect, onNotification, request } from "../../helper/src/rpc";
+import { onNotification, request } from "../../helper/src/rpc";
 import { version } from "../../helper/src/version";
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -49,6 +50,8 @@ export class HelperClient implements vscode.Disposable {
   readonly onImages = this.imagesEmitter.event;
 
   private connection: Promise<MessageConnection> | undefined;
+  /** What this window believes runs, to end the jobs a lost helper took with it. */
+  private readonly running = new RunningJobs();
   private disposed = false;
 
   constructor(
@@ -75,7 +78,9 @@ export class HelperClient implements vscode.Disposable {
   }
   /** `secrets` (a dispatch's API keys) travel in their own field; the helper keeps them out of the Job. */
   async startJob(params: JobStartParams): Promise<Job> {
-    return request(await this.ready(), Requests.jobsStart, params);
+    const job = await request(await this.ready(), Requests.jobsStart, params);
+    this.running.seen(job);
+    return job;
   }
   async audit(vm: string): Promise<Audit> {
     return request(await this.ready(), AgentRequests.vmsAudit, { vm });
@@ -133,7 +138,12 @@ export class HelperClient implements vscode.Disposable {
     const old = this.connection;
     this.connection = undefined;
     void old?.then((c) => c.dispose()).catch(() => undefined);
-    void this.ready().catch((err: unknown) => this.log.error(`Cannot reach the nixlima helper: ${String(err)}`));
+    void this.ready().catch((err: unknown) => this.unreachable(err));
+  }
+
+  private unreachable(err: unknown): void {
+    this.log.error(`Cannot reach the nixlima helper: ${String(err)}`);
+    for (const lost of this.running.unreachable(err instanceof Error ? err.message : String(err))) this.jobEmitter.fire(lost);
   }
 
   dispose(): void {
@@ -144,27 +154,36 @@ export class HelperClient implements vscode.Disposable {
 
   private async open(): Promise<MessageConnection> {
     const path = this.socketPath;
-    let socket = await tryConnect(path);
-    if (!socket) {
-      this.spawnHelper(path);
-      socket = await waitForSocket(path, CONNECT_TIMEOUT_MS);
-    }
-    const conn = connect(socket);
     const current = this.connection;
-    onNotification(conn, Notifications.vmsChanged, (s) => this.snapshotEmitter.fire(s));
-    onNotification(conn, Notifications.jobChanged, (j) => this.jobEmitter.fire(j));
-    onNotification(conn, Notifications.jobLog, (l) => this.jobLogEmitter.fire(l));
-    onNotification(conn, Notifications.log, (l) => this.logEmitter.fire(l));
-    onNotification(conn, Notifications.sshProblem, (p) => this.sshProblemEmitter.fire(p));
-    onNotification(conn, Notifications.imagesChanged, ({ images }) => this.imagesEmitter.fire(images));
-    conn.onClose(() => {
-      // Only the current connection reconnects; a replaced one just goes.
-      if (this.connection === current) this.reconnectLater();
-    });
-    const hello = await request(conn, Requests.hello, {});
+    // The folder, the socket and the helper's proof are checked before anything is sent; a
+    // refusal says what to remove.
+    const prepare = (conn: MessageConnection) => {
+      onNotification(conn, Notifications.vmsChanged, (s) => this.snapshotEmitter.fire(s));
+      onNotification(conn, Notifications.jobChanged, (j) => {
+        this.running.seen(j);
+        this.jobEmitter.fire(j);
+      });
+      onNotification(conn, Notifications.jobLog, (l) => this.jobLogEmitter.fire(l));
+      onNotification(conn, Notifications.log, (l) => this.logEmitter.fire(l));
+      onNotification(conn, Notifications.sshProblem, (p) => this.sshProblemEmitter.fire(p));
+      onNotification(conn, Notifications.imagesChanged, ({ images }) => this.imagesEmitter.fire(images));
+      conn.onClose(() => {
+        // Only the current connection reconnects; a replaced one just goes.
+        if (this.connection === current) this.reconnectLater();
+      });
+    };
+    let line = await connectToHelper(path, version, prepare);
+    if (!line) {
+      this.spawnHelper(path);
+      line = await waitForHelper(path, CONNECT_TIMEOUT_MS, prepare);
+    }
+    const { conn, hello } = line;
     this.log.info(`Connected to the nixlima helper ${hello.version} (pid ${hello.pid}) at ${path}`);
     // Catch up on what happened while this window was not connected.
-    void request(conn, Requests.jobsList, {}).then((jobs) => this.jobsEmitter.fire(jobs));
+    void request(conn, Requests.jobsList, {}).then((jobs) => {
+      for (const lost of this.running.reconnected(hello.pid, jobs)) this.jobEmitter.fire(lost);
+      this.jobsEmitter.fire(jobs);
+    });
     void request(conn, Requests.vmsList, {}).then((s) => this.snapshotEmitter.fire(s));
     void request(conn, Requests.imagesList, {}).then((images) => this.imagesEmitter.fire(images));
     return conn;
@@ -175,7 +194,8 @@ export class HelperClient implements vscode.Disposable {
     if (this.disposed) return;
     this.log.warn("The nixlima helper went away; reconnecting.");
     setTimeout(() => {
-      if (!this.disposed) void this.ready().catch((err: unknown) => this.log.error(`Cannot reach the nixlima helper: ${String(err)}`));
+      if (this.disposed) return;
+      void this.ready().catch((err: unknown) => this.unreachable(err));
     }, 1000);
   }
 
@@ -185,7 +205,6 @@ export class HelperClient implements vscode.Disposable {
     if (this.config.limaHome) args.push("--lima-home", this.config.limaHome);
     if (this.config.sshConfigFile) args.push("--ssh-config", this.config.sshConfigFile);
     if (this.config.manageSshConfig) args.push("--manage-ssh-config");
-    mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
     const logFd = openSync(join(dirname(socketPath), "helper.log"), "a", 0o600);
     this.log.info(`Starting the nixlima helper: ${process.execPath} ${args.join(" ")}`);
     spawn(process.execPath, args, {
@@ -196,19 +215,11 @@ export class HelperClient implements vscode.Disposable {
   }
 }
 
-function tryConnect(path: string): Promise<Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = createConnection(path);
-    socket.once("connect", () => resolve(socket));
-    socket.once("error", () => resolve(undefined));
-  });
-}
-
-async function waitForSocket(path: string, timeoutMs: number): Promise<Socket> {
+async function waitForHelper(path: string, timeoutMs: number, prepare: (conn: MessageConnection) => void): Promise<HelperLine> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
-    const socket = await tryConnect(path);
-    if (socket) return socket;
+    const line = await connectToHelper(path, version, prepare);
+    if (line) return line;
     await new Promise((r) => setTimeout(r, delay));
   }
   throw new Error(`The nixlima helper did not start within ${timeoutMs / 1000} s; see ${join(dirname(path), "helper.log")}.`);

@@ -67,6 +67,7 @@ export const ErrorCode = z.enum([
   "cancelled",
   "usage",
   "failed",
+  "untrusted-helper",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -257,7 +258,10 @@ export const LogEvent = z.object({
 });
 export type LogEvent = z.infer<typeof LogEvent>;
 
-export const Hello = z.object({ version: z.string(), pid: z.number(), config: HelperConfig });
+/** A window's hello: a fresh nonce and its HMAC under the token file only this user can read. */
+export const HelloParams = z.object({ nonce: z.string(), proof: z.string() });
+/** The helper's answer proves the same with its own label (see daemon/helperIdentity.ts). */
+export const Hello = z.object({ version: z.string(), pid: z.number(), config: HelperConfig, proof: z.string() });
 export type Hello = z.infer<typeof Hello>;
 
 export const SshHostCheck = z.object({
@@ -304,7 +308,7 @@ const None = z.object({}).optional();
 
 /** Requests, extension → helper. Params and results are checked on arrival by both sides. */
 export const Requests = {
-  hello: { method: "hello", params: None, result: Hello },
+  hello: { method: "hello", params: HelloParams, result: Hello },
   vmsList: { method: "vms/list", params: None, result: VmSnapshot },
   jobsStart: { method: "jobs/start", params: JobStartParams, result: Job },
   jobsList: { method: "jobs/list", params: None, result: z.array(Job) },

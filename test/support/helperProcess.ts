@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { connect } from "../../helper/src/rpc";
+import { connectToHelper } from "../../helper/src/daemon/helperConnect";
+import { version } from "../../helper/src/version";
 import { limactlPath, qemuEnv, repoRoot } from "./lima";
 
 export interface HelperProcess {
@@ -26,7 +27,13 @@ export async function startHelper(limaHome: string, extraArgs: string[] = []): P
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const connectClient = async () => connect(await waitForSocket(socket));
+  // As the extension does: the folder, the socket and the helper's proof are checked first.
+  const connectClient = async () => {
+    await waitForSocket(socket).then((s) => s.destroy());
+    const line = await connectToHelper(socket, version);
+    if (!line) throw new Error(`nobody listens on ${socket}`);
+    return line.conn;
+  };
   return {
     socket,
     child,

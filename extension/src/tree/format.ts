@@ -1,4 +1,5 @@
 // How a VM reads in the explorer: pure functions, so they are tested without VS Code.
+import { aliasTwins } from "../../../helper/src/lima/names";
 import type { Job, Vm } from "../../../helper/src/protocol";
 
 export function formatBytes(bytes: number): string {
@@ -43,6 +44,16 @@ export function errorWords(error: string): string {
 export function diskText(vm: Vm): string {
   const nominal = vm.diskBytes === undefined ? "" : formatBytes(vm.diskBytes);
   return vm.diskUsedBytes === undefined ? nominal : `${formatBytes(vm.diskUsedBytes)} used of ${nominal}`;
+}
+
+/**
+ * Said on the row of a VM whose ssh alias another VM shares (Lima writes '.' and '_' as '-'):
+ * `ssh lima-…` and Remote-SSH may reach the other one; nixlima's terminal does not.
+ */
+export function sharedAliasNote(vm: Pick<Vm, "name" | "hostname">, all: readonly Pick<Vm, "name">[]): string | undefined {
+  const twins = aliasTwins(vm.name, all.map((v) => v.name));
+  if (twins.length === 0) return undefined;
+  return `shares ssh host ${vm.hostname} with ${twins.join(", ")}: rename one; Open in VS Code may reach the other, Open Terminal reaches this one`;
 }
 
 export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";

@@ -9,21 +9,23 @@ import type { Job, Vm } from "../../../helper/src/protocol";
 import type { VmStore } from "../vmStore";
 import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
 import { groupFleets } from "./fleetGroups";
-import { describeVm, diskText, errorWords, formatBytes, isWritableHome, vmState, type VmState } from "./format";
+import { describeVm, diskText, errorWords, formatBytes, isWritableHome, sharedAliasNote, vmState, type VmState } from "./format";
 
 export class VmItem extends vscode.TreeItem {
   constructor(
     readonly vm: Vm,
     job: Job | undefined,
     task?: Job,
+    aliasNote?: string,
   ) {
     super(vm.name, vscode.TreeItemCollapsibleState.Collapsed);
     const state = vmState(vm, job);
     this.id = `vm:${vm.name}`;
-    this.description = describeVm(vm, job, task);
+    this.description = aliasNote ? `${describeVm(vm, job, task)} · ${aliasNote}` : describeVm(vm, job, task);
     this.contextValue = `vm+${state}`;
     this.iconPath = stateIcon(state);
     this.tooltip = tooltip(vm, job);
+    if (aliasNote) this.tooltip.appendMarkdown(`\n\n$(warning) ${escape(aliasNote)}`);
   }
 }
 
@@ -74,7 +76,7 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   }
 
   private vmItem(vm: Vm): VmItem {
-    return new VmItem(vm, this.store.runningJob(vm.name), this.store.runningTask(vm.name));
+    return new VmItem(vm, this.store.runningJob(vm.name), this.store.runningTask(vm.name), sharedAliasNote(vm, this.store.vms()));
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Job, Vm } from "../../../helper/src/protocol";
-import { describeVm, errorWords, formatBytes, formatDuration, isWritableHome, sshCommand, vmState } from "../../src/tree/format";
+import { describeVm, errorWords, formatBytes, formatDuration, isWritableHome, sharedAliasNote, sshCommand, vmState } from "../../src/tree/format";
 
 const vm: Vm = {
   name: "dev",
@@ -74,4 +74,14 @@ test("Lima's error rows read as words; other text only loses its backticks", () 
   assert.equal(errorWords("open /x/.lima/b/lima.yaml: no such file or directory"), "its configuration file (lima.yaml) is missing");
   assert.equal(errorWords("failed to unmarshal /x/b/lima.yaml: [1:7] bad"), "its configuration file (lima.yaml) cannot be read");
   assert.equal(errorWords("instance `b` is odd"), 'instance "b" is odd');
+});
+
+test("a VM whose ssh alias another VM shares says so on its row; one with its own alias does not", () => {
+  const all = [{ name: "a.b" }, { name: "a-b" }, { name: "a-c" }];
+  assert.equal(
+    sharedAliasNote({ name: "a.b", hostname: "lima-a-b" }, all),
+    "shares ssh host lima-a-b with a-b: rename one; Open in VS Code may reach the other, Open Terminal reaches this one",
+  );
+  assert.match(sharedAliasNote({ name: "a-b", hostname: "lima-a-b" }, all) ?? "", /with a\.b:/);
+  assert.equal(sharedAliasNote({ name: "a-c", hostname: "lima-a-c" }, all), undefined);
 });

@@ -36,7 +36,7 @@ const LOG_LINES_KEPT = 200;
 const FINISHED_JOBS_KEPT = 50;
 
 export class JobManager {
-  private readonly jobs = new Map<string, { job: Job; abort: AbortController }>();
+  private readonly jobs = new Map<string, { job: Job; abort: AbortController; stopReason?: string }>();
 
   constructor(
     private readonly runner: JobRunner,
@@ -85,6 +85,16 @@ export class JobManager {
     return true;
   }
 
+  /** The helper is stopping: cancels every running job (each cleans up as on Cancel) and waits for them. */
+  async stopAll(reason: string): Promise<void> {
+    for (const entry of this.jobs.values()) {
+      if (entry.job.state !== "running") continue;
+      entry.stopReason = reason;
+      entry.abort.abort();
+    }
+    await this.idle();
+  }
+
   /** Resolves when every running job has ended. */
   async idle(): Promise<void> {
     while (this.running() > 0) await new Promise((r) => setTimeout(r, 50));
@@ -114,7 +124,10 @@ export class JobManager {
     } catch (err) {
       if (err instanceof JobFailedWithResult) job.result = err.result;
       job.state = signal.aborted ? "cancelled" : "failed";
-      job.error = signal.aborted ? { code: "cancelled", message: `Cancelled ${job.request.kind} of ${subject(job.request)}.` } : toHelperError(err);
+      const stopped = this.jobs.get(job.id)?.stopReason;
+      job.error = signal.aborted
+        ? { code: "cancelled", message: stopped ?? `Cancelled ${job.request.kind} of ${subject(job.request)}.` }
+        : toHelperError(err);
     }
     job.endedAt = Date.now();
     this.events.changed(structuredClone(job));

@@ -1,7 +1,7 @@
 // The long-lived helper process: serves every VS Code window with the same settings over one
 // unix socket, owns the jobs, and pushes VM changes. It outlives window reloads and exits by
 // itself once no window has been connected and no job has run for a while.
-import { mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, unlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createConnection, createServer, type Socket } from "node:net";
 import { homedir } from "node:os";
@@ -29,9 +29,13 @@ import { serveAgentRequests } from "./agentRequests";
 import { watchImages } from "./imagesWatcher";
 import { JobManager, type JobReporter } from "./jobs";
 import { watchLimaHome } from "./limaHomeWatcher";
+import { checkSocketFile, ensurePrivateDir, ensureToken, proofMatches, proofOf } from "./helperIdentity";
 import { helperSocketPath } from "./socketPath";
 import { SshSync } from "./sshSync";
 import { VmState } from "./vmState";
+
+/** How long a stopping helper waits for its cancelled jobs to clean up (a start's `limactl stop -f`). */
+const STOP_GRACE_MS = 120_000;
 
 export async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -52,6 +56,8 @@ export async function serve(argv: string[]): Promise<void> {
     manageSshConfig: values["manage-ssh-config"],
   };
   const socketPath = values.socket ?? helperSocketPath(config, version);
+  // Refuses a socket folder another user made or can write, before anything starts.
+  const token = ensureToken(dirname(socketPath));
   const idleMs = Number(values["idle-exit-seconds"]) * 1000;
   const settings = { path: config.limactlPath, limaHome: config.limaHome };
 
@@ -116,10 +122,9 @@ export async function serve(argv: string[]): Promise<void> {
   const watcher = watchLimaHome(limaHome, () => void vms.refresh());
   const imagesWatcher = watchImages(limaHome, () => void imagesChanged().catch(() => undefined));
 
-  const server = createServer((socket: Socket) => {
-    const conn = connect(socket);
+  // A window is served, and told about changes, only after it proved it read the token.
+  const serveWindow = (conn: MessageConnection) => {
     connections.add(conn);
-    onRequest(conn, Requests.hello, () => ({ version, pid: process.pid, config }));
     onRequest(conn, Requests.vmsList, () => vms.refresh());
     // The secrets (a dispatch's API keys) go to the job's runner only: never into the Job.
     onRequest(conn, Requests.jobsStart, ({ secrets, ...request }) => jobs.start(request, secrets));
@@ -148,24 +153,45 @@ export async function serve(argv: string[]): Promise<void> {
     });
     serveAgentRequests(conn, { limactl, jobs, changed: () => void vms.refresh() });
     serveVmOpRequests(conn, limactl);
+  };
+  const server = createServer((socket: Socket) => {
+    const conn = connect(socket);
+    let welcomed = false;
+    onRequest(conn, Requests.hello, ({ nonce, proof }) => {
+      if (!proofMatches(token, "client", nonce, proof)) {
+        throw new NixlimaError("untrusted-helper", "This window could not prove it belongs to the helper's user.");
+      }
+      if (!welcomed) serveWindow(conn);
+      welcomed = true;
+      return { version, pid: process.pid, config, proof: proofOf(token, "helper", nonce) };
+    });
     conn.onClose(() => connections.delete(conn));
     socket.on("error", () => conn.dispose());
   });
 
   await listenOnce(server, socketPath);
-  const stop = () => {
+  // Stopping cancels the running jobs the way Cancel does (a start stops its VM again), so no
+  // limactl, hostagent or qemu is left behind without a helper to end it.
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     watcher.close();
     imagesWatcher.close();
     server.close();
+    await Promise.race([
+      jobs.stopAll("Cancelled: the nixlima helper was stopped."),
+      new Promise((r) => setTimeout(r, STOP_GRACE_MS)),
+    ]);
     process.exit(0);
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
 
   let idleSince = Date.now();
   setInterval(() => {
     if (connections.size > 0 || jobs.running() > 0) idleSince = Date.now();
-    else if (Date.now() - idleSince >= idleMs) stop();
+    else if (Date.now() - idleSince >= idleMs) void stop();
   }, Math.min(idleMs, 5000)).unref();
 }
 
@@ -207,7 +233,8 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
 
 /** Listens on the socket unless a live helper already does (then this one exits quietly). */
 async function listenOnce(server: ReturnType<typeof createServer>, path: string): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(path));
+  checkSocketFile(path);
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -224,6 +251,7 @@ async function listenOnce(server: ReturnType<typeof createServer>, path: string)
     unlinkSync(path); // left behind by a helper that died
     await listen();
   }
+  chmodSync(path, 0o600);
 }
 
 function isAlive(path: string): Promise<boolean> {

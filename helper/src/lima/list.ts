@@ -84,9 +84,14 @@ export function parseList(ndjson: string): Vm[] {
 
 export async function listVms(l: Limactl, signal?: AbortSignal): Promise<Vm[]> {
   const { stdout } = await l.run(["list", "--format", LIST_FORMAT], { signal, timeoutMs: 60_000 });
+  return withHostFacts(l, parseList(stdout));
+}
+
+/** What Lima's list does not say but the host knows: start at login, real disk use, since when. */
+export function withHostFacts(l: Limactl, vms: Vm[]): Promise<Vm[]> {
   const atLogin = new Set(vmsStartingAtLogin(l.env).vms);
   return Promise.all(
-    parseList(stdout).map((vm) => {
+    vms.map((vm) => {
       const used = vm.dir ? diskUsedBytes(vm.dir) : undefined;
       return withSince({ ...vm, ...(atLogin.has(vm.name) ? { startsAtLogin: true } : {}), ...(used === undefined ? {} : { diskUsedBytes: used }) });
     }),

@@ -29,12 +29,13 @@ export function checkVmName(name: string): void {
 }
 
 /**
- * A new name must differ from every existing VM's by more than letter case: macOS disks are
- * case-insensitive, so `Dev` and `dev` would be one folder in LIMA_HOME.
+ * A new name must differ from every existing VM's by more than letter case (macOS disks are
+ * case-insensitive, so `Dev` and `dev` would be one folder in LIMA_HOME), and must not share
+ * an existing VM's ssh alias.
  */
 export function checkNameIsFree(name: string, existing: readonly string[]): void {
   const same = existing.find((e) => e.toLowerCase() === name.toLowerCase());
-  if (same === undefined) return;
+  if (same === undefined) return checkAliasFree(name, existing);
   throw new NixlimaError(
     "already-exists",
     same === name
@@ -47,4 +48,25 @@ export function checkNameIsFree(name: string, existing: readonly string[]): void
 /** The host alias Lima gives an instance: `lima-NAME` with '.' and '_' turned into '-'. */
 export function limaHostname(name: string): string {
   return `lima-${name.replace(/[._]/g, "-")}`;
+}
+
+/** What two names collide on: Lima's alias, compared as OpenSSH compares host names (any case). */
+function aliasKey(name: string): string {
+  return limaHostname(name).toLowerCase();
+}
+
+/** The other VMs among `names` that answer to the same ssh host alias as `name`. */
+export function aliasTwins(name: string, names: readonly string[]): string[] {
+  return names.filter((other) => other !== name && aliasKey(other) === aliasKey(name));
+}
+
+/** Refuses a new VM name whose ssh alias an existing VM already has: `ssh lima-…` would reach either. */
+export function checkAliasFree(name: string, existing: readonly string[]): void {
+  const twin = aliasTwins(name, existing)[0];
+  if (twin === undefined) return;
+  throw new NixlimaError(
+    "already-exists",
+    `The name ${JSON.stringify(name)} would share the ssh host ${limaHostname(name)} with the VM ${JSON.stringify(twin)} (Lima writes '.' and '_' as '-', and ssh ignores case), so ssh could reach the wrong VM.`,
+    "Choose a name that differs in more than '.', '_', '-' or case.",
+  );
 }

@@ -10,7 +10,8 @@ import type { ResizeOptions, Vm } from "../protocol";
 import { limaHomeOf } from "../templates/create";
 import { ResourceInput } from "../templates/presets";
 import type { Limactl } from "./limactl";
-import { checkVmName } from "./names";
+import { listVms } from "./list";
+import { checkNameIsFree, checkVmName } from "./names";
 import { inspectVm, refuseBroken, runLogged, startVm, type Reporter } from "./operations";
 
 /** A clone copies the whole disk (tens of GiB where the file system cannot share blocks). */
@@ -28,18 +29,15 @@ export async function stoppedVm(l: Limactl, name: string, doing: string, r: Repo
   return vm;
 }
 
-/** A valid name that no VM (and no leftover folder in LIMA_HOME) has yet. */
-export async function freeName(l: Limactl, name: string, r: Reporter, signal: AbortSignal): Promise<void> {
+/**
+ * A valid name that no VM has yet (not even in letter case or ssh alias: names.ts), and no
+ * leftover folder in LIMA_HOME either; `except` is the VM being renamed.
+ */
+export async function freeName(l: Limactl, name: string, signal: AbortSignal, except?: string): Promise<void> {
   checkVmName(name);
-  const taken = await inspectVm(l, name, r, signal).then(
-    () => true,
-    (err: unknown) => {
-      if (err instanceof NixlimaError && err.code === "not-found") return false;
-      throw err;
-    },
-  );
-  if (taken || existsSync(join(limaHomeOf(l), name))) {
-    throw new NixlimaError("already-exists", `A VM named \`${name}\` already exists.`, "Choose another name, or delete the old VM first.");
+  checkNameIsFree(name, (await listVms(l, signal)).map((vm) => vm.name).filter((n) => n !== except));
+  if (existsSync(join(limaHomeOf(l), name))) {
+    throw new NixlimaError("already-exists", `A folder named ${name} is already in ${limaHomeOf(l)}.`, "Choose another name, or remove that folder first.");
   }
 }
 
@@ -48,7 +46,7 @@ export async function cloneVm(l: Limactl, source: string, target: string, r: Rep
   checkVmName(target);
   r.progress({ stage: "Checking", fraction: 0 });
   await stoppedVm(l, source, "clone", r, signal);
-  await freeName(l, target, r, signal);
+  await freeName(l, target, signal);
   r.progress({ stage: "Copying the disk", message: `${source} → ${target}` });
   try {
     await runLogged(l, ["clone", source, target], r, signal, COPY_TIMEOUT_MS);
@@ -75,7 +73,7 @@ export async function renameVm(l: Limactl, source: string, target: string, r: Re
   checkVmName(target);
   r.progress({ stage: "Checking", fraction: 0 });
   const vm = await stoppedVm(l, source, "rename", r, signal);
-  await freeName(l, target, r, signal);
+  await freeName(l, target, signal, source);
   r.progress({ stage: "Renaming", message: `${source} → ${target}` });
   try {
     await runLogged(l, ["rename", source, target], r, signal, QUICK_TIMEOUT_MS);

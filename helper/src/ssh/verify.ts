@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { aliasTwins } from "../lima/names";
 import { accountHome, sshConfigPathArg } from "./paths";
 import type { HostCheck, ResolvedHost } from "./request";
 import { mapLimit, parseResolved, type Resolver } from "./sshResolve";
@@ -13,6 +14,15 @@ const parallel = 4;
 export async function checkVmHosts(vms: SshVm[], configPath: string | undefined, resolver: Resolver): Promise<HostCheck[]> {
   return mapLimit(vms, parallel, async (vm) => {
     const base = { vm: vm.name, alias: vmAlias(vm), limaSshConfig: limaSshConfigPath(vm) };
+    // Not the user's config: two VM names Lima gives one alias, which ssh resolves to one of them.
+    const twins = aliasTwins(vm.name, vms.map((v) => v.name));
+    if (twins.length > 0) {
+      return {
+        ...base,
+        state: "mismatch" as const,
+        problem: `${base.alias} is also the alias of VM ${twins.map((t) => JSON.stringify(t)).join(", ")} (Lima writes '.' and '_' as '-'), so ssh ${base.alias} reaches only one of them; nixlima's own terminal and shell reach each by its ssh.config, and renaming one VM gives each its own alias.`,
+      };
+    }
     const expected = await readLimaHost(vm);
     if (expected === undefined) return { ...base, state: "not-started" as const };
     const out = await resolver.resolve(base.alias, configPath);
