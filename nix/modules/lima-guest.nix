@@ -22,8 +22,10 @@ in
     fileSystems.${cidata} = {
       device = "/dev/disk/by-label/cidata";
       fsType = "auto";
-      # The options Lima's own boot script mounts cidata with.
+      # The options Lima's own boot script mounts cidata with; nofail so that a boot without
+      # the disk (an image booted outside Lima) still reaches a console.
       options = [
+        "nofail"
         "ro"
         "mode=0700"
         "dmode=0700"
@@ -41,6 +43,7 @@ in
         pkgs.gawk
         pkgs.gnused
         pkgs.gnugrep
+        pkgs.getent
         pkgs.coreutils
         pkgs.systemd
       ];
