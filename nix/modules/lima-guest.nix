@@ -66,15 +66,7 @@ in
       requires = [ "lima-init.service" ];
       path = [ pkgs.gnugrep ];
       # The agent binary comes from cidata, so it always matches the host's Lima version.
-      script = ''
-        while read -r line; do export "$line"; done <${cidata}/lima.env
-        set -- daemon --vsock-port "$LIMA_CIDATA_VSOCK_PORT"
-        # --socket-owner exists from Lima 2.1.3 (GHSA-2j9v-p4xj-cjw2).
-        if ${cidata}/lima-guestagent daemon --help 2>&1 | grep -q -- --socket-owner; then
-          set -- "$@" --socket-owner "$LIMA_CIDATA_UID"
-        fi
-        exec ${cidata}/lima-guestagent "$@"
-      '';
+      script = builtins.readFile ./lima-guestagent.sh;
       serviceConfig = {
         Type = "simple";
         Restart = "on-failure";

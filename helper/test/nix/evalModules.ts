@@ -30,6 +30,7 @@ export interface Rendered {
   unfree: Record<string, boolean>;
   units: Record<string, { path: string[]; after: string[] } & Record<string, unknown>>;
   limaInitIsTheScript: boolean;
+  guestAgentIsTheScript: boolean;
   packages: string[];
 }
 

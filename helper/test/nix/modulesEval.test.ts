@@ -42,6 +42,7 @@ for (const profile of ["minimal", "dev"]) {
     assert.equal(r.dnsmasq.enable, false);
     assert.deepEqual(Object.keys(r.users), []);
     assert.ok(r.limaInitIsTheScript, "lima-init.service runs nix/modules/lima-init.sh");
+    assert.ok(r.guestAgentIsTheScript, "lima-guestagent.service runs nix/modules/lima-guestagent.sh");
     assert.ok(r.units["lima-init"]!.path.some((p) => p.endsWith("-getent")), "lima-init needs getent for the uid check");
     assert.equal(r.packages.includes("gcc"), profile === "dev");
   });
