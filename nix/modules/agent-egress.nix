@@ -34,7 +34,8 @@ in
           "  set allow4 { type ipv4_addr; flags timeout; }"
           "  set allow6 { type ipv6_addr; flags timeout; }"
           "  chain dns {"
-          "    type nat hook output priority dstnat; policy accept;"
+          # nft names the -100 priority dstnat only for the prerouting hook.
+          "    type nat hook output priority -100; policy accept;"
           "    meta skuid ${uid} meta l4proto { udp, tcp } th dport 53 redirect to :53"
           "  }"
           "  chain output {"
