@@ -2,8 +2,7 @@
 // the vendored nixpkgs lib/) and Debian's nix-instantiate, with stand-ins only for the NixOS
 // options outside nixlima (fixtures/eval/standins). Each profile renders what its guest would
 // run — the nftables ruleset, dnsmasq's configuration, agent.json, tmpfiles rules, the kernel
-// command line — and these tests read those renderings. Loading them into a real kernel is
-// test/e2e/agentEgress.test.ts.
+// command line — and these tests read those renderings.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { join, posix } from "node:path";
