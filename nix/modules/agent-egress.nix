@@ -1,65 +1,79 @@
 # Egress allow list for the agent user: its packets may go to loopback (the local resolver)
-# and to addresses that dnsmasq resolved for an allowed domain; everything else it sends is
-# rejected. Other users (the Lima user, nixos-rebuild, the Nix daemon) are not filtered.
+# and to addresses that dnsmasq resolved for an allowed domain (or an allowed IP literal);
+# everything else it sends is rejected. Other users (the Lima user, nixos-rebuild, the Nix
+# daemon) and packets no process owns (IPv6 neighbour discovery) are not filtered.
 { config, lib, ... }:
 let
   inherit (lib) mkOption types;
-  agents = import ../lib/agents.nix;
   cfg = config.services.nixlima.agent;
-  enabledAgents = lib.filter (name: cfg.agents.${name}.enable) (lib.attrNames agents.packages);
+  egress = import ../lib/egress.nix { inherit lib; };
+  allowed = egress.split cfg;
+  uid = toString config.users.users.${cfg.user}.uid;
   table = "nixlima_egress";
-
-  endpointHost =
-    let
-      m = builtins.match "[a-zA-Z][a-zA-Z0-9+.-]*://([^/:]+).*" cfg.telemetry.endpoint;
-    in
-    lib.optionals (cfg.telemetry.endpoint != null && m != null) m;
-  domains = lib.unique (cfg.egress.allow ++ endpointHost);
   nftset = domain: "/${domain}/4#inet#${table}#allow4,6#inet#${table}#allow6";
+  addressRules =
+    map (ip: "    ip daddr ${ip} accept") allowed.ipv4 ++ map (ip: "    ip6 daddr ${ip} accept") allowed.ipv6;
 in
 {
   options.services.nixlima.agent.egress.allow = mkOption {
     type = types.listOf types.str;
-    default = lib.unique (lib.concatMap (name: agents.apiHosts.${name}) enabledAgents);
-    defaultText = lib.literalMD "the API hosts of the enabled agents";
-    example = [
-      "api.anthropic.com"
-      "github.com"
-    ];
-    description = "Domains (with their subdomains) the agent user may connect to; every other destination is refused by nftables.";
+    default = [ ];
+    example = [ "github.com" ];
+    description = "Domains (with their subdomains) or IP addresses the agent user may connect to, in addition to the enabled agents' API hosts and the telemetry host; every other destination is refused by nftables.";
   };
 
   config = lib.mkIf cfg.enable {
     networking.nftables.enable = true;
+    # The agent is matched positively (`meta skuid` of a packet with no socket matches nothing),
+    # and its DNS, to whatever server, is answered by the filtering dnsmasq below. A reload
+    # empties the sets; dnsmasq keeps no cache, so the next lookup of an allowed name fills them.
     networking.nftables.tables.${table} = {
       family = "inet";
-      content = ''
-        set allow4 { type ipv4_addr; flags timeout; }
-        set allow6 { type ipv6_addr; flags timeout; }
-        chain output {
-          type filter hook output priority filter; policy accept;
-          meta skuid != ${toString config.users.users.${cfg.user}.uid} accept
-          oifname "lo" accept
-          ct state established,related accept
-          ip daddr @allow4 accept
-          ip6 daddr @allow6 accept
-          counter reject with icmpx type admin-prohibited
-        }
-      '';
+      content = lib.concatLines (
+        [
+          "  set allow4 { type ipv4_addr; flags timeout; }"
+          "  set allow6 { type ipv6_addr; flags timeout; }"
+          "  chain dns {"
+          # nft names the -100 priority dstnat only for the prerouting hook.
+          "    type nat hook output priority -100; policy accept;"
+          "    meta skuid ${uid} meta l4proto { udp, tcp } th dport 53 redirect to :53"
+          "  }"
+          "  chain output {"
+          "    type filter hook output priority filter; policy accept;"
+          "    meta skuid ${uid} jump agent"
+          "  }"
+          "  chain agent {"
+          "    oifname \"lo\" accept"
+          "    ct state established,related accept"
+          "    ip daddr @allow4 accept"
+          "    ip6 daddr @allow6 accept"
+        ]
+        ++ addressRules
+        ++ [
+          "    counter reject with icmpx type admin-prohibited"
+          "  }"
+        ]
+      );
     };
 
-    # Resolves every name for everyone, and adds the addresses of allowed domains to the
-    # sets above as they are looked up.
+    # The agent's resolver: answers only names under the allowed domains (forwarded to the
+    # system's own servers, and their addresses added to the sets above); every other name gets
+    # NXDOMAIN without leaving the VM, so DNS cannot carry data out. Other users keep the
+    # system resolver.
     services.dnsmasq = {
       enable = true;
-      resolveLocalQueries = true;
+      resolveLocalQueries = false;
       settings = {
         listen-address = [
           "127.0.0.1"
           "::1"
         ];
         bind-interfaces = true;
-        nftset = map nftset domains;
+        cache-size = 0;
+        no-hosts = true;
+        address = [ "/#/" ];
+        server = map (domain: "/${domain}/#") allowed.domains;
+        nftset = map nftset allowed.domains;
       };
     };
     systemd.services.dnsmasq = {

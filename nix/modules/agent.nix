@@ -2,6 +2,7 @@
 # permission prompts, and the egress filter (agent-egress.nix) limits where they can connect.
 {
   config,
+  options,
   lib,
   pkgs,
   ...
@@ -13,12 +14,16 @@ let
   enabledAgents = lib.filter (name: cfg.agents.${name}.enable) (lib.attrNames agents.packages);
   home = config.users.users.${cfg.user}.home;
 
-  # The egress allow list as agent-egress.nix applies it: the option plus the telemetry host.
-  telemetryHost =
-    let
-      m = builtins.match "[a-zA-Z][a-zA-Z0-9+.-]*://([^/:]+).*" cfg.telemetry.endpoint;
-    in
-    lib.optionals (cfg.telemetry.endpoint != null && m != null) m;
+  egress = import ../lib/egress.nix { inherit lib; };
+
+  # nixpkgs keeps one `allowUnfreePredicate` (the last definition wins), so ours comes last and
+  # also allows what every other module's predicate allows.
+  otherUnfreePredicates = lib.concatMap (
+    def:
+    lib.optional (
+      def.file != toString ./agent.nix && lib.isAttrs def.value && def.value ? allowUnfreePredicate
+    ) def.value.allowUnfreePredicate
+  ) options.nixpkgs.config.definitionsWithLocations;
 
   agentOption =
     name:
@@ -34,20 +39,33 @@ let
       description = "The ${name} coding agent.";
     };
 
-  # Copied once (not linked) so the agent can still change its own settings later.
-  autonomousFiles = lib.concatMap (
-    name:
+  # Copied once (not linked) so the agent can still change its own settings later. Every folder
+  # between the home and the file gets its own rule, owned by the agent: a folder that
+  # systemd-tmpfiles creates implicitly is root's, and then tmpfiles refuses the path ("unsafe
+  # path transition") and the agent cannot write its own ~/.config.
+  parentsOf =
+    path:
     let
-      file = agents.autonomousConfig.${name};
-      source = pkgs.writeText "nixlima-${name}-autonomous" file.text;
-      target = "${home}/${file.path}";
+      parent = builtins.dirOf path;
     in
-    [
-      "d ${builtins.dirOf target} 0700 ${cfg.user} users -"
-      "C ${target} - - - - ${source}"
-      "z ${target} 0600 ${cfg.user} users -"
-    ]
-  ) enabledAgents;
+    lib.optionals (parent != ".") (parentsOf parent ++ [ parent ]);
+  autonomousDirs = lib.unique (
+    lib.concatMap (name: parentsOf agents.autonomousConfig.${name}.path) enabledAgents
+  );
+  autonomousFiles =
+    map (dir: "d ${home}/${dir} 0700 ${cfg.user} users -") autonomousDirs
+    ++ lib.concatMap (
+      name:
+      let
+        file = agents.autonomousConfig.${name};
+        source = pkgs.writeText "nixlima-${name}-autonomous" file.text;
+        target = "${home}/${file.path}";
+      in
+      [
+        "C ${target} - - - - ${source}"
+        "z ${target} 0600 ${cfg.user} users -"
+      ]
+    ) enabledAgents;
 in
 {
   imports = [ ./agent-egress.nix ];
@@ -96,8 +114,12 @@ in
     ];
     security.sudo.execWheelOnly = true;
 
-    nixpkgs.config.allowUnfreePredicate =
-      pkg: builtins.elem (lib.getName pkg) agents.unfree && lib.elem "claude" enabledAgents;
+    nixpkgs.config = lib.mkOrder 2000 {
+      allowUnfreePredicate =
+        pkg:
+        (builtins.elem (lib.getName pkg) agents.unfree && lib.elem "claude" enabledAgents)
+        || lib.any (predicate: predicate pkg) otherUnfreePredicates;
+    };
 
     environment.systemPackages =
       map (name: pkgs.${agents.packages.${name}}) enabledAgents
@@ -127,7 +149,7 @@ in
     environment.etc."nixlima/agent.json".text = builtins.toJSON {
       inherit (cfg) user autonomousMode;
       agents = enabledAgents;
-      egress.allow = lib.unique (cfg.egress.allow ++ telemetryHost);
+      egress.allow = egress.allowList cfg;
     };
   };
 }

@@ -20,8 +20,12 @@
   boot.loader.efi.canTouchEfiVariables = false;
   boot.loader.timeout = lib.mkDefault 0;
   boot.growPartition = true;
+  # One image serves QEMU (its serial port: ttyAMA0 on aarch64, ttyS0 on x86_64) and vz (a
+  # virtio console only, hvc0: without it vz's serial log stays empty). The last console is
+  # the one systemd writes to; the kernel logs to all of them.
   boot.kernelParams = [
     "console=tty0"
+    "console=hvc0"
     (if pkgs.stdenv.hostPlatform.isAarch64 then "console=ttyAMA0,115200" else "console=ttyS0,115200")
   ];
 

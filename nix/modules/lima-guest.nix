@@ -22,8 +22,10 @@ in
     fileSystems.${cidata} = {
       device = "/dev/disk/by-label/cidata";
       fsType = "auto";
-      # The options Lima's own boot script mounts cidata with.
+      # The options Lima's own boot script mounts cidata with; nofail so that a boot without
+      # the disk (an image booted outside Lima) still reaches a console.
       options = [
+        "nofail"
         "ro"
         "mode=0700"
         "dmode=0700"
@@ -41,6 +43,7 @@ in
         pkgs.gawk
         pkgs.gnused
         pkgs.gnugrep
+        pkgs.getent
         pkgs.coreutils
         pkgs.systemd
       ];
@@ -63,15 +66,7 @@ in
       requires = [ "lima-init.service" ];
       path = [ pkgs.gnugrep ];
       # The agent binary comes from cidata, so it always matches the host's Lima version.
-      script = ''
-        while read -r line; do export "$line"; done <${cidata}/lima.env
-        set -- daemon --vsock-port "$LIMA_CIDATA_VSOCK_PORT"
-        # --socket-owner exists from Lima 2.1.3 (GHSA-2j9v-p4xj-cjw2).
-        if ${cidata}/lima-guestagent daemon --help 2>&1 | grep -q -- --socket-owner; then
-          set -- "$@" --socket-owner "$LIMA_CIDATA_UID"
-        fi
-        exec ${cidata}/lima-guestagent "$@"
-      '';
+      script = builtins.readFile ./lima-guestagent.sh;
       serviceConfig = {
         Type = "simple";
         Restart = "on-failure";

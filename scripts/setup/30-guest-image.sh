@@ -86,8 +86,10 @@ chmod 644 "$work/out"/*
 rm -rf "$out" "$out.tmp"
 cp -r "$work/out" "$out.tmp"
 mv "$out.tmp" "$out"
-# Only the current image is kept (plus the .deb cache that makes rebuilds fast).
-find "$cache" -mindepth 1 -maxdepth 1 -type d ! -name debs ! -name "$hash" ! -name 'build.*' ! -name "$hash.tmp" -exec rm -rf {} +
+# The three newest images are kept (plus the .deb cache that makes rebuilds fast): a checkout
+# whose guest inputs differ (another branch on the same machine) may still be using an older one.
+find "$cache" -mindepth 1 -maxdepth 1 -type d ! -name debs ! -name 'build.*' ! -name '*.tmp' -printf '%T@ %p\n' |
+  sort -rn | tail -n +4 | cut -d' ' -f2- | xargs -r -d '\n' rm -rf
 chmod 755 "$cache"
 echo "guest image: built in $(($(date +%s) - started)) s: $(du -sh --apparent-size "$out/disk.qcow2" | cut -f1) disk," \
   "$(du -sh "$out/vmlinuz" | cut -f1) kernel, $(du -sh "$out/initrd.img" | cut -f1) initrd ($out)"

@@ -39,9 +39,13 @@ test("a syntax error is caught by the same check", async () => {
   assert.notEqual(r.exitCode, 0);
 });
 
-test("the guest init script is valid bash", async () => {
-  const r = await execa("bash", ["-n", join(flakeDir, "modules", "lima-init.sh")], { reject: false });
-  assert.equal(r.exitCode, 0, r.stderr);
+test("the guest scripts (lima-init, lima-guestagent) are valid bash", async () => {
+  const scripts = files(join(flakeDir, "modules"), ".sh");
+  assert.equal(scripts.length, 2, scripts.join(" "));
+  for (const script of scripts) {
+    const r = await execa("bash", ["-n", script], { reject: false });
+    assert.equal(r.exitCode, 0, `${script}: ${r.stderr}`);
+  }
 });
 
 test("the agent table evaluates and covers every agent in every part", async () => {
