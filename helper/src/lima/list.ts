@@ -82,8 +82,13 @@ export function parseList(ndjson: string): Vm[] {
 
 export async function listVms(l: Limactl, signal?: AbortSignal): Promise<Vm[]> {
   const { stdout } = await l.run(["list", "--format", LIST_FORMAT], { signal, timeoutMs: 60_000 });
+  return withHostFacts(l, parseList(stdout));
+}
+
+/** What the host knows beyond `limactl list`: the disk's real use, and whether Lima starts the VM at login. */
+export function withHostFacts(l: Limactl, vms: Vm[]): Vm[] {
   const atLogin = new Set(vmsStartingAtLogin(l.env).vms);
-  return parseList(stdout).map((vm) => {
+  return vms.map((vm) => {
     const used = vm.dir ? diskUsedBytes(vm.dir) : undefined;
     return { ...vm, ...(atLogin.has(vm.name) ? { startsAtLogin: true } : {}), ...(used === undefined ? {} : { diskUsedBytes: used }) };
   });

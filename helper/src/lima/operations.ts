@@ -4,7 +4,7 @@ import { NixlimaError } from "../errors";
 import type { Progress, Vm } from "../protocol";
 import { explainStartFailure } from "./hostagentLog";
 import type { Limactl, LogLine } from "./limactl";
-import { LIST_FORMAT, parseList } from "./list";
+import { LIST_FORMAT, parseList, withHostFacts } from "./list";
 import { checkVmName } from "./names";
 import { progressFromLogLine } from "./progress";
 
@@ -82,7 +82,7 @@ export async function inspectVm(l: Limactl, name: string, r: Reporter | undefine
   const args = ["list", "--format", LIST_FORMAT, name];
   r?.log(`$ ${l.commandLine(["list", "--format", "…", name])}`);
   try {
-    const [vm] = parseList((await l.run(args, { signal, timeoutMs: QUICK_TIMEOUT_MS })).stdout);
+    const [vm] = withHostFacts(l, parseList((await l.run(args, { signal, timeoutMs: QUICK_TIMEOUT_MS })).stdout));
     if (vm) return vm;
   } catch (err) {
     if (!(err instanceof NixlimaError && err.code === "not-found")) throw err;
