@@ -1,6 +1,7 @@
 // The lifecycle and convenience actions on one VM.
 import * as vscode from "vscode";
 import type { Vm } from "../../../helper/src/protocol";
+import { readHelperConfig } from "../config";
 import type { Ctx } from "../ctx";
 import { sshCommand } from "../tree/format";
 import { vmFromArg } from "./pickVm";
@@ -65,7 +66,7 @@ export const showLogs = (ctx: Ctx) => async (arg?: unknown) => {
 export const copySshCommand = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, isRunning, "reached over ssh");
   if (!vm) return;
-  const command = sshCommand(vm);
+  const command = sshCommand(vm, readHelperConfig().manageSshConfig);
   await vscode.env.clipboard.writeText(command);
   void vscode.window.showInformationMessage(`Copied: ${command}`);
 };

@@ -51,7 +51,9 @@ export function isWritableHome(mount: { location: string; writable: boolean }, h
   return mount.writable && (loc === strip(home) || strip(home).startsWith(`${loc}/`) || loc === "");
 }
 
-export function sshCommand(vm: Vm): string {
+/** `ssh lima-NAME` where nixlima keeps the user's ssh config pointing at the VMs; else Lima's own file. */
+export function sshCommand(vm: Vm, managedConfig = false): string {
+  if (managedConfig) return `ssh ${vm.hostname}`;
   return `ssh -F ${quote(vm.sshConfigFile ?? `${vm.dir}/ssh.config`)} ${vm.hostname}`;
 }
 

@@ -57,6 +57,8 @@ test("a writable mount of the home folder or above it is flagged; read-only or n
 
 test("ssh command quotes a config path with spaces", () => {
   assert.equal(sshCommand(vm), "ssh -F /Users/alice/.lima/dev/ssh.config lima-dev");
+  // nixlima's Include puts every lima-NAME host in the user's ssh config.
+  assert.equal(sshCommand(vm, true), "ssh lima-dev");
   assert.equal(sshCommand({ ...vm, sshConfigFile: "/Users/a b/.lima/dev/ssh.config" }), "ssh -F '/Users/a b/.lima/dev/ssh.config' lima-dev");
 });
 

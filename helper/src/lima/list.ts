@@ -95,7 +95,7 @@ export async function withSince(vm: Vm): Promise<Vm> {
   const mtime = (f: string) => stat(join(vm.dir, f)).then((s) => s.mtimeMs, () => undefined);
   const times = vm.status === "Running" ? [await mtime("ha.pid")] : [await mtime("ha.stderr.log"), await mtime("lima.yaml")];
   const known = times.filter((t): t is number => t !== undefined);
-  return known.length > 0 ? { ...vm, since: Math.max(...known) } : vm;
+  return known.length > 0 ? { ...vm, since: Math.floor(Math.max(...known)) } : vm;
 }
 
 function toVm(i: LimaInstance, errorText: string[] | undefined): Vm {
