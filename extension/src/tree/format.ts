@@ -37,6 +37,16 @@ export function errorWords(error: string): string {
   return error.replace(/`([^`]*)`/g, '"$1"');
 }
 
+/**
+ * The row's contextValue: `vm+STATE`, and for a running VM made from nixlima's templates
+ * `+nixos` (Rebuild VM… works) and `+agent` (the agent image: Dispatch Task…, Copy Claude Token…).
+ */
+export function vmContext(vm: Vm, job?: Job): string {
+  const state = vmState(vm, job);
+  if (state !== "running" || !vm.template) return `vm+${state}`;
+  return `vm+running+nixos${vm.template === "agent" ? "+agent" : ""}`;
+}
+
 export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";
 
 export function vmState(vm: Vm, job?: Job): VmState {

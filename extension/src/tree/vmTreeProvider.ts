@@ -9,7 +9,7 @@ import type { Job, Vm } from "../../../helper/src/protocol";
 import type { VmStore } from "../vmStore";
 import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
 import { groupFleets } from "./fleetGroups";
-import { describeVm, errorWords, formatBytes, isWritableHome, vmState, type VmState } from "./format";
+import { describeVm, errorWords, formatBytes, isWritableHome, vmContext, vmState, type VmState } from "./format";
 
 export class VmItem extends vscode.TreeItem {
   constructor(
@@ -21,7 +21,7 @@ export class VmItem extends vscode.TreeItem {
     const state = vmState(vm, job);
     this.id = `vm:${vm.name}`;
     this.description = describeVm(vm, job, task);
-    this.contextValue = `vm+${state}`;
+    this.contextValue = vmContext(vm, job);
     this.iconPath = stateIcon(state);
     this.tooltip = tooltip(vm, job);
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Job, Vm } from "../../../helper/src/protocol";
-import { describeVm, errorWords, formatBytes, formatDuration, isWritableHome, sshCommand, vmState } from "../../src/tree/format";
+import { describeVm, errorWords, formatBytes, formatDuration, isWritableHome, sshCommand, vmContext, vmState } from "../../src/tree/format";
 
 const vm: Vm = {
   name: "dev",
@@ -76,4 +76,11 @@ test("Lima's error rows read as words; other text only loses its backticks", () 
   assert.equal(errorWords("open /x/.lima/b/lima.yaml: no such file or directory"), "its configuration file (lima.yaml) is missing");
   assert.equal(errorWords("failed to unmarshal /x/b/lima.yaml: [1:7] bad"), "its configuration file (lima.yaml) cannot be read");
   assert.equal(errorWords("instance `b` is odd"), 'instance "b" is odd');
+});
+
+test("a running VM's contextValue says whether it is a NixOS guest and nixlima's agent image", () => {
+  assert.equal(vmContext(vm), "vm+running");
+  assert.equal(vmContext({ ...vm, template: "dev" }), "vm+running+nixos");
+  assert.equal(vmContext({ ...vm, template: "agent" }), "vm+running+nixos+agent");
+  assert.equal(vmContext({ ...vm, status: "Stopped", template: "agent" }), "vm+stopped");
 });

@@ -1,6 +1,6 @@
 // `limactl list` → protocol Vm[]. Tolerant by design: unknown fields are ignored, a field of an
 // unexpected type is dropped rather than failing the line, and Broken instances are kept.
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { getSystemErrorName } from "node:util";
 import { z } from "zod";
@@ -82,7 +82,20 @@ export function parseList(ndjson: string): Vm[] {
 
 export async function listVms(l: Limactl, signal?: AbortSignal): Promise<Vm[]> {
   const { stdout } = await l.run(["list", "--format", LIST_FORMAT], { signal, timeoutMs: 60_000 });
-  return Promise.all(parseList(stdout).map(withSince));
+  return Promise.all(parseList(stdout).map(async (vm) => withTemplate(await withSince(vm))));
+}
+
+/** The nixlima template a lima.yaml was made from: its first lines say `# nixlima template "dev"`. */
+export function templateOfLimaYaml(text: string): string | undefined {
+  return /^#\s*nixlima template "([a-z0-9_-]+)"/m.exec(text.split("\n").slice(0, 5).join("\n"))?.[1];
+}
+
+/** A VM made from one of nixlima's templates boots NixOS; which one tells what it can do. */
+export async function withTemplate(vm: Vm): Promise<Vm> {
+  if (!vm.dir) return vm;
+  const head = await readFile(join(vm.dir, "lima.yaml"), "utf8").then((t) => t.slice(0, 2000), () => "");
+  const template = templateOfLimaYaml(head);
+  return template ? { ...vm, template } : vm;
 }
 
 /**

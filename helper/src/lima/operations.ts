@@ -4,7 +4,7 @@ import { NixlimaError } from "../errors";
 import type { Progress, Vm } from "../protocol";
 import { explainStartFailure } from "./hostagentLog";
 import type { Limactl, LogLine } from "./limactl";
-import { LIST_FORMAT, parseList, withSince } from "./list";
+import { LIST_FORMAT, parseList, withSince, withTemplate } from "./list";
 import { checkVmName } from "./names";
 import { removeRemains } from "./remains";
 import { progressFromLogLine } from "./progress";
@@ -94,7 +94,7 @@ export async function inspectVm(l: Limactl, name: string, r: Reporter | undefine
   r?.log(`$ ${l.commandLine(["list", "--format", "…", name])}`);
   try {
     const [vm] = parseList((await l.run(args, { signal, timeoutMs: QUICK_TIMEOUT_MS })).stdout);
-    if (vm) return await withSince(vm);
+    if (vm) return await withTemplate(await withSince(vm));
   } catch (err) {
     if (!(err instanceof NixlimaError && err.code === "not-found")) throw err;
   }
