@@ -1,6 +1,7 @@
 // Activation: wire the helper's events to the store, the tree, the progress notifications and
 // the log, and register the commands. Nothing here waits for the helper, so activation is quick.
 import * as vscode from "vscode";
+import { registerHostLogProvider } from "./hostLogProvider";
 import type { VmSnapshot } from "../../helper/src/protocol";
 import { watchAudits } from "./agents/auditFetcher";
 import { DispatchTerminals } from "./agents/dispatchTerminals";
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const view = vscode.window.createTreeView("nixlima.vms", { treeDataProvider: tree, showCollapseAll: false });
 
   context.subscriptions.push(
+    registerHostLogProvider(),
     log,
     store,
     helper,

@@ -50,6 +50,8 @@ export const Vm = z.object({
   errors: z.array(z.string()),
   /** When the VM entered its status (ms since the epoch), read from its instance folder. */
   since: z.number().optional(),
+  /** The nixlima template it was made from (`dev`, `agent`, …): a NixOS guest; none for others. */
+  template: z.string().optional(),
 });
 export type Vm = z.infer<typeof Vm>;
 

@@ -14,6 +14,11 @@ import {
   clickContextMenuItem,
   contextMenuItems,
   openViewContainer,
+  pickQuickPickItem,
+  quickInput,
+  quickInputMessage,
+  typeInQuickInput,
+  waitForQuickInputClosed,
   rowDescription,
   rowIcon,
   runCommand,
@@ -186,5 +191,25 @@ describe("the VM explorer in a real VS Code", () => {
     await explain("confirm", () => answerDialog(page, /Delete VM "uibroken"\?/, "Force Delete"));
     await explain("row gone", () => treeRow(view, "uibroken").waitFor({ state: "detached", timeout: 60_000 }));
     assert.equal(existsSync(join(lima.dir, "uibroken")), false, "the instance folder is gone");
+  });
+
+  test("Create VM…: step numbers follow the template's path, Back returns, a name differing only in case is refused", async () => {
+    const { page } = server!;
+    const title = () => quickInput(page).locator(".quick-input-title").textContent();
+    await runCommand(page, "nixlima: Create VM…");
+    await explain("template step", () => pickQuickPickItem(page, "minimal"));
+    // minimal mounts nothing: template, name, resources.
+    await explain("name step", () => quickInput(page).locator(".quick-input-title").filter({ hasText: "Create VM (2/3)" }).waitFor());
+    await typeInQuickInput(page, "UIVM");
+    const message = await explain("case clash", () => quickInputMessage(page));
+    assert.match(message, /"UIVM" differs from the existing VM "uivm" only in letter case, which macOS disks do not tell apart\. Choose another name/);
+    await server!.screenshot("ui-wizard-name");
+    await quickInput(page).locator(".codicon-quick-input-back").click();
+    await explain("back to the template", () => quickInput(page).locator(".quick-input-title").filter({ hasText: /^Create VM \(1\/3\)$/ }).waitFor());
+    // Highlighting dev (which mounts a folder) changes the count before anything is chosen.
+    await page.keyboard.press("ArrowDown");
+    assert.match((await title()) ?? "", /^Create VM \(1\/4\)$/);
+    await page.keyboard.press("Escape");
+    await waitForQuickInputClosed(page);
   });
 });

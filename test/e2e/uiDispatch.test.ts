@@ -12,6 +12,8 @@ import { installAgentStub, resetAgentStub } from "../support/agentStub";
 import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
 import { filesUnder } from "../support/files";
 import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import { stringify } from "yaml";
+import { testVmConfig } from "../support/testVm";
 import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../support/testVmRun";
 import {
   answerQuickInput,
@@ -59,7 +61,9 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
     for (const dir of [home, workspace]) mkdirSync(dir, { mode: 0o700 });
     writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n");
 
-    await bootTestVm(lima.dir, NAME, "ui dispatch");
+    // The Debian test guest stands in (a FAKE) for nixlima's agent image, which cannot be built
+    // here: its lima.yaml says so the way nixlima's agent template does, so the row offers Dispatch.
+    await bootTestVm(lima.dir, NAME, "ui dispatch", `# nixlima template "agent": FAKE, the Debian test guest\n${stringify(testVmConfig({}))}`);
     repo = await installAgentStub(lima.dir, NAME);
     await resetAgentStub(lima.dir, NAME, repo, "slow");
 

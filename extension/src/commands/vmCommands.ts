@@ -1,6 +1,9 @@
 // The lifecycle and convenience actions on one VM.
 import * as vscode from "vscode";
 import type { Vm } from "../../../helper/src/protocol";
+import { existsSync } from "node:fs";
+import { readHelperConfig } from "../config";
+import { HOST_LOG_SCHEME } from "../hostLogProvider";
 import type { Ctx } from "../ctx";
 import { sshCommand } from "../tree/format";
 import { vmFromArg } from "./pickVm";
@@ -66,18 +69,19 @@ export function openTerminalFor(vm: Vm): void {
 export const showLogs = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, any, "shown");
   if (!vm) return;
-  const uri = vscode.Uri.file(`${vm.dir}/ha.stderr.log`);
-  try {
-    await vscode.window.showTextDocument(uri, { preview: true });
-  } catch {
+  if (!existsSync(`${vm.dir}/ha.stderr.log`)) {
     void vscode.window.showInformationMessage(`"${vm.name}" has no host agent log yet: it is written when the VM starts.`);
+    return;
   }
+  // Read-only and readable: Lima's JSON lines as time, level and message (see hostLogProvider).
+  const uri = vscode.Uri.from({ scheme: HOST_LOG_SCHEME, path: `/${vm.name} host agent log`, query: `${vm.dir}/ha.stderr.log` });
+  await vscode.window.showTextDocument(uri, { preview: true });
 };
 
 export const copySshCommand = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, isRunning, "reached over ssh");
   if (!vm) return;
-  const command = sshCommand(vm);
+  const command = sshCommand(vm, readHelperConfig().manageSshConfig);
   await vscode.env.clipboard.writeText(command);
   void vscode.window.showInformationMessage(`Copied: ${command}`);
 };

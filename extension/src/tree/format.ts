@@ -56,6 +56,16 @@ export function sharedAliasNote(vm: Pick<Vm, "name" | "hostname">, all: readonly
   return `shares ssh host ${vm.hostname} with ${twins.join(", ")}: rename one; Open in VS Code may reach the other, Open Terminal reaches this one`;
 }
 
+/**
+ * The row's contextValue: `vm+STATE`, and for a running VM made from nixlima's templates
+ * `+nixos` (Rebuild VM… works) and `+agent` (the agent image: Dispatch Task…, Copy Claude Token…).
+ */
+export function vmContext(vm: Vm, job?: Job): string {
+  const state = vmState(vm, job);
+  if (state !== "running" || !vm.template) return `vm+${state}`;
+  return `vm+running+nixos${vm.template === "agent" ? "+agent" : ""}`;
+}
+
 export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";
 
 export function vmState(vm: Vm, job?: Job): VmState {
@@ -70,7 +80,9 @@ export function isWritableHome(mount: { location: string; writable: boolean }, h
   return mount.writable && (loc === strip(home) || strip(home).startsWith(`${loc}/`) || loc === "");
 }
 
-export function sshCommand(vm: Vm): string {
+/** `ssh lima-NAME` where nixlima keeps the user's ssh config pointing at the VMs; else Lima's own file. */
+export function sshCommand(vm: Vm, managedConfig = false): string {
+  if (managedConfig) return `ssh ${vm.hostname}`;
   return `ssh -F ${quote(vm.sshConfigFile ?? `${vm.dir}/ssh.config`)} ${vm.hostname}`;
 }
 

@@ -9,7 +9,7 @@ import type { Job, Vm } from "../../../helper/src/protocol";
 import type { VmStore } from "../vmStore";
 import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
 import { groupFleets } from "./fleetGroups";
-import { describeVm, diskText, errorWords, formatBytes, isWritableHome, sharedAliasNote, vmState, type VmState } from "./format";
+import { describeVm, diskText, errorWords, formatBytes, isWritableHome, sharedAliasNote, vmContext, vmState, type VmState } from "./format";
 
 export class VmItem extends vscode.TreeItem {
   constructor(
@@ -22,7 +22,7 @@ export class VmItem extends vscode.TreeItem {
     const state = vmState(vm, job);
     this.id = `vm:${vm.name}`;
     this.description = aliasNote ? `${describeVm(vm, job, task)} · ${aliasNote}` : describeVm(vm, job, task);
-    this.contextValue = `vm+${state}`;
+    this.contextValue = vmContext(vm, job);
     this.iconPath = stateIcon(state);
     this.tooltip = tooltip(vm, job);
     if (aliasNote) this.tooltip.appendMarkdown(`\n\n$(warning) ${escape(aliasNote)}`);

@@ -3,10 +3,23 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pkg, shownFor } from "../support/manifest";
 
-test("Dispatch Task and Copy Claude Token are offered on running VMs only", () => {
+test("Dispatch Task and Copy Claude Token are offered on running VMs of nixlima's agent image only", () => {
   for (const id of ["nixlima.dispatchTask", "nixlima.copyClaudeToken"]) {
-    assert.ok(shownFor("vm+running").includes(id), id);
-    for (const row of ["vm+stopped", "vm+busy", "vm+broken", "fleet", "task"]) assert.ok(!shownFor(row).includes(id), `${id} on ${row}`);
+    assert.ok(shownFor("vm+running+nixos+agent").includes(id), id);
+    for (const row of ["vm+running", "vm+running+nixos", "vm+stopped", "vm+busy", "vm+broken", "fleet", "task"]) {
+      assert.ok(!shownFor(row).includes(id), `${id} on ${row}`);
+    }
+  }
+});
+
+test("Rebuild VM… is offered on running NixOS guests only; the rest of a running VM's menu on every one", () => {
+  assert.ok(shownFor("vm+running+nixos").includes("nixlima.rebuildVm"));
+  assert.ok(shownFor("vm+running+nixos+agent").includes("nixlima.rebuildVm"));
+  assert.ok(!shownFor("vm+running").includes("nixlima.rebuildVm"), "not on a guest nixlima did not make");
+  for (const row of ["vm+running", "vm+running+nixos", "vm+running+nixos+agent"]) {
+    for (const id of ["nixlima.stop", "nixlima.restart", "nixlima.openTerminal", "nixlima.copySshCommand", "nixlima.delete", "nixlima.openInNewWindow"]) {
+      assert.ok(shownFor(row).includes(id), `${id} on ${row}`);
+    }
   }
 });
 

@@ -21,9 +21,9 @@ test("image rows, latest or not, offer Create VM and Delete; VM rows do not", ()
   }
 });
 
-test("Rebuild VM is offered on running VMs only", () => {
-  assert.ok(shownFor("vm+running").includes("nixlima.rebuildVm"));
-  for (const row of ["vm+stopped", "vm+broken", "vm+busy", "image"]) assert.ok(!shownFor(row).includes("nixlima.rebuildVm"), row);
+test("Rebuild VM is offered on running NixOS guests only", () => {
+  assert.ok(shownFor("vm+running+nixos").includes("nixlima.rebuildVm"));
+  for (const row of ["vm+running", "vm+stopped", "vm+broken", "vm+busy", "image"]) assert.ok(!shownFor(row).includes("nixlima.rebuildVm"), row);
 });
 
 test("the image commands are registered, and the flake is a setting", () => {

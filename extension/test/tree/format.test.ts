@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Job, Vm } from "../../../helper/src/protocol";
-import { describeVm, errorWords, formatBytes, formatDuration, isWritableHome, sharedAliasNote, sshCommand, vmState } from "../../src/tree/format";
+import { describeVm, errorWords, formatBytes, formatDuration, isWritableHome, sharedAliasNote, sshCommand, vmContext, vmState } from "../../src/tree/format";
 
 const vm: Vm = {
   name: "dev",
@@ -57,6 +57,8 @@ test("a writable mount of the home folder or above it is flagged; read-only or n
 
 test("ssh command quotes a config path with spaces", () => {
   assert.equal(sshCommand(vm), "ssh -F /Users/alice/.lima/dev/ssh.config lima-dev");
+  // nixlima's Include puts every lima-NAME host in the user's ssh config.
+  assert.equal(sshCommand(vm, true), "ssh lima-dev");
   assert.equal(sshCommand({ ...vm, sshConfigFile: "/Users/a b/.lima/dev/ssh.config" }), "ssh -F '/Users/a b/.lima/dev/ssh.config' lima-dev");
 });
 
@@ -84,4 +86,11 @@ test("a VM whose ssh alias another VM shares says so on its row; one with its ow
   );
   assert.match(sharedAliasNote({ name: "a-b", hostname: "lima-a-b" }, all) ?? "", /with a\.b:/);
   assert.equal(sharedAliasNote({ name: "a-c", hostname: "lima-a-c" }, all), undefined);
+});
+
+test("a running VM's contextValue says whether it is a NixOS guest and nixlima's agent image", () => {
+  assert.equal(vmContext(vm), "vm+running");
+  assert.equal(vmContext({ ...vm, template: "dev" }), "vm+running+nixos");
+  assert.equal(vmContext({ ...vm, template: "agent" }), "vm+running+nixos+agent");
+  assert.equal(vmContext({ ...vm, status: "Stopped", template: "agent" }), "vm+stopped");
 });

@@ -1,6 +1,6 @@
 // `limactl list` → protocol Vm[]. Tolerant by design: unknown fields are ignored, a field of an
 // unexpected type is dropped rather than failing the line, and Broken instances are kept.
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { getSystemErrorName } from "node:util";
 import { z } from "zod";
@@ -91,11 +91,24 @@ export async function listVms(l: Limactl, signal?: AbortSignal): Promise<Vm[]> {
 export function withHostFacts(l: Limactl, vms: Vm[]): Promise<Vm[]> {
   const atLogin = new Set(vmsStartingAtLogin(l.env).vms);
   return Promise.all(
-    vms.map((vm) => {
+    vms.map(async (vm) => {
       const used = vm.dir ? diskUsedBytes(vm.dir) : undefined;
-      return withSince({ ...vm, ...(atLogin.has(vm.name) ? { startsAtLogin: true } : {}), ...(used === undefined ? {} : { diskUsedBytes: used }) });
+      return withTemplate(await withSince({ ...vm, ...(atLogin.has(vm.name) ? { startsAtLogin: true } : {}), ...(used === undefined ? {} : { diskUsedBytes: used }) }));
     }),
   );
+}
+
+/** The nixlima template a lima.yaml was made from: its first lines say `# nixlima template "dev"`. */
+export function templateOfLimaYaml(text: string): string | undefined {
+  return /^#\s*nixlima template "([a-z0-9_-]+)"/m.exec(text.split("\n").slice(0, 5).join("\n"))?.[1];
+}
+
+/** A VM made from one of nixlima's templates boots NixOS; which one tells what it can do. */
+export async function withTemplate(vm: Vm): Promise<Vm> {
+  if (!vm.dir) return vm;
+  const head = await readFile(join(vm.dir, "lima.yaml"), "utf8").then((t) => t.slice(0, 2000), () => "");
+  const template = templateOfLimaYaml(head);
+  return template ? { ...vm, template } : vm;
 }
 
 /**
@@ -108,7 +121,7 @@ export async function withSince(vm: Vm): Promise<Vm> {
   const mtime = (f: string) => stat(join(vm.dir, f)).then((s) => s.mtimeMs, () => undefined);
   const times = vm.status === "Running" ? [await mtime("ha.pid")] : [await mtime("ha.stderr.log"), await mtime("lima.yaml")];
   const known = times.filter((t): t is number => t !== undefined);
-  return known.length > 0 ? { ...vm, since: Math.max(...known) } : vm;
+  return known.length > 0 ? { ...vm, since: Math.floor(Math.max(...known)) } : vm;
 }
 
 function toVm(i: LimaInstance, errorText: string[] | undefined): Vm {

@@ -109,15 +109,30 @@ async function bootLike(l: Limactl, args: string[], name: string, r: Reporter, s
   } catch (err) {
     if (err instanceof NixlimaError && (err.code === "cancelled" || err.code === "timeout")) {
       r.progress({ stage: "Stopping after cancel" });
-      await runLogged(l, ["stop", "-f", name], r, undefined, QUICK_TIMEOUT_MS).catch((stopErr: unknown) => {
-        r.log(`could not stop ${name}: ${stopErr instanceof Error ? stopErr.message : String(stopErr)}`);
-      });
+      await stopAfterCancel(l, name, r);
       throw err;
     }
     if (err instanceof NixlimaError && /^(exiting|degraded), status=/.test(err.message)) {
       throw await explainStartFailure(name, err);
     }
     throw err;
+  }
+}
+
+/**
+ * A start cancelled at its very beginning can have a host agent that writes its pid file only
+ * after the first `stop -f` looked: Lima then lists the VM as Broken ("host agent is running but
+ * driver is not"). Stop again until it is Stopped (a few tries, a second apart).
+ */
+async function stopAfterCancel(l: Limactl, name: string, r: Reporter): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await runLogged(l, ["stop", "-f", name], r, undefined, QUICK_TIMEOUT_MS).catch((stopErr: unknown) => {
+      r.log(`could not stop ${name}: ${stopErr instanceof Error ? stopErr.message : String(stopErr)}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const vm = await inspectVm(l, name, undefined).catch(() => undefined);
+    if (!vm || vm.status === "Stopped") return;
+    r.log(`${name} is ${vm.status} after the stop (${vm.errors.join("; ") || "no reason given"}); stopping again`);
   }
 }
 

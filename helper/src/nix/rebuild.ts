@@ -29,9 +29,7 @@ export function rebuildArgs(vm: string, ref: string, mode: RebuildMode = "switch
 export type RebuildMode = "switch" | "boot";
 
 /** The template a VM was made from, from the first comment nixlima's templates start with. */
-export function templateOfLimaYaml(text: string): string | undefined {
-  return /^#\s*nixlima template "([a-z0-9_-]+)"/m.exec(text.split("\n").slice(0, 5).join("\n"))?.[1];
-}
+export { templateOfLimaYaml } from "../lima/list";
 
 /**
  * What "Rebuild VM" proposes: the project folder's mount point (else /etc/nixos) + `#` + the

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parseList, withSince } from "../../src/lima/list";
+import { parseList, withSince, withTemplate } from "../../src/lima/list";
 import { Vm } from "../../src/protocol";
 
 const fixture = (f: string) => readFileSync(join(import.meta.dirname, "fixtures", f), "utf8");
@@ -117,6 +117,20 @@ test("since when a VM is in its state, from its folder's files", async () => {
     assert.equal((await withSince(vm)).since, 1_700_000_000_000, "running since its host agent started");
     assert.equal((await withSince({ ...vm, status: "Stopped" })).since, 1_700_000_500_000, "stopped since its last log line");
     assert.equal((await withSince({ ...vm, status: "Broken" })).since, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the nixlima template a VM was made from, from its lima.yaml's first lines", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nl-tpl-"));
+  try {
+    const vm: Vm = { name: "x", status: "Running", dir, hostname: "lima-x", mounts: [], portForwards: [], protected: false, errors: [] };
+    assert.equal((await withTemplate(vm)).template, undefined, "no lima.yaml");
+    writeFileSync(join(dir, "lima.yaml"), "images: []\n");
+    assert.equal((await withTemplate(vm)).template, undefined, "not one of nixlima's");
+    writeFileSync(join(dir, "lima.yaml"), '# nixlima template "agent": an isolated sandbox\nimages: []\n');
+    assert.equal((await withTemplate(vm)).template, "agent");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
