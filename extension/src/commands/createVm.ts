@@ -31,7 +31,7 @@ export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   if (!mounts) return;
   // pickMounts asked the user before it returned a writable mount of the home folder.
   const allowHomeWrite = mounts.some((m) => isWritableHome(m, homedir()));
-  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}) };
+  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : { publishedImage: true }) };
   await runJob(ctx, { kind: "create", vm: name, create });
 };
 

@@ -42,6 +42,7 @@ const CreateInput = z.object({
   diskGiB: positive("The disk size (GiB)").optional(),
   mounts: z.array(z.object({ location: z.string().min(1, "A mount needs a folder."), writable: z.boolean() })).optional(),
   image: z.string().min(1, "The image path or URL is empty.").optional(),
+  publishedImage: z.boolean().optional(),
   start: z.boolean().optional(),
   allowHomeWrite: z.boolean().optional(),
 });
@@ -64,7 +65,7 @@ export async function prepareCreate(name: string, request: CreateRequest, limaHo
   if (opts.image !== undefined) {
     image = checkImage(opts.image);
     images = { mode: "replace", entries: [{ location: image }] };
-  } else {
+  } else if (!opts.publishedImage) {
     const built = await newestBuiltImage(limaHome, templateOfLimaYaml(text) ?? template.name, templateArch(doc));
     if (built) {
       image = built.location;
