@@ -122,6 +122,8 @@ export const CreateOptions = z.object({
   mounts: z.array(MountRequest).optional(),
   /** An image path or URL to boot instead of the template's images. */
   image: z.string().optional(),
+  /** Only the template's own (published) images, even when the user built one for it. */
+  publishedImage: z.boolean().optional(),
   start: z.boolean().optional(),
   /** The user confirmed a writable mount of their home folder (or a folder above it). */
   allowHomeWrite: z.boolean().optional(),

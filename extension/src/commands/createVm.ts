@@ -54,7 +54,7 @@ export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   const allowHomeWrite = mounts.some((m) => isWritableHome(m, homedir()));
   const sockets = offersSockets(template) ? await pickSockets(ctx) : [];
   if (!sockets) return;
-  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : {}), ...(sockets.length > 0 ? { sockets } : {}) };
+  const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : { publishedImage: true }), ...(sockets.length > 0 ? { sockets } : {}) };
   const job = await runJob(ctx, { kind: "create", vm: name, create });
   if (job?.state === "succeeded" && template.name === "dev") void offerDevVm(ctx, name);
 };

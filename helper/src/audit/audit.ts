@@ -7,7 +7,8 @@ import type { Limactl } from "../lima/limactl";
 import type { AgentFacts, Audit, AuditFinding } from "../protocol";
 import { agentFacts } from "./agentFacts";
 import { readEffectiveConfig, type EffectiveConfig } from "./effectiveConfig";
-import { exposesHome } from "./home";
+import { limaHomeOf } from "../templates/create";
+import { coversLimaHome, exposesHome } from "./home";
 
 export interface AuditDeps {
   home?: string;
@@ -26,11 +27,11 @@ export async function auditVm(l: Limactl, name: string, signal?: AbortSignal, de
     );
   }
   const facts = await agentFacts(vm, deps.onProblem);
-  return judge(config, facts, deps.home);
+  return judge(config, facts, deps.home, limaHomeOf(l));
 }
 
 /** The audit from Lima's effective config and the agent facts; pure, so every case is testable. */
-export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string): Audit {
+export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string, limaHome?: string): Audit {
   const mounts = config.mounts.map((m) => ({ ...m, exposesHome: exposesHome(m.location, home) }));
   const homeMounts = mounts.filter((m) => m.exposesHome);
   const homeExposure = homeMounts.some((m) => m.writable) ? "writable" : homeMounts.length > 0 ? "read-only" : "none";
@@ -42,8 +43,12 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string)
     config.forwardAgent ? "your SSH agent" : undefined,
     unrestrictedNetwork ? "an unrestricted network" : undefined,
   ].filter((r): r is string => r !== undefined);
-  const flagged = autonomous && reasons.length > 0;
-  const summary = flagged
+  // Whether or not agents run here: the guest could make ssh on the host run its commands.
+  const limaHomeWriters = limaHome === undefined ? [] : config.mounts.filter((m) => coversLimaHome(m, limaHome, home));
+  const flagged = (autonomous && reasons.length > 0) || limaHomeWriters.length > 0;
+  const summary = limaHomeWriters.length > 0
+    ? `The VM can write LIMA_HOME (${limaHome}) through ${limaHomeWriters.map((m) => m.location).join(", ")}, where Lima keeps the ssh.config your ssh config includes: it could make ssh on this machine run its commands.`
+    : flagged
     ? `Agents run here without asking and have ${joinWords(reasons)}: one bad command can reach beyond the VM.`
     : autonomous
       ? "Agents run here without asking, inside a sandbox that keeps them away from your home folder, SSH agent and network."
@@ -54,6 +59,9 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string)
   const findings: AuditFinding[] = [
     mountsFinding(mounts),
     homeFinding(homeExposure, homeMounts.map((m) => m.location)),
+    ...(limaHomeWriters.length > 0
+      ? [warn("lima-home", "LIMA_HOME writable from the VM", `The writable mount ${limaHomeWriters.map((m) => m.location).join(", ")} covers ${limaHome}, where Lima keeps the ssh.config your ssh config includes.`, "Remove the mount, or make it read-only.")]
+      : []),
     config.forwardAgent
       ? warn("forward-agent", "SSH agent forwarded", "Anything in the VM can sign in as you wherever your SSH keys work.", "Set ssh.forwardAgent: false (nixlima harden).")
       : ok("forward-agent", "SSH agent not forwarded", "The VM cannot use your SSH agent."),

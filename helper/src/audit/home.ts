@@ -16,3 +16,15 @@ export function exposesHome(location: string, home = homedir()): boolean {
   const h = resolve(home);
   return loc === h || loc === "/" || h.startsWith(`${loc}/`);
 }
+
+/**
+ * Does a writable mount reach LIMA_HOME (it, or a folder above it)? Lima keeps there the
+ * ssh.config that nixlima includes at the top of the user's ssh config, so a guest writing it
+ * could make ssh on the host run its commands.
+ */
+export function coversLimaHome(mount: { location: string; writable: boolean }, limaHome: string, home = homedir()): boolean {
+  if (!mount.writable) return false;
+  const loc = expandLocation(mount.location, home);
+  const target = resolve(limaHome);
+  return loc === target || loc === "/" || target.startsWith(`${loc}/`);
+}

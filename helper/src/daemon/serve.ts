@@ -21,6 +21,7 @@ import { listImages } from "../nix/images";
 import { defaultRebuildRef, rebuildVm, templateOfLimaYaml } from "../nix/rebuild";
 import { Notifications, Requests, type HelperConfig, type JobRequest, type JobResult, type StoredImage } from "../protocol";
 import { connect, notify, onRequest } from "../rpc";
+import { expandTilde } from "../templates/catalog";
 import { createVm, listTemplates } from "../templates/create";
 import { version } from "../version";
 import { runDispatchJob, runFleetJob } from "./agentJobs";
@@ -51,7 +52,8 @@ export async function serve(argv: string[]): Promise<void> {
   });
   const config: HelperConfig = {
     limactlPath: values.limactl,
-    limaHome: values["lima-home"],
+    // Expanded once here, so limactl, the watchers, the Images view, builds and deletes all use one path.
+    limaHome: values["lima-home"] === undefined ? undefined : expandTilde(values["lima-home"]),
     sshConfigFile: values["ssh-config"],
     manageSshConfig: values["manage-ssh-config"],
   };

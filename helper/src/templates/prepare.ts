@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { exposesHome, expandLocation } from "../audit/home";
+import { coversLimaHome, exposesHome, expandLocation } from "../audit/home";
 import { NixlimaError } from "../errors";
 import { checkVmName } from "../lima/names";
 import { hostLinuxSystem } from "../nix/flakeRef";
@@ -37,6 +37,7 @@ const CreateInput = z.object({
   ...ResourceInput.shape,
   mounts: z.array(z.object({ location: z.string().min(1, "A mount needs a folder."), writable: z.boolean() })).optional(),
   image: z.string().min(1, "The image path or URL is empty.").optional(),
+  publishedImage: z.boolean().optional(),
   start: z.boolean().optional(),
   allowHomeWrite: z.boolean().optional(),
   sockets: z.array(HostSocketRequest).optional(),
@@ -60,7 +61,7 @@ export async function prepareCreate(name: string, request: CreateRequest, limaHo
   if (opts.image !== undefined) {
     image = checkImage(opts.image);
     images = { mode: "replace", entries: [{ location: image }] };
-  } else {
+  } else if (!opts.publishedImage) {
     const built = await newestBuiltImage(limaHome, templateOfLimaYaml(text) ?? template.name, templateArch(doc));
     if (built) {
       image = built.location;
@@ -70,6 +71,7 @@ export async function prepareCreate(name: string, request: CreateRequest, limaHo
   const sockets = opts.sockets && opts.sockets.length > 0 ? planHostSockets(opts.sockets) : undefined;
   const yaml = renderTemplate(doc, { cpus: opts.cpus, memoryGiB: opts.memoryGiB, diskGiB: opts.diskGiB, mounts, images, sockets });
   if (!opts.allowHomeWrite) refuseWritableHome(templateMounts(doc));
+  refuseWritableLimaHome(templateMounts(doc), limaHome, opts.allowHomeWrite === true);
   return { name, template, yaml, ...(image === undefined ? {} : { image }) };
 }
 
@@ -108,6 +110,22 @@ function refuseWritableHome(mounts: { location: string; writable: boolean }[]): 
       "failed",
       `The writable mount ${expandLocation(exposing.location, home)} would let the VM change everything in your home folder ${home}.`,
       "Mount a project folder instead, mount it read-only, or pass --allow-home-write if you really mean it.",
+    );
+  }
+}
+
+/**
+ * A guest that can write LIMA_HOME could rewrite the ssh.config nixlima includes in the user's
+ * ssh config. A home mount the user allowed already gives the guest ~/.ssh, so it passes.
+ */
+function refuseWritableLimaHome(mounts: { location: string; writable: boolean }[], limaHome: string, homeAllowed: boolean): void {
+  const home = homedir();
+  const covering = mounts.find((m) => coversLimaHome(m, limaHome, home) && !(homeAllowed && exposesHome(m.location, home)));
+  if (covering) {
+    throw new NixlimaError(
+      "failed",
+      `The writable mount ${expandLocation(covering.location, home)} covers LIMA_HOME (${limaHome}), where Lima keeps the ssh.config your ssh config includes, so the VM could make ssh on this machine run its commands.`,
+      "Mount a folder outside LIMA_HOME, or mount it read-only.",
     );
   }
 }

@@ -114,6 +114,20 @@ test("a sandbox nixlima dispatched to, without an egress list, is flagged for th
   assert.match(a.summary, /have an unrestricted network:/);
 });
 
+test("a writable mount that covers LIMA_HOME is flagged even without agents: the guest could rewrite the ssh.config the host includes", async () => {
+  mkdirSync(project, { recursive: true });
+  create("lh1", `mounts:\n- location: "${lima.dir}"\n  writable: true\n- location: "${project}"\n  writable: true\n`);
+  const { code, audit: a } = await audit("lh1");
+  assert.equal(code, 1);
+  assert.equal(a.flagged, true);
+  assert.equal(a.agent.source, "none");
+  assert.equal(a.summary, `The VM can write LIMA_HOME (${lima.dir}) through ${lima.dir}, where Lima keeps the ssh.config your ssh config includes: it could make ssh on this machine run its commands.`);
+  assert.equal(a.findings.find((f) => f.id === "lima-home")?.level, "warning");
+  create("lh2", `mounts:\n- location: "${lima.dir}"\n`);
+  const ro = await audit("lh2");
+  assert.equal(ro.audit.findings.some((f) => f.id === "lima-home"), false, "read-only is fine");
+});
+
 test("a read-only mount of an ancestor of home exposes it read-only; extra networks are named", async () => {
   const parent = join(home, "..");
   create("ro1", `mounts:\n- location: "${parent}"\n  mountPoint: /mnt/up\nnetworks:\n- socket: /var/run/socket_vmnet\n`);
