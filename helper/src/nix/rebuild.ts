@@ -2,6 +2,7 @@
 // with stages read from nixos-rebuild's own messages (both the shell script and nixos-rebuild-ng
 // print them) and Nix's plain build output, and the new system path as the result.
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
 import type { Limactl } from "../lima/limactl";
@@ -129,19 +130,7 @@ export async function rebuildVm(l: Limactl, name: string, ref: string, r: Report
     detached: true, // own process group: cancel reaches ssh and everything limactl started
     buffer: false,
   });
-  const tail: string[] = [];
-  let fatal: string | undefined;
-  createInterface({ input: child.all! }).on("line", (raw) => {
-    const line = parseLogLine(raw);
-    if (!line) return;
-    if (line.level === "fatal") fatal = line.msg;
-    const text = line.level === "info" ? line.msg : `${line.level}: ${line.msg}`;
-    r.log(text);
-    tail.push(text);
-    if (tail.length > TAIL_LINES) tail.shift();
-    const p = model.feed(line.msg);
-    if (p) r.progress(p);
-  });
+  const seen = followRebuildLog(child.all!, model, r);
 
   let why: "cancelled" | "timeout" | undefined;
   const kill = (reason: "cancelled" | "timeout") => {
@@ -162,7 +151,7 @@ export async function rebuildVm(l: Limactl, name: string, ref: string, r: Report
   if (why === "cancelled") throw new NixlimaError("cancelled", `The rebuild of \`${name}\` was cancelled.`);
   if (why === "timeout") throw new NixlimaError("timeout", `The rebuild of \`${name}\` did not finish within ${REBUILD_TIMEOUT_MS / 3_600_000} hours and was stopped.`);
   if (result.exitCode !== 0) {
-    const reason = fatal ?? (tail.length > 0 ? firstError(tail.join("\n")) : `exit code ${result.exitCode}`);
+    const reason = seen.fatal ?? (seen.tail.length > 0 ? firstError(seen.tail.join("\n")) : `exit code ${result.exitCode}`);
     const units = model.failedUnits.length > 0 ? ` (failed units: ${model.failedUnits.join(", ")})` : "";
     throw new NixlimaError("failed", `nixos-rebuild ${mode} in \`${name}\` failed: ${reason.replace(/\.$/, "")}${units}.`, "Its output is in the nixlima log.");
   }
@@ -174,6 +163,23 @@ export async function rebuildVm(l: Limactl, name: string, ref: string, r: Report
     r.progress({ stage: "Running the new system", fraction: 1 });
   }
   return model.result;
+}
+
+/** limactl's JSON log lines: each goes to the log, the last few are kept for the error, and progress follows them. */
+function followRebuildLog(all: Readable, model: RebuildProgress, r: Reporter) {
+  const seen = { tail: [] as string[], fatal: undefined as string | undefined };
+  createInterface({ input: all }).on("line", (raw) => {
+    const line = parseLogLine(raw);
+    if (!line) return;
+    if (line.level === "fatal") seen.fatal = line.msg;
+    const text = line.level === "info" ? line.msg : `${line.level}: ${line.msg}`;
+    r.log(text);
+    seen.tail.push(text);
+    if (seen.tail.length > TAIL_LINES) seen.tail.shift();
+    const p = model.feed(line.msg);
+    if (p) r.progress(p);
+  });
+  return seen;
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
