@@ -11,7 +11,7 @@ import { isTrusted, manageTrust, trustedFolders, trustRow } from "../trust";
 import { offerDevVm } from "../devVm";
 import { offersSockets, pickSockets } from "./pickSockets";
 import { runJob } from "./runJob";
-import { BACK, inputStep, pickStep, type StepAnswer } from "./wizardInput";
+import { BACK, inputStep, NEXT, pickStep, type StepAnswer } from "./wizardInput";
 import { nameProblem, resourceChoices, resourcesText, stepTitle, wizardSteps, type Resources, type WizardStep } from "./wizardPlan";
 
 interface Answers {
@@ -59,7 +59,7 @@ export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   if (job?.state === "succeeded" && template.name === "dev") void offerDevVm(ctx, name);
 };
 
-function ask(w: Wizard, step: WizardStep, steps: WizardStep[], templates: TemplateInfo[], canGoBack: boolean): Promise<StepAnswer<void>> {
+function ask(w: Wizard, step: WizardStep, steps: WizardStep[], templates: TemplateInfo[], canGoBack: boolean): Promise<StepAnswer<typeof NEXT>> {
   switch (step) {
     case "template":
       return askTemplate(w, templates);
@@ -78,7 +78,7 @@ function builtImages(ctx: Ctx, t: TemplateInfo) {
   return imagesForTemplate(ctx.store.images, t.name, guestArch());
 }
 
-async function askTemplate(w: Wizard, templates: TemplateInfo[]): Promise<StepAnswer<void>> {
+async function askTemplate(w: Wizard, templates: TemplateInfo[]): Promise<StepAnswer<typeof NEXT>> {
   const items = [
     ...templates.map((t) => ({ label: t.name, description: resourcesText(t), detail: t.description, template: t as TemplateInfo | undefined })),
     { label: "$(folder-opened) Lima YAML file…", description: "a template of your own", detail: undefined, template: undefined },
@@ -94,15 +94,16 @@ async function askTemplate(w: Wizard, templates: TemplateInfo[]): Promise<StepAn
   if (picked === undefined || picked === BACK) return picked;
   if (picked.template) {
     w.answers.template = picked.template;
-    return;
+    return NEXT;
   }
   const [file] =
     (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { "Lima template": ["yaml", "yml"] }, title: "Lima template" })) ?? [];
   if (!file) return undefined;
   w.answers.template = { name: file.path.split("/").pop() ?? "template", description: file.fsPath, path: file.fsPath };
+  return NEXT;
 }
 
-async function askImage(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
+async function askImage(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<typeof NEXT>> {
   const built = builtImages(w.ctx, w.answers.template!);
   const items = [
     ...built.map((i) => ({ label: `$(package) ${i.image} · ${i.arch}`, description: describeImage(i), detail: i.path, path: i.path as string | null })),
@@ -111,9 +112,10 @@ async function askImage(w: Wizard, steps: WizardStep[], canGoBack: boolean): Pro
   const picked = await pickStep({ title: stepTitle(steps, "image"), placeholder: "Image to boot (your builds first)", items, canGoBack });
   if (picked === undefined || picked === BACK) return picked;
   w.answers.image = picked.path;
+  return NEXT;
 }
 
-async function askName(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
+async function askName(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<typeof NEXT>> {
   const existing = () => w.ctx.store.vms().map((v) => v.name);
   const name = await inputStep({
     title: stepTitle(steps, "name"),
@@ -125,22 +127,23 @@ async function askName(w: Wizard, steps: WizardStep[], canGoBack: boolean): Prom
   });
   if (name === undefined || name === BACK) return name;
   w.answers.name = name;
+  return NEXT;
 }
 
-async function askResources(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
+async function askResources(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<typeof NEXT>> {
   const t = w.answers.template!;
   for (;;) {
     const picked = await pickStep({ title: stepTitle(steps, "resources"), placeholder: "Resources", items: resourceChoices(t), canGoBack });
     if (picked === undefined || picked === BACK) return picked;
     if (picked.value) {
       w.answers.resources = picked.value;
-      return;
+      return NEXT;
     }
     const custom = await askCustom(steps, t);
     if (custom === undefined) return undefined;
     if (custom !== BACK) {
       w.answers.resources = custom;
-      return;
+      return NEXT;
     }
   }
 }
@@ -178,7 +181,7 @@ async function askCustom(steps: WizardStep[], t: TemplateInfo): Promise<StepAnsw
 }
 
 /** The project folder the VM may see. */
-async function askMounts(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<void>> {
+async function askMounts(w: Wizard, steps: WizardStep[], canGoBack: boolean): Promise<StepAnswer<typeof NEXT>> {
   // Restricted Mode: the workspace folder is not offered (a row says so), any other folder is.
   const restricted = !isTrusted() && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
   const picked = await pickStep({
@@ -202,7 +205,7 @@ async function askMounts(w: Wizard, steps: WizardStep[], canGoBack: boolean): Pr
   }
   if (!path) {
     w.answers.mounts = [];
-    return;
+    return NEXT;
   }
   const mount = { location: path, writable: true };
   if (isWritableHome(mount, homedir())) {
@@ -215,4 +218,5 @@ async function askMounts(w: Wizard, steps: WizardStep[], canGoBack: boolean): Pr
     if (answer !== ok) return undefined;
   }
   w.answers.mounts = [mount];
+  return NEXT;
 }

@@ -2,6 +2,8 @@
 import * as vscode from "vscode";
 
 export const BACK = Symbol("back");
+/** A step was answered: on to the next (a step's own result lives in the wizard's answers). */
+export const NEXT = Symbol("next");
 /** The answer, BACK, or undefined when the user closed the wizard. */
 export type StepAnswer<T> = T | typeof BACK | undefined;
 
