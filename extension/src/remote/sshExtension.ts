@@ -36,5 +36,8 @@ export async function ensureRemoteSsh(log: vscode.LogOutputChannel): Promise<boo
   return false;
 }
 
-/** A browser VS Code cannot open an ssh remote: it has no local ssh. True when that is the case here. */
-export const remoteSshImpossible = (): boolean => vscode.env.uiKind === vscode.UIKind.Web;
+/**
+ * A browser VS Code has no local ssh, so offering to install Remote-SSH there cannot help: true
+ * in a browser with no Remote-SSH extension. Where one is installed, it is the user's choice.
+ */
+export const remoteSshImpossible = (): boolean => vscode.env.uiKind === vscode.UIKind.Web && installedRemoteSsh() === undefined;
