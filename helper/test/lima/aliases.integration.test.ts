@@ -4,11 +4,11 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
 import { runCli } from "../../src/cli/main";
 import { createDummy, runLimactl } from "../../../test/support/dummies";
 import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";
+import { captureCli } from "../../../test/support/cliCapture";
 
 const lima = tempLimaHome();
 const side = tempLimaHome();
@@ -25,15 +25,8 @@ after(() => {
   side.dispose();
 });
 
-async function nixlima(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await runCli(args, { stdout, stderr, env, interactive: false });
-  return { code, out, err };
+function nixlima(...args: string[]) {
+  return captureCli((io) => runCli(args, io), env);
 }
 
 test("nixlima create refuses a name whose ssh alias an existing VM has, with one sentence, and makes nothing", async () => {

@@ -2,19 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { buildCommand } from "../../src/cli/commands/build";
 import { fixtures, tempNix } from "./nixEnv";
+import { captureCli } from "../../../test/support/cliCapture";
 
-async function run(args: string[], env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await buildCommand.run(args, { stdout, stderr, env, interactive: false });
-  return { code, out, err };
+function run(args: string[], env: NodeJS.ProcessEnv) {
+  return captureCli((io) => buildCommand.run(args, io), env);
 }
 
 const hostSystem = process.arch === "arm64" ? "aarch64-linux" : "x86_64-linux";

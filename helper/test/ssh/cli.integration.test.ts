@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { after, before, it } from "node:test";
 import { sshConfigCommand } from "../../src/cli/commands/sshConfig";
 import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";
 import { limaSshConfigText, sshGValue } from "./world";
+import { captureCli } from "../../../test/support/cliCapture";
 
 const lima = tempLimaHome();
 const root = tempLimaHome();
@@ -32,15 +32,8 @@ after(() => {
   root.dispose();
 });
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await sshConfigCommand.run(args, { stdout, stderr, env, interactive: false });
-  return { code, out, err };
+function cli(...args: string[]) {
+  return captureCli((io) => sshConfigCommand.run(args, io), env);
 }
 
 it("sync --json adds the VM from limactl list; ssh -G lima-cli1 resolves through the user's config", async () => {
