@@ -17,6 +17,16 @@ export interface HelperProcess {
   stop(): Promise<void>;
 }
 
+/** Retries the extension's own connection until `child` answers hello; fails if the helper exits first. */
+export async function waitForHello(child: ChildProcess, socket: string) {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the helper exited with ${child.exitCode}`);
+    const line = await connectToHelper(socket, version).catch(() => undefined);
+    if (line) return line;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startHelper(limaHome: string, extraArgs: string[] = []): Promise<HelperProcess> {
   const socket = join(limaHome, "h.sock");
   const child = spawn(

@@ -15,6 +15,7 @@ import { Requests } from "../../src/protocol";
 import { connect } from "../../src/rpc";
 import { version } from "../../src/version";
 import { limactlPath, repoRoot } from "../../../test/support/lima";
+import { waitForHello } from "../../../test/support/helperProcess";
 
 const SQUATTER = "nixlima-squat";
 const uid = process.getuid!();
@@ -128,12 +129,7 @@ test("a helper whose socket folder is missing makes it 0700 with a 0600 socket a
   const home = mkdtempSync("/tmp/nl-");
   const helper = spawn(process.execPath, serveArgs(socket, home), { stdio: "ignore" });
   try {
-    let line;
-    while (!line) {
-      assert.equal(helper.exitCode, null, "the helper exited");
-      line = await connectToHelper(socket, version).catch(() => undefined);
-      if (!line) await new Promise((r) => setTimeout(r, 100));
-    }
+    const line = await waitForHello(helper, socket);
     assert.equal(line.hello.pid, helper.pid);
     line.conn.dispose();
     const mode = (p: string) => (lstatSync(p).mode & 0o777).toString(8);

@@ -5,13 +5,12 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { connectToHelper } from "../../src/daemon/helperConnect";
 import { archOfSystem } from "../../src/nix/images";
 import { hostLinuxSystem } from "../../src/nix/flakeRef";
 import { Requests } from "../../src/protocol";
 import { request } from "../../src/rpc";
-import { version } from "../../src/version";
 import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../../../test/support/lima";
+import { waitForHello } from "../../../test/support/helperProcess";
 
 test("with --lima-home ~/lh the helper lists the images in HOME/lh/_images and limactl sees HOME/lh", { timeout: 120_000 }, async () => {
   const home = tempLimaHome(); // a scratch HOME
@@ -25,12 +24,7 @@ test("with --lima-home ~/lh the helper lists the images in HOME/lh/_images and l
     stdio: "ignore",
   });
   try {
-    let line;
-    while (!line) {
-      assert.equal(helper.exitCode, null, "the helper exited");
-      line = await connectToHelper(socket, version).catch(() => undefined);
-      if (!line) await new Promise((r) => setTimeout(r, 100));
-    }
+    const line = await waitForHello(helper, socket);
     assert.equal(line.hello.config.limaHome, join(home.dir, "lh"));
     const images = await request(line.conn, Requests.imagesList, {});
     assert.deepEqual(images.map((i) => i.path), [image]);
