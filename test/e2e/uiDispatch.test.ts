@@ -90,7 +90,7 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
     await explorer();
     await runCommand(page, "nixlima: Set Agent Credentials…");
     await explain("provider", () => pickQuickPickItem(page, "Anthropic"));
-    await explain("key", () => answerQuickInput(page, KEY));
+    await explain("key", () => answerQuickInput(page, KEY, /^Stored in VS Code's secret storage/));
     await explain("stored", () => waitForNotification(page, "Stored the Anthropic API key in VS Code's secret storage."));
   });
 

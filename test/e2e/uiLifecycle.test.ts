@@ -102,7 +102,7 @@ describe("a real VM from Create VM… to Delete… in a real VS Code", () => {
     const view = await explorer();
     await runCommand(page, "nixlima: Create VM…");
     await explain("template", () => pickQuickPickItem(page, "minimal"));
-    await explain("name", () => answerQuickInput(page, NAME));
+    await explain("name", () => answerQuickInput(page, NAME, /^VM name/));
     await explain("resources", () => pickQuickPickItem(page, "Template default"));
     const started = performance.now();
     await explain("quick input closed", () => waitForQuickInputClosed(page));

@@ -49,12 +49,12 @@ export async function pickQuickPickItem(page: Page, label: string): Promise<void
 }
 
 /**
- * Types an answer into an input box step and accepts it with Enter. With `prompt`, first waits for
- * the step whose prompt matches: consecutive input boxes reuse one widget, so without it the
- * answer can land in the step that is closing.
+ * Types an answer into an input box step and accepts it with Enter, once the step whose prompt
+ * matches is shown: a wizard's steps reuse one widget, so an answer typed before its step appears
+ * lands in the step that is closing (a quick pick filtered by the name, then Enter on nothing).
  */
-export async function answerQuickInput(page: Page, text: string, prompt?: RegExp | string): Promise<void> {
-  if (prompt) await quickInput(page).locator(".quick-input-message").filter({ hasText: prompt }).waitFor({ timeout: TIMEOUT_MS });
+export async function answerQuickInput(page: Page, text: string, prompt: RegExp | string): Promise<void> {
+  await quickInput(page).locator(".quick-input-message").filter({ hasText: prompt }).waitFor({ timeout: TIMEOUT_MS });
   await typeInQuickInput(page, text);
   await page.keyboard.press("Enter");
 }
