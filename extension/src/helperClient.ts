@@ -50,6 +50,8 @@ export class HelperClient implements vscode.Disposable {
   readonly onImages = this.imagesEmitter.event;
 
   private connection: Promise<MessageConnection> | undefined;
+  /** Counts the connections opened; only the newest one's close reconnects. */
+  private opened = 0;
   /** What this window believes runs, to end the jobs a lost helper took with it. */
   private readonly running = new RunningJobs();
   private disposed = false;
@@ -154,7 +156,8 @@ export class HelperClient implements vscode.Disposable {
 
   private async open(): Promise<MessageConnection> {
     const path = this.socketPath;
-    const current = this.connection;
+    // Not `this.connection`: open() runs before ready() stores its promise there.
+    const generation = ++this.opened;
     // The folder, the socket and the helper's proof are checked before anything is sent; a
     // refusal says what to remove.
     const prepare = (conn: MessageConnection) => {
@@ -169,7 +172,7 @@ export class HelperClient implements vscode.Disposable {
       onNotification(conn, Notifications.imagesChanged, ({ images }) => this.imagesEmitter.fire(images));
       conn.onClose(() => {
         // Only the current connection reconnects; a replaced one just goes.
-        if (this.connection === current) this.reconnectLater();
+        if (this.opened === generation) this.reconnectLater();
       });
     };
     let line = await connectToHelper(path, version, prepare);
