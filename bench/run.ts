@@ -4,10 +4,13 @@ import { benchActivation } from "./activation";
 import { benchBundle } from "./bundle";
 import { benchDevVm } from "./devVm";
 import { benchFleet } from "./fleet";
+import { benchHelperMemory } from "./helperMemory";
 import { benchIdle } from "./idle";
 import { benchNixLog } from "./nixLog";
+import { benchProgressBytes } from "./progressBytes";
 import { benchRefresh } from "./refresh";
 import { benchStartReady } from "./startReady";
+import { benchTreeFill } from "./treeFill";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -16,7 +19,10 @@ if (want("bundle")) benchBundle();
 if (want("activation")) await benchActivation();
 if (want("refresh")) await benchRefresh();
 if (want("idle")) await benchIdle();
+if (want("memory")) await benchHelperMemory();
+if (want("tree")) await benchTreeFill();
 if (want("nix")) benchNixLog();
 if (want("ready")) await benchStartReady();
 if (only.includes("fleet")) await benchFleet(); // boots 8 VMs: only when asked
+if (want("bytes")) await benchProgressBytes(); // boots the test guest once
 if (only.includes("devvm")) await benchDevVm(); // boots 3 times: only when asked
