@@ -96,18 +96,19 @@ test("stopping a stopped VM says it is not running", async () => {
 });
 
 test("starting a dummy fails with one readable sentence, progress on the way, and leaves it stopped", async () => {
+  await createDummy("d3");
   const r = recorder();
   // Bounded: if this machine could boot the dummy, cancel (and the stop -f it triggers) ends it.
-  await assert.rejects(startVm(l, "d2", r, AbortSignal.timeout(120_000)), (err: any) => {
+  await assert.rejects(startVm(l, "d3", r, AbortSignal.timeout(120_000)), (err: any) => {
     assert.equal(err.code, "failed");
-    assert.match(err.message, /^VM `d2` failed to start: .+/);
+    assert.match(err.message, /^VM `d3` failed to start: .+/);
     assert.doesNotMatch(err.message, /status=\{|\n/);
     assert.match(err.hint, /ha\.stderr\.log/);
     return true;
   });
   assert.ok(r.stages.some((s) => s.stage === "Starting the VM"), JSON.stringify(r.stages));
-  assert.ok(r.lines.some((x) => /^\$ .* start d2$/.test(x)));
-  assert.equal((await inspectVm(l, "d2", undefined)).status, "Stopped");
+  assert.ok(r.lines.some((x) => /^\$ .* start d3$/.test(x)));
+  assert.equal((await inspectVm(l, "d3", undefined)).status, "Stopped");
 });
 
 test("cancelling a start of a booting VM stops it (limactl stop -f), with live progress on the way", async () => {
@@ -134,12 +135,13 @@ test("cancelling a start of a booting VM stops it (limactl stop -f), with live p
 });
 
 test("a Broken instance is listed, not dropped, and start refuses it clearly", async () => {
+  await createDummy("d4");
   mkdirSync(join(home.dir, "broken1"));
   const vms = await listVms(l);
   const broken = vms.find((v) => v.name === "broken1")!;
   assert.equal(broken.status, "Broken");
   assert.match(broken.errors[0]!, /lima\.yaml: no such file or directory/);
-  assert.ok(vms.some((v) => v.name === "d2" && v.status === "Stopped"));
+  assert.ok(vms.some((v) => v.name === "d4" && v.status === "Stopped"), "a good VM beside it is still listed");
   await assert.rejects(startVm(l, "broken1", recorder(), never), (err: NixlimaError) => {
     assert.equal(err.message, '"broken1" is broken: its configuration file (lima.yaml) is missing, so Lima cannot run it.');
     assert.match(err.detail!, /open .*broken1\/lima\.yaml: no such file or directory/);
