@@ -67,6 +67,7 @@ test("a dispatch job streams the agent's lines, ends with the diff, and the key 
   if (helper.output().includes(KEY)) leaks.push("the helper's output");
   for (const file of filesUnder(home.dir)) if (readFileSync(file).includes(KEY)) leaks.push(file);
   assert.deepEqual(leaks, []);
+  assert.ok(filesUnder(home.dir).some((f) => f.endsWith(`/${NAME}/lima.yaml`)), "the search covered the instance's files");
 });
 
 test("cancelling a dispatch job kills the agent in the guest and keeps the run's result", { timeout: 180_000 }, async () => {

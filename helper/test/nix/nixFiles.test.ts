@@ -28,7 +28,9 @@ test("every .nix file of the flake passes nix-instantiate --parse", async () => 
 });
 
 test("the test derivations pass nix-instantiate --parse too", async () => {
-  for (const file of files(join(import.meta.dirname, "fixtures"), ".nix")) {
+  const fixtures = files(join(import.meta.dirname, "fixtures"), ".nix");
+  assert.ok(fixtures.some((f) => f.endsWith("/drv/many-lines.nix")), `the search found the derivations: ${fixtures.join(" ")}`);
+  for (const file of fixtures) {
     const r = await instantiate(["--parse", file]);
     assert.equal(r.exitCode, 0, `${file}: ${r.stderr}`);
   }
