@@ -75,13 +75,28 @@ test("a failing command throws Lima's fatal sentence, typed", async () => {
 });
 
 test("timeout and cancel kill limactl and say so", async () => {
-  // `limactl watch` runs until killed.
-  await assert.rejects(l.run(["watch"], { timeoutMs: 300 }), { code: "timeout" });
+  // `limactl watch` runs until killed; each end is checked once it ran.
+  const watching = async () => {
+    const ps = await execa("ps", ["-u", String(process.getuid!()), "-o", "args="]);
+    return ps.stdout.split("\n").filter((a) => a.includes(`${limactlPath} --tty=false --log-format json watch`)).length;
+  };
+  const untilWatching = async () => {
+    for (let i = 0; (await watching()) === 0; i++) {
+      if (i > 600) throw new Error("limactl watch never ran");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const timedOut = assert.rejects(l.run(["watch"], { timeoutMs: 5_000 }), { code: "timeout" });
+  await untilWatching();
+  await timedOut;
+  assert.equal(await watching(), 0, "the timed-out limactl was killed");
+
   const ac = new AbortController();
-  setTimeout(() => ac.abort(), 300);
-  await assert.rejects(l.run(["watch"], { signal: ac.signal }), { code: "cancelled" });
-  const ps = await execa("ps", ["-u", String(process.getuid!()), "-o", "args="]);
-  assert.equal(ps.stdout.split("\n").filter((a) => a.includes(`${limactlPath} --tty=false --log-format json watch`)).length, 0);
+  const cancelled = assert.rejects(l.run(["watch"], { signal: ac.signal }), { code: "cancelled" });
+  await untilWatching();
+  ac.abort();
+  await cancelled;
+  assert.equal(await watching(), 0, "the cancelled limactl was killed");
 });
 
 test("root is refused (real when the test runs as root; otherwise locate must not claim root)", async () => {

@@ -82,6 +82,26 @@ function processesWith(marker: string): number[] {
     .map(Number);
 }
 
+/** The slow derivation's own shell (its script ends `# NONCE`), not nix's command line (`--argstr nonce NONCE`). */
+function builderRuns(nonce: string): boolean {
+  return processesWith(nonce).some((pid) => {
+    try {
+      return !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--argstr");
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Waits until `check` holds; fails with `what` after `timeoutMs`. */
+async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function nixChildren(): number[] {
   return readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d))
@@ -102,24 +122,17 @@ test("cancel stops the build: no nix process and no builder is left", async () =
   const nonce = `nixlima-cancel-${randomUUID()}`;
   try {
     const controller = new AbortController();
-    let started = false;
     const build = buildImage({
       installable: ["-f", drv("slow.nix"), "--argstr", "nonce", nonce],
       env: nix.env,
       signal: controller.signal,
-      onProgress: (p) => {
-        if (!started && p.message?.startsWith("building slow")) {
-          started = true;
-          // Give the builder a moment to exist as a process before cancelling.
-          setTimeout(() => controller.abort(), 300);
-        }
-      },
     });
-    await assert.rejects(build, (e: unknown) => e instanceof NixlimaError && e.code === "cancelled");
-    assert.ok(started, "the build never started");
-    await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(processesWith(nonce), []);
-    assert.deepEqual(nixChildren(), []);
+    const rejected = assert.rejects(build, (e: unknown) => e instanceof NixlimaError && e.code === "cancelled");
+    // Cancelled once the builder runs: its shell's command line carries the nonce.
+    await until("the builder runs", () => builderRuns(nonce));
+    controller.abort();
+    await rejected;
+    await until("no nix process or builder is left", () => processesWith(nonce).length === 0 && nixChildren().length === 0);
   } finally {
     nix.dispose();
   }
