@@ -129,6 +129,7 @@ test("a custom user: the rules, files and agent.json follow it", async () => {
   const r = await render("agent", { services: { nixlima: { agent: { user: "bot" } } } });
   assert.equal(r.users.bot?.uid, 2000);
   assert.equal(agentJson(r).user, "bot");
+  assert.ok(r.tmpfiles.length > 0, "the agent module declares its files");
   assert.ok(r.tmpfiles.every((l) => l.split(/\s+/)[1]!.startsWith("/home/bot/")), r.tmpfiles.join("\n"));
   assert.match(r.nftables, /meta skuid 2000 jump agent/);
 });
