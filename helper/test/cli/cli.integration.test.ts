@@ -81,7 +81,8 @@ test("list --json parses against the protocol schema, broken VMs included; the t
   const r = await nixlima(["list", "--json"]);
   assert.equal(r.exitCode, 0, r.stderr);
   const vms = z.array(Vm).parse(JSON.parse(r.stdout));
-  assert.deepEqual(vms.map((v) => [v.name, v.status]), [["c0broken", "Broken"], ["c1", "Stopped"]]);
+  const mine = vms.filter((v) => ["c0broken", "c1"].includes(v.name));
+  assert.deepEqual(mine.map((v) => [v.name, v.status]), [["c0broken", "Broken"], ["c1", "Stopped"]]);
   const table = await nixlima(["list"]);
   assert.equal(table.exitCode, 0);
   assert.match(table.stdout, /^NAME +STATUS/);
@@ -119,38 +120,41 @@ test("a VM that does not exist: exit 1, a clear message, and start creates nothi
 });
 
 test("start of a dummy: progress lines on stderr, then Lima's reason in one line, exit 1", async () => {
-  const r = await nixlima(["start", "c1"]);
+  await createDummy("c2");
+  const r = await nixlima(["start", "c2"]);
   assert.equal(r.exitCode, 1);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^\$ .*limactl --tty=false --log-format json start c1$/m);
+  assert.match(r.stderr, /^\$ .*limactl --tty=false --log-format json start c2$/m);
   assert.match(r.stderr, /^Starting the VM \[5%\]$/m);
-  assert.match(r.stderr, /^nixlima: VM `c1` failed to start: [^\n]+\nhint: See .*ha\.stderr\.log\.$/m);
+  assert.match(r.stderr, /^nixlima: VM `c2` failed to start: [^\n]+\nhint: See .*ha\.stderr\.log\.$/m);
   assert.doesNotMatch(r.stderr, /status=\{|\x1b\[/);
 });
 
 test("shell on a stopped VM says so; stop of a stopped VM fails; stop --force works", async () => {
-  const shell = await nixlima(["shell", "c1", "--", "true"]);
+  await createDummy("c3");
+  const shell = await nixlima(["shell", "c3", "--", "true"]);
   assert.equal(shell.exitCode, 1);
-  assert.match(shell.stderr, /nixlima: VM `c1` is not running \(Stopped\)\.\nhint: Start it with `nixlima start c1`/);
-  const stop = await nixlima(["stop", "c1"]);
+  assert.match(shell.stderr, /nixlima: VM `c3` is not running \(Stopped\)\.\nhint: Start it with `nixlima start c3`/);
+  const stop = await nixlima(["stop", "c3"]);
   assert.equal(stop.exitCode, 1);
   assert.match(stop.stderr, /nixlima: expected status `Running`, got `Stopped`/);
-  const force = await nixlima(["stop", "--force", "c1"]);
+  const force = await nixlima(["stop", "--force", "c3"]);
   assert.equal(force.exitCode, 0, force.stderr);
-  assert.equal(force.stdout, "c1 is stopped.\n".trimEnd());
+  assert.equal(force.stdout, "c3 is stopped.\n".trimEnd());
 });
 
 test("delete of a protected VM is refused; after unprotect it is deleted", async () => {
-  await execa(limactl.path, ["protect", "c1"], { env: { ...process.env, LIMA_HOME: home.dir } });
-  const refused = await nixlima(["delete", "--force", "c1"]);
+  await createDummy("c4");
+  await execa(limactl.path, ["protect", "c4"], { env: { ...process.env, LIMA_HOME: home.dir } });
+  const refused = await nixlima(["delete", "--force", "c4"]);
   assert.equal(refused.exitCode, 1);
-  assert.match(refused.stderr, /nixlima: failed to delete instance `c1`: instance is protected[^\n]*\nhint: Run `nixlima unprotect c1` \(or `limactl unprotect c1`\)/);
-  assert.ok(existsSync(join(home.dir, "c1", "lima.yaml")));
-  await execa(limactl.path, ["unprotect", "c1"], { env: { ...process.env, LIMA_HOME: home.dir } });
-  const deleted = await nixlima(["delete", "c1"]);
+  assert.match(refused.stderr, /nixlima: failed to delete instance `c4`: instance is protected[^\n]*\nhint: Run `nixlima unprotect c4` \(or `limactl unprotect c4`\)/);
+  assert.ok(existsSync(join(home.dir, "c4", "lima.yaml")));
+  await execa(limactl.path, ["unprotect", "c4"], { env: { ...process.env, LIMA_HOME: home.dir } });
+  const deleted = await nixlima(["delete", "c4"]);
   assert.equal(deleted.exitCode, 0, deleted.stderr);
-  assert.equal(deleted.stdout, "c1 is deleted.");
-  assert.equal(existsSync(join(home.dir, "c1")), false);
+  assert.equal(deleted.stdout, "c4 is deleted.");
+  assert.equal(existsSync(join(home.dir, "c4")), false);
 });
 
 const DoctorJson = z.object({ ok: z.boolean(), checks: z.array(DoctorCheck) });
