@@ -125,6 +125,9 @@ test("a system no builder here can build is refused with the ways to get one", a
 });
 
 test("deleting an image removes its file and latest link, and is pushed", async () => {
+  // Its own image, so this test needs no earlier build.
+  const job = await request(conn, Requests.jobsStart, { kind: "build", vm: "", build: { image: "tiny", system: hostSystem, flake } });
+  assert.equal((await ended(job.id)).state, "succeeded");
   const [image] = await request(conn, Requests.imagesList, {});
   assert.ok(image);
   events.clear();

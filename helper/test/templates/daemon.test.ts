@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { Requests, type Job, type VmSnapshot } from "../../src/protocol";
 import { request } from "../../src/rpc";
+import { createDummy } from "../../../test/support/dummies";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
 import { repoRoot, tempLimaHome } from "../../../test/support/lima";
 import { startStallingImageServer } from "../../../test/support/stallingImageServer";
@@ -62,8 +63,9 @@ test("a create job makes the VM, which the window then sees in vms/changed", asy
 });
 
 test("bad input fails the job with a typed one-line error and runs no limactl create", async () => {
+  createDummy(home.dir, "taken1");
   const cases: [string, Record<string, unknown>, string][] = [
-    ["d1", { template: "minimal", image: "/etc/profile" }, "already-exists"],
+    ["taken1", { template: "minimal", image: "/etc/profile" }, "already-exists"],
     ["d2", { template: "nope" }, "not-found"],
     ["d3", { template: "minimal", image: join(side.dir, "none.qcow2") }, "not-found"],
     ["d..4", { template: "minimal" }, "invalid-name"],
