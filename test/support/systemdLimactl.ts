@@ -6,14 +6,14 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { limactlPath } from "./lima";
 
-/** Writes DIR/limactl, the wrapper, and returns its path. */
-export function writeSystemdLimactl(dir: string): string {
+/** Writes DIR/limactl, the wrapper around `real` (the pinned limactl by default), and returns its path. */
+export function writeSystemdLimactl(dir: string, real = limactlPath): string {
   const uid = process.getuid!();
   const gid = process.getgid!();
   const wrapper = join(dir, "limactl");
   writeFileSync(
     wrapper,
-    `#!/bin/sh\nexec unshare -Urm sh -c 'mount -t tmpfs none /run && mkdir -p /run/systemd/system && exec unshare -U --map-user=${uid} --map-group=${gid} "$0" "$@"' '${limactlPath}' "$@"\n`,
+    `#!/bin/sh\nexec unshare -Urm sh -c 'mount -t tmpfs none /run && mkdir -p /run/systemd/system && exec unshare -U --map-user=${uid} --map-group=${gid} "$0" "$@"' '${real}' "$@"\n`,
     { mode: 0o755 },
   );
   return wrapper;
