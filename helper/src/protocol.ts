@@ -224,6 +224,9 @@ export const StoredImage = z.object({
   date: z.string(),
   path: z.string(),
   sizeBytes: z.number(),
+  /** Bytes allocated on the host, and the disk size a VM made from it sees. */
+  usedBytes: z.number().optional(),
+  nominalBytes: z.number().optional(),
   modifiedAt: z.number(),
   /** Whether the `…-latest.qcow2` symlink points at it. */
   latest: z.boolean(),

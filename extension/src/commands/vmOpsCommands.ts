@@ -166,10 +166,9 @@ export const deleteSnapshot = (ctx: Ctx) => async (arg?: unknown) => {
   if (vm && tag) await runJob(ctx, { kind: "snapshot", vm: vm.name, snapshot: { action: "delete", tag } });
 };
 
-export const toggleStartAtLogin = (ctx: Ctx) => async (arg?: unknown) => {
-  const vm = await vmFromArg(ctx, arg, isKnown, "set to start at login");
-  if (!vm) return;
-  const { vms } = await ctx.helper.autostartList();
-  const on = !vms.includes(vm.name);
-  await runJob(ctx, { kind: "autostart", vm: vm.name, autostart: on });
+/** Start at Login on or off: the row menu offers only the one that changes something. */
+export const startAtLogin = (on: boolean) => (ctx: Ctx) => async (arg?: unknown) => {
+  const fits = (v: Vm) => isKnown(v) && Boolean(v.startsAtLogin) !== on;
+  const vm = await vmFromArg(ctx, arg, fits, on ? "set to start at login" : "kept from starting at login");
+  if (vm) await runJob(ctx, { kind: "autostart", vm: vm.name, autostart: on });
 };

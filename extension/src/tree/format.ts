@@ -58,12 +58,15 @@ export function sharedAliasNote(vm: Pick<Vm, "name" | "hostname">, all: readonly
 
 /**
  * The row's contextValue: `vm+STATE`, and for a running VM made from nixlima's templates
- * `+nixos` (Rebuild VM… works) and `+agent` (the agent image: Dispatch Task…, Copy Claude Token…).
+ * `+nixos` (Rebuild VM… works) and `+agent` (the agent image: Dispatch Task…, Copy Claude Token…);
+ * then `+protected` and `+atlogin` on a running or stopped VM, so its menu offers only the
+ * Protect/Unprotect and Start at Login on/off that change something.
  */
 export function vmContext(vm: Vm, job?: Job): string {
   const state = vmState(vm, job);
-  if (state !== "running" || !vm.template) return `vm+${state}`;
-  return `vm+running+nixos${vm.template === "agent" ? "+agent" : ""}`;
+  if (state !== "running" && state !== "stopped") return `vm+${state}`;
+  const image = state === "running" && vm.template ? `+nixos${vm.template === "agent" ? "+agent" : ""}` : "";
+  return `vm+${state}${image}${vm.protected ? "+protected" : ""}${vm.startsAtLogin ? "+atlogin" : ""}`;
 }
 
 export type VmState = "running" | "stopped" | "broken" | "unknown" | "busy";

@@ -7,9 +7,14 @@ export function imageLabel(image: StoredImage): string {
   return `${image.image} · ${image.arch}`;
 }
 
-/** `2026-07-01 · 1.4 GiB · latest` */
+/** `2026-07-01 · 1.4 GiB used of 20 GiB · latest`: what it takes on the host, of the disk it holds. */
 export function describeImage(image: StoredImage): string {
-  return [isoDate(image.date), formatBytes(image.sizeBytes), ...(image.latest ? ["latest"] : [])].join(" · ");
+  return [isoDate(image.date), imageSizeText(image), ...(image.latest ? ["latest"] : [])].join(" · ");
+}
+
+function imageSizeText(image: StoredImage): string {
+  if (image.usedBytes === undefined || image.nominalBytes === undefined) return formatBytes(image.sizeBytes);
+  return `${formatBytes(image.usedBytes)} used of ${formatBytes(image.nominalBytes)}`;
 }
 
 /** `20260701` → `2026-07-01`. */

@@ -1,5 +1,6 @@
 // The VM explorer: one row per Lima instance, with its state in the icon, the description and
-// the contextValue (`vm+running`, `vm+stopped`, `vm+broken`, `vm+unknown`, `vm+busy`) that the
+// the contextValue (`vm+running`, `vm+stopped`, `vm+broken`, `vm+unknown`, `vm+busy`, with marks
+// such as `+protected` and `+atlogin`: see vmContext) that the
 // menus in package.json match; VMs named PREFIX-1, PREFIX-2, … sit under one fleet row. A VM's
 // children: its running agent task, its Sandbox (the isolation audit) and the details a user
 // asks for most.

@@ -94,3 +94,11 @@ test("a running VM's contextValue says whether it is a NixOS guest and nixlima's
   assert.equal(vmContext({ ...vm, template: "agent" }), "vm+running+nixos+agent");
   assert.equal(vmContext({ ...vm, status: "Stopped", template: "agent" }), "vm+stopped");
 });
+
+test("a running or stopped VM's contextValue ends with its protection and Start at Login state", () => {
+  assert.equal(vmContext({ ...vm, protected: true }), "vm+running+protected");
+  assert.equal(vmContext({ ...vm, template: "agent", protected: true, startsAtLogin: true }), "vm+running+nixos+agent+protected+atlogin");
+  assert.equal(vmContext({ ...vm, status: "Stopped", startsAtLogin: true }), "vm+stopped+atlogin");
+  assert.equal(vmContext({ ...vm, status: "Broken", protected: true }), "vm+broken");
+  assert.equal(vmContext({ ...vm, protected: true }, { request: { kind: "stop", vm: "x" }, progress: { stage: "Stopping" } } as Job), "vm+busy");
+});

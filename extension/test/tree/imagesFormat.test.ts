@@ -20,6 +20,11 @@ test("an image row reads name · arch, then date · size · latest", () => {
   assert.equal(isoDate("latest"), "latest");
 });
 
+test("an image row gives the space it takes on the host beside the disk size it holds", () => {
+  const sparse = { ...img("dev", "x86_64", "20260701", true), usedBytes: 1.25 * 2 ** 30, nominalBytes: 20 * 2 ** 30 };
+  assert.equal(describeImage(sparse), "2026-07-01 · 1.3 GiB used of 20 GiB · latest");
+});
+
 test("images are grouped by name and arch, the latest first, then newest first", () => {
   const sorted = sortImages([
     img("dev", "x86_64", "20260703"),

@@ -4,6 +4,7 @@ import { constants } from "node:fs";
 import { chmod, copyFile, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { NixlimaError } from "../errors";
+import { imageSize } from "./imageSize";
 
 export const IMAGES_DIR = "_images";
 const IMAGE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -24,6 +25,9 @@ export interface StoredImage {
   date: string;
   path: string;
   sizeBytes: number;
+  /** Bytes allocated on the host, and the disk size a VM made from it sees (imageSize.ts). */
+  usedBytes?: number;
+  nominalBytes?: number;
   modifiedAt: number;
   /** Whether the `…-latest.qcow2` symlink points at it. */
   latest: boolean;
@@ -116,6 +120,7 @@ export async function listImages(limaHome: string): Promise<StoredImage[]> {
       date: m[3] as string,
       path: join(dir, name),
       sizeBytes: info.size,
+      ...(await imageSize(join(dir, name), info)),
       modifiedAt: info.mtimeMs,
       latest: latestTargets.has(name),
     });

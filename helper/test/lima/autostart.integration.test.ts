@@ -1,11 +1,11 @@
 // Start at Login on Linux with the real limactl and the real systemctl, in a scratch HOME and
 // XDG_CONFIG_HOME so nothing touches the user's own units. Lima registers units only where
 // systemd runs (it looks for /run/systemd/system); this machine has no systemd, so the wrapper
-// below runs limactl in a user+mount namespace with an empty /run that has that folder, as the
+// (test/support/systemdLimactl.ts) runs limactl in a user+mount namespace with an empty /run that has that folder, as the
 // same uid, and systemctl works on the unit files offline (SYSTEMD_OFFLINE=1). Lima writes the
 // unit and systemctl enables it: nixlima reads the result.
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setStartAtLogin } from "../../src/lima/autostart";
@@ -14,6 +14,7 @@ import { Limactl } from "../../src/lima/limactl";
 import { listVms } from "../../src/lima/list";
 import type { Reporter } from "../../src/lima/operations";
 import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";
+import { writeSystemdLimactl } from "../../../test/support/systemdLimactl";
 import { DUMMY_YAML } from "./support/countingLimactl";
 
 const home = tempLimaHome();
@@ -31,14 +32,7 @@ let l: Limactl;
 
 before(async () => {
   mkdirSync(env.HOME, { recursive: true });
-  const uid = process.getuid!();
-  const gid = process.getgid!();
-  const wrapper = join(scratch.dir, "limactl");
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\nexec unshare -Urm sh -c 'mount -t tmpfs none /run && mkdir -p /run/systemd/system && exec unshare -U --map-user=${uid} --map-group=${gid} "$0" "$@"' '${limactlPath}' "$@"\n`,
-    { mode: 0o755 },
-  );
+  const wrapper = writeSystemdLimactl(scratch.dir);
   l = await Limactl.locate({ path: wrapper, limaHome: home.dir }, env);
   await l.run(["create", "--name", "auto1", "-"], { input: DUMMY_YAML });
   await l.run(["create", "--name", "other1", "-"], { input: DUMMY_YAML });

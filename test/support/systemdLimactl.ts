@@ -1,0 +1,20 @@
+// Lima registers Start at Login units only where systemd runs (it looks for /run/systemd/system);
+// this machine has no systemd. The wrapper written here runs the real limactl in a user+mount
+// namespace whose empty /run has that folder, as the same uid; with SYSTEMD_OFFLINE=1 in the
+// environment the real systemctl then enables and disables the unit files offline.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { limactlPath } from "./lima";
+
+/** Writes DIR/limactl, the wrapper around `real` (the pinned limactl by default), and returns its path. */
+export function writeSystemdLimactl(dir: string, real = limactlPath): string {
+  const uid = process.getuid!();
+  const gid = process.getgid!();
+  const wrapper = join(dir, "limactl");
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nexec unshare -Urm sh -c 'mount -t tmpfs none /run && mkdir -p /run/systemd/system && exec unshare -U --map-user=${uid} --map-group=${gid} "$0" "$@"' '${real}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  return wrapper;
+}
