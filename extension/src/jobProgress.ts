@@ -123,7 +123,7 @@ export class JobTracker {
 
   /** "NAME is running" with what people do next with a new VM. */
   private offerNextSteps(job: Job): void {
-    const text = successText(job);
+    const text = successText(job, this.store.vm(job.request.vm));
     if (!text) return;
     const actions = { Open: "nixlima.openInNewWindow", Terminal: "nixlima.openTerminal" } as const;
     void vscode.window.showInformationMessage(text, ...(Object.keys(actions) as (keyof typeof actions)[])).then((choice) => {

@@ -1,7 +1,8 @@
 // What a job's notification says, as pure functions (tested without VS Code): its progress in
 // the same words as the tree row, and how it ended in one sentence people can act on.
 import { toHelperError } from "../../helper/src/errors";
-import type { HelperError, Job, Progress } from "../../helper/src/protocol";
+import type { HelperError, Job, Progress, Vm } from "../../helper/src/protocol";
+import { movedMountNotes } from "../../helper/src/templates/mountPoint";
 
 /** Notifications and welcome views show text as typed: `x` would show its backticks. */
 export function plainWords(text: string): string {
@@ -24,8 +25,11 @@ export function errorText(err: unknown): string {
   return failureText(toHelperError(err), "It");
 }
 
-/** A create that started its VM ends by saying so, with what to do next. */
-export function successText(job: Job): string | undefined {
-  if (job.request.kind === "create" && job.request.create?.start !== false) return `${job.request.vm} is running.`;
-  return undefined;
+/**
+ * A create that started its VM ends by saying so, and where a folder whose path Lima cannot
+ * mount as it is went in the guest (`vm`: the new VM as the store has it).
+ */
+export function successText(job: Job, vm?: Pick<Vm, "mounts">): string | undefined {
+  if (job.request.kind !== "create" || job.request.create?.start === false) return undefined;
+  return [`${job.request.vm} is running.`, ...movedMountNotes(vm?.mounts ?? [])].join(" ");
 }

@@ -6,6 +6,14 @@ import { HelperError, Mount, None, PortForward, VmStatus } from "./protocolShape
 // ---- run as jobs (kinds "dispatch" and "fleet"); audit, harden and fleets/list are AgentRequests.
 
 /** What nixlima knows about the coding agents in a guest, and where it learnt it. */
+/** What a running guest showed of its sandbox (audit/sandboxProof.ts); null where Lima's user could not look. */
+export const SandboxProof = z.object({
+  agentUser: z.boolean(),
+  agentSudo: z.boolean().nullable(),
+  egressFilter: z.boolean().nullable(),
+});
+export type SandboxProof = z.infer<typeof SandboxProof>;
+
 export const AgentFacts = z.object({
   /** guest: /etc/nixlima/agent.json read over ssh now; cache: the last such read; dispatch: nixlima ran agents here with their bypass flags; none: nothing known. */
   source: z.enum(["guest", "cache", "dispatch", "none"]),
@@ -16,6 +24,8 @@ export const AgentFacts = z.object({
   /** The guest's egress allow list; absent when no filter is known. */
   egressAllow: z.array(z.string()).optional(),
   lastDispatchAt: z.number().optional(),
+  /** What the guest showed when agent.json was last read; absent without agent.json. */
+  proof: SandboxProof.optional(),
 });
 export type AgentFacts = z.infer<typeof AgentFacts>;
 
@@ -46,6 +56,8 @@ export const Audit = z.object({
   networkModes: z.array(z.string()),
   agent: AgentFacts,
   unrestrictedNetwork: z.boolean(),
+  /** Whether the guest proved it is an agent sandbox (agent user without sudo, egress filter loaded). */
+  sandbox: z.boolean(),
   /** Autonomous agents plus a writable home mount, agent forwarding or an unrestricted network. */
   flagged: z.boolean(),
   /** One line: why the VM is flagged (or that it is not). */

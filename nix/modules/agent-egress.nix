@@ -44,6 +44,10 @@ in
           "  }"
           "  chain agent {"
           "    oifname \"lo\" accept"
+          # The DNS redirect above changes the destination to loopback, but oifname still names
+          # the device the packet was routed to first (eth0): accept loopback addresses too.
+          "    ip daddr 127.0.0.0/8 accept"
+          "    ip6 daddr ::1 accept"
           "    ct state established,related accept"
           "    ip daddr @allow4 accept"
           "    ip6 daddr @allow6 accept"

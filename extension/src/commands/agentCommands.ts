@@ -113,6 +113,11 @@ async function secretsOrWarn(ctx: Ctx, agent: AgentName): Promise<Record<string,
 }
 
 async function startTask(ctx: Ctx, vm: string, options: DispatchOptions, secrets: Record<string, string>): Promise<void> {
+  const entry = ctx.store.audit(vm);
+  // The guest did not show an agent user without sudo and a loaded egress filter: say so, once.
+  if (entry && "audit" in entry && !entry.audit.sandbox) {
+    void vscode.window.showWarningMessage(`${vm} is not an agent sandbox: the agent runs with its permission checks off and with what the VM's own user has, passwordless sudo included. Its Sandbox row says what is missing.`);
+  }
   const job = await ctx.helper.startJob({ kind: "dispatch", vm, dispatch: options, secrets });
   ctx.jobs.update(job);
   ctx.tasks.started(job);

@@ -56,7 +56,9 @@ export class SandboxItem extends vscode.TreeItem {
       const a = entry.audit;
       this.description = describeSandbox(a);
       this.contextValue = sandboxContext(a);
-      this.iconPath = a.flagged ? new vscode.ThemeIcon("warning", new vscode.ThemeColor("list.warningForeground")) : new vscode.ThemeIcon("shield");
+      this.iconPath = a.flagged
+        ? new vscode.ThemeIcon("warning", new vscode.ThemeColor("list.warningForeground"))
+        : new vscode.ThemeIcon(a.sandbox ? "shield" : "unlock");
       this.tooltip = a.summary;
     }
   }

@@ -10,6 +10,8 @@ export function describeSandbox(a: Audit): string {
     a.unrestrictedNetwork ? "open network" : `egress: ${a.agent.egressAllow?.length ?? 0} hosts`,
   ];
   if (a.agent.autonomousMode) parts.unshift("autonomous agents");
+  // Only a guest that showed its agent user and egress filter is called a sandbox.
+  if (!a.sandbox) parts.unshift("not a sandbox");
   return parts.join(" · ");
 }
 

@@ -39,6 +39,7 @@ const audit = (over: Partial<Audit>): Audit => ({
   networkModes: ["user-mode"],
   agent: { source: "cache", autonomousMode: true, egressAllow: ["api.anthropic.com"] },
   unrestrictedNetwork: false,
+  sandbox: true,
   flagged: false,
   summary: "fine",
   findings: [],
@@ -54,5 +55,8 @@ test("the Sandbox row: flagged shows the audit's explanation; Harden only on a s
   assert.equal(sandboxContext({ ...flagged, hardenChanges: [] }), "sandbox+flagged", "a network-only flag has nothing harden can fix");
   assert.equal(describeSandbox(audit({})), "autonomous agents · home not exposed · no SSH agent · egress: 1 hosts");
   assert.equal(sandboxContext(audit({})), "sandbox");
+  // A VM whose guest does not show the sandbox (the published image) says so first.
+  const open = audit({ sandbox: false, unrestrictedNetwork: true, agent: { source: "guest" } });
+  assert.equal(describeSandbox(open), "not a sandbox · home not exposed · no SSH agent · open network");
   assert.equal(hardenDetail(["a"], ["b"]), "• a\n\nNot changed by this:\n• b");
 });

@@ -7,8 +7,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../fsutil/atomicWrite";
-import type { AgentFacts, Vm } from "../protocol";
+import { SandboxProof, type AgentFacts, type Vm } from "../protocol";
 import { runGuestScript } from "../dispatch/guestSsh";
+import { readSandboxProof } from "./sandboxProof";
 
 export const GUEST_FACTS_PATH = "/etc/nixlima/agent.json";
 /** Lives in the instance folder, so `limactl delete` removes it with the VM. */
@@ -23,7 +24,7 @@ const GuestFile = z.object({
 });
 
 const Cache = z.object({
-  guest: z.object({ seenAt: z.number(), facts: GuestFile.nullable() }).optional(),
+  guest: z.object({ seenAt: z.number(), facts: GuestFile.nullable(), proof: SandboxProof.optional() }).optional(),
   lastDispatchAt: z.number().optional(),
 });
 type Cache = z.infer<typeof Cache>;
@@ -55,7 +56,9 @@ export async function agentFacts(vm: Vm, onProblem?: (message: string) => void):
     try {
       const text = await runGuestScript(vm, READ_SCRIPT, [GUEST_FACTS_PATH], 30_000);
       const facts = GuestFile.nullable().parse(JSON.parse(text));
-      cache.guest = { seenAt: Date.now(), facts };
+      // agent.json says what was configured; the guest must still show it (sandboxProof.ts).
+      const proof = facts?.user ? await readSandboxProof(vm, facts.user) : undefined;
+      cache.guest = { seenAt: Date.now(), facts, ...(proof ? { proof } : {}) };
       await writeCache(vm.dir, cache);
       return toFacts(cache, "guest");
     } catch (err) {
@@ -76,5 +79,6 @@ function toFacts(cache: Cache, from: "guest" | "cache" | "none"): AgentFacts {
   if (g?.autonomousMode !== undefined || dispatched) facts.autonomousMode = (g?.autonomousMode ?? false) || dispatched;
   if (g?.egress) facts.egressAllow = g.egress.allow;
   if (dispatched) facts.lastDispatchAt = cache.lastDispatchAt;
+  if (g && cache.guest?.proof) facts.proof = cache.guest.proof;
   return facts;
 }

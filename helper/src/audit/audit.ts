@@ -9,6 +9,7 @@ import { agentFacts } from "./agentFacts";
 import { readEffectiveConfig, type EffectiveConfig } from "./effectiveConfig";
 import { limaHomeOf } from "../templates/create";
 import { coversLimaHome, exposesHome } from "./home";
+import { sandboxVerdict } from "./sandboxProof";
 
 export interface AuditDeps {
   home?: string;
@@ -37,11 +38,13 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string,
   const homeExposure = homeMounts.some((m) => m.writable) ? "writable" : homeMounts.length > 0 ? "read-only" : "none";
   const unrestrictedNetwork = agent.egressAllow === undefined;
   const autonomous = agent.autonomousMode === true;
+  const verdict = sandboxVerdict(agent);
 
   const reasons = [
     homeExposure === "writable" ? "a writable mount of your home folder" : undefined,
     config.forwardAgent ? "your SSH agent" : undefined,
     unrestrictedNetwork ? "an unrestricted network" : undefined,
+    verdict.proven ? undefined : "no proven sandbox",
   ].filter((r): r is string => r !== undefined);
   // Whether or not agents run here: the guest could make ssh on the host run its commands.
   const limaHomeWriters = limaHome === undefined ? [] : config.mounts.filter((m) => coversLimaHome(m, limaHome, home));
@@ -57,6 +60,7 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string,
         : "No autonomous agents known in this VM; nothing flagged.";
 
   const findings: AuditFinding[] = [
+    sandboxFinding(verdict, agent),
     mountsFinding(mounts),
     homeFinding(homeExposure, homeMounts.map((m) => m.location)),
     ...(limaHomeWriters.length > 0
@@ -83,6 +87,7 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string,
     networkModes: config.networkModes,
     agent,
     unrestrictedNetwork,
+    sandbox: verdict.proven,
     flagged,
     summary,
     findings,
@@ -97,6 +102,16 @@ export function hardenChangesFor(homeLocations: string[], config: Pick<Effective
     ...(config.forwardAgent ? ["set ssh.forwardAgent: false"] : []),
     ...(config.loadDotSSHPubKeys ? ["set ssh.loadDotSSHPubKeys: false"] : []),
   ];
+}
+
+function sandboxFinding(verdict: ReturnType<typeof sandboxVerdict>, agent: AgentFacts): AuditFinding {
+  if (verdict.proven) {
+    return ok("sandbox", "Agent sandbox shown by the guest", `Agents run as ${agent.user}, who cannot use sudo, and the egress filter is loaded in the guest's kernel.`);
+  }
+  const title = "Not an agent sandbox";
+  const detail = `The guest lacks ${joinWords(verdict.missing)}: an agent here runs with what Lima's user has, passwordless sudo included.`;
+  const fix = "Create agent VMs from nixlima's agent image (nixlima build agent); the published NixOS image has no sandbox.";
+  return agent.autonomousMode === true || agent.user ? warn("sandbox", title, detail, fix) : info("sandbox", title, detail, fix);
 }
 
 function mountsFinding(mounts: Audit["mounts"]): AuditFinding {

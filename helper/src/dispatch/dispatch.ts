@@ -9,6 +9,7 @@ import type { Reporter } from "../lima/operations";
 import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
 import { limaSshConfigPath } from "../ssh/vmHosts";
 import { followGuestReport } from "./guestReport";
+import { notSandboxWarning } from "./sandboxWarning";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DIFF_SCRIPT, DISPATCH_SCRIPT, DONE_MARKER, PATCH_LIMIT, STOP_SCRIPT } from "./remoteScript";
 
@@ -40,6 +41,8 @@ function checkSecrets(secrets: Record<string, string>): void {
 /** A job's reporter; `output` (when given) gets the agent's own lines, else they go to `log`. */
 export interface DispatchReporter extends Reporter {
   output?(line: string, stream: "stdout" | "stderr"): void;
+  /** A warning people must see (the CLI prints it to stderr); else it goes to `log`. */
+  warn?(message: string): void;
 }
 
 export async function dispatch(
@@ -56,6 +59,9 @@ export async function dispatch(
   const runId = randomBytes(8).toString("hex");
   const rounds = opts.loop ?? 1;
   const requestedWorkdir = opts.workdir ?? vm.mounts.find((m) => m.writable)?.mountPoint ?? "";
+  const warning = await notSandboxWarning(vm);
+  if (warning && r.warn) r.warn(warning);
+  else if (warning) r.log(`warning: ${warning}`);
   const started = Date.now();
   await recordDispatch(vm, started);
 

@@ -15,6 +15,7 @@ import { HostSocketRequest, type CreateOptions } from "../protocol";
 import { planHostSockets } from "./hostSockets";
 import { ResourceInput } from "./presets";
 import { expandTilde, resolveTemplate, type ResolvedTemplate } from "./catalog";
+import { placeMounts } from "./placeMounts";
 import { parseTemplate, renderTemplate, templateArch, templateMounts, type ImageEntry, type RenderInput } from "./render";
 
 /** CreateOptions plus the caller's consent to a writable mount of the home folder. */
@@ -54,7 +55,8 @@ export async function prepareCreate(name: string, request: CreateRequest, limaHo
   const template = await resolveTemplate(opts.template);
   const text = await readFile(template.path, "utf8");
   const doc = parseTemplate(text, template.path);
-  const mounts = (opts.mounts ?? []).map((m) => ({ location: checkMountDir(m.location), writable: m.writable }));
+  const asked = (opts.mounts ?? []).map((m) => ({ location: checkMountDir(m.location), writable: m.writable }));
+  const mounts = placeMounts(doc, asked, homedir());
 
   let images: RenderInput["images"];
   let image: string | undefined;

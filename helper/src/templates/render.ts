@@ -12,8 +12,8 @@ export interface RenderInput {
   cpus?: number;
   memoryGiB?: number;
   diskGiB?: number;
-  /** Appended to the template's mounts; locations already absolute. */
-  mounts?: { location: string; writable: boolean }[];
+  /** Appended to the template's mounts; locations already absolute, mountPoint only where needed (placeMounts.ts). */
+  mounts?: { location: string; writable: boolean; mountPoint?: string }[];
   /** `replace`: the only image (--image); `prepend`: tried first, the template's as fallback. */
   images?: { mode: "replace" | "prepend"; entries: ImageEntry[] };
   /** Host sockets forwarded into the guest (hostSockets.ts), and the guest env that points at them. */
@@ -43,7 +43,9 @@ export function renderTemplate(doc: Document, input: RenderInput): string {
   if (input.diskGiB !== undefined) setScalar(doc, "disk", gib(input.diskGiB));
   if (input.mounts && input.mounts.length > 0) {
     const mounts = blockSeq(doc, "mounts");
-    for (const m of input.mounts) mounts.add(doc.createNode({ location: m.location, writable: m.writable }));
+    for (const m of input.mounts) {
+      mounts.add(doc.createNode(m.mountPoint === undefined ? { location: m.location, writable: m.writable } : { location: m.location, mountPoint: m.mountPoint, writable: m.writable }));
+    }
   }
   if (input.images) {
     const nodes = input.images.entries.map((e) => doc.createNode(e.arch ? { location: e.location, arch: e.arch } : { location: e.location }));

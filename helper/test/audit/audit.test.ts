@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Audit, HardenResult } from "../../src/protocol";
+import { Audit, HardenResult, type SandboxProof } from "../../src/protocol";
 import { CACHE_FILE } from "../../src/audit/agentFacts";
 import { tempLimaHome } from "../../../test/support/lima";
 import { runLimactl } from "../../../test/support/dummies";
@@ -26,10 +26,11 @@ function create(name: string, yaml: string): string {
   return join(lima.dir, name);
 }
 
-/** What the agent module would have reported from the guest on its last run. */
-function rememberGuest(dir: string, facts: unknown, lastDispatchAt?: number): void {
-  writeFileSync(join(dir, CACHE_FILE), JSON.stringify({ guest: { seenAt: 1, facts }, ...(lastDispatchAt ? { lastDispatchAt } : {}) }));
+/** What the agent module would have reported from the guest on its last run, and what the guest showed. */
+function rememberGuest(dir: string, facts: unknown, proof?: SandboxProof): void {
+  writeFileSync(join(dir, CACHE_FILE), JSON.stringify({ guest: { seenAt: 1, facts, ...(proof ? { proof } : {}) } }));
 }
+const shown: SandboxProof = { agentUser: true, agentSudo: false, egressFilter: true };
 
 async function audit(name: string): Promise<{ code: number; audit: Audit }> {
   const r = await nixlima(lima.dir, ["audit", name, "--json"]);
@@ -66,13 +67,14 @@ test("a dev-style VM running agents autonomously is flagged for home, agent forw
   assert.equal(a.loadDotSSHPubKeys, true);
   assert.equal(a.unrestrictedNetwork, true);
   assert.deepEqual(a.agent.source, "cache");
-  assert.match(a.summary, /writable mount of your home folder, your SSH agent and an unrestricted network/);
+  assert.match(a.summary, /writable mount of your home folder, your SSH agent, an unrestricted network and no proven sandbox/);
+  assert.equal(a.sandbox, false);
   assert.deepEqual(
     a.mounts.map((m) => [m.location, m.writable, m.exposesHome]),
     [[home, true, true], [project, true, false]],
   );
   const levels = Object.fromEntries(a.findings.map((f) => [f.id, f.level]));
-  assert.deepEqual(levels, { mounts: "info", home: "warning", "forward-agent": "warning", "ssh-keys": "info", "port-forwards": "warning", network: "warning", autonomous: "info" });
+  assert.deepEqual(levels, { sandbox: "warning", mounts: "info", home: "warning", "forward-agent": "warning", "ssh-keys": "info", "port-forwards": "warning", network: "warning", autonomous: "info" });
   assert.equal(a.hardenChanges.length, 3);
 
   const text = await nixlima(lima.dir, ["audit", "dev1"]);
@@ -93,10 +95,12 @@ test("the same exposure without autonomous agents is listed but not flagged", as
 
 test("an agent sandbox with only the project mounted and an egress allow list is not flagged", async () => {
   const dir = create("sandbox1", `mounts:\n- location: "${project}"\n  writable: true\nssh: {forwardAgent: false, loadDotSSHPubKeys: false}\n`);
-  rememberGuest(dir, { user: "agent", autonomousMode: true, egress: { allow: ["api.anthropic.com"] } });
+  rememberGuest(dir, { user: "agent", autonomousMode: true, egress: { allow: ["api.anthropic.com"] } }, shown);
   const { code, audit: a } = await audit("sandbox1");
   assert.equal(code, 0);
   assert.equal(a.flagged, false);
+  assert.equal(a.sandbox, true);
+  assert.equal(a.findings.find((f) => f.id === "sandbox")?.level, "ok");
   assert.equal(a.homeExposure, "none");
   assert.equal(a.unrestrictedNetwork, false);
   assert.deepEqual(a.agent.egressAllow, ["api.anthropic.com"]);
@@ -111,7 +115,29 @@ test("a sandbox nixlima dispatched to, without an egress list, is flagged for th
   assert.equal(a.agent.source, "dispatch");
   assert.equal(a.agent.autonomousMode, true);
   assert.equal(a.flagged, true);
-  assert.match(a.summary, /have an unrestricted network:/);
+  assert.match(a.summary, /have an unrestricted network and no proven sandbox:/);
+});
+
+test("agent.json alone is no sandbox: the guest must show the agent user without sudo and the egress filter", async () => {
+  const facts = { user: "agent", autonomousMode: true, egress: { allow: ["api.anthropic.com"] } };
+  const cases: [string, SandboxProof | undefined, RegExp][] = [
+    ["never checked", undefined, /a check of the running guest/],
+    ["no agent user", { ...shown, agentUser: false }, /the agent user agent/],
+    ["agent with sudo", { ...shown, agentSudo: true }, /an agent user without sudo \(agent can use sudo\)/],
+    ["filter not loaded", { ...shown, egressFilter: false }, /the egress filter in the kernel/],
+    ["Lima's user without sudo could not look", { ...shown, agentSudo: null, egressFilter: null }, /a check that the agent user cannot use sudo and a check that the egress filter is loaded/],
+  ];
+  for (const [i, [what, proof, missing]] of cases.entries()) {
+    const dir = create(`np${i}`, `mounts: []\nssh: {forwardAgent: false, loadDotSSHPubKeys: false}\n`);
+    rememberGuest(dir, facts, proof);
+    const { code, audit: a } = await audit(`np${i}`);
+    assert.equal(a.sandbox, false, what);
+    assert.equal(a.flagged, true, what);
+    assert.equal(code, 1, what);
+    const finding = a.findings.find((f) => f.id === "sandbox");
+    assert.equal(finding?.level, "warning", what);
+    assert.match(finding?.detail ?? "", missing, what);
+  }
 });
 
 test("a writable mount that covers LIMA_HOME is flagged even without agents: the guest could rewrite the ssh.config the host includes", async () => {
@@ -140,7 +166,7 @@ test("a read-only mount of an ancestor of home exposes it read-only; extra netwo
 
 test("harden without --yes changes nothing; with --yes it fixes lima.yaml, keeps comments, and the audit agrees", async () => {
   const dir = create("dev3", DEV_YAML);
-  rememberGuest(dir, { autonomousMode: true, egress: { allow: ["api.openai.com"] } });
+  rememberGuest(dir, { user: "agent", autonomousMode: true, egress: { allow: ["api.openai.com"] } }, shown);
   const file = join(dir, "lima.yaml");
   const before = readFileSync(file, "utf8");
 

@@ -164,14 +164,18 @@ test("the CLI: key from the environment, failing agent exits 1, bad workdir is o
   assert.equal((await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "gpt"])).code, 2);
 });
 
-test("the audit reads the guest's agent facts; harden refuses a running VM", { timeout: 120_000 }, async () => {
+test("the audit reads the guest's agent facts, and agent.json alone makes no sandbox; harden refuses a running VM", { timeout: 120_000 }, async () => {
   await guest(`sudo mkdir -p /etc/nixlima && echo '{"user":"agent","agents":["claude"],"autonomousMode":true,"egress":{"allow":["api.anthropic.com"]}}' | sudo tee /etc/nixlima/agent.json > /dev/null`);
   const audit = await auditVm(l, NAME);
   assert.equal(audit.agent.source, "guest");
   assert.equal(audit.agent.autonomousMode, true);
   assert.deepEqual(audit.agent.egressAllow, ["api.anthropic.com"]);
   assert.equal(audit.unrestrictedNetwork, false);
-  assert.equal(audit.flagged, false, audit.summary);
+  // This guest has no agent user and no egress table in its kernel: not a sandbox, and flagged.
+  assert.deepEqual(audit.agent.proof, { agentUser: false, agentSudo: false, egressFilter: false });
+  assert.equal(audit.sandbox, false);
+  assert.equal(audit.flagged, true, audit.summary);
+  assert.match(audit.findings.find((f) => f.id === "sandbox")?.detail ?? "", /lacks the agent user agent and the egress filter in the kernel/);
   await assert.rejects(hardenVm(l, NAME, {}), /VM `disp` is running; nixlima hardens only a stopped VM\./);
 });
 

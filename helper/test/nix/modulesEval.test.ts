@@ -97,6 +97,8 @@ test("agent: the ruleset matches the agent positively, so packets no process own
 test("agent: the agent's DNS goes to dnsmasq, which answers only allowed names and fills the sets", async () => {
   const r = await render("agent");
   assert.match(r.nftables, /meta skuid 2000 meta l4proto \{ udp, tcp \} th dport 53 redirect to :53/);
+  // After that redirect oifname still names eth0: the redirected query is let through by address.
+  assert.match(r.nftables, /^\s*ip daddr 127\.0\.0\.0\/8 accept\n\s*ip6 daddr ::1 accept$/m);
   assert.equal(r.dnsmasq.enable, true);
   assert.equal(r.dnsmasq.resolveLocalQueries, false, "other users keep the system resolver");
   assert.deepEqual(dnsmasqLines(r, "address"), ["/#/"], "every other name: NXDOMAIN, never forwarded");

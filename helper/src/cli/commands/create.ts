@@ -6,6 +6,7 @@ import { inspectVm } from "../../lima/operations";
 import { Preset, type MountRequest } from "../../protocol";
 import { createVm, type CreateRequest } from "../../templates/create";
 import { parseSocketSpec } from "../../templates/hostSockets";
+import { movedMountNotes } from "../../templates/mountPoint";
 import { PRESETS } from "../../templates/presets";
 import type { CliCommand } from "../command";
 import { progressPrinter, type ProgressPrinter } from "../progressPrinter";
@@ -16,7 +17,7 @@ const usage = [
   "               [--mount DIR[:w]]… [--socket docker|ssh-agent[=PATH]|PATH]… [--image PATH|URL] [--allow-home-write] [--start] [--json] [--verbose]",
   "  --template          a bundled template (see `nixlima templates`) or the path of a Lima YAML file",
   "  --preset            light 2 CPU/4 GiB/20 GiB, medium 4/6/30, heavy 6/8/50; --cpus/--memory/--disk override it",
-  "  --mount DIR[:w]     mount a host folder at the same path in the guest (:w writable); repeatable",
+  "  --mount DIR[:w]     mount a host folder at the same path in the guest (:w writable; a path with a space gets one without); repeatable",
   "  --socket SPEC       forward a host socket into the guest: docker (DOCKER_HOST), ssh-agent (SSH_AUTH_SOCK; 1Password's), or any PATH; repeatable",
   "  --image PATH|URL    boot this image instead of the template's (default: your newest `nixlima build` image, then the template's)",
   "  --allow-home-write  allow a writable mount of your home folder (or a folder above it)",
@@ -65,9 +66,13 @@ export const createCommand: CliCommand = {
       printer = progressPrinter(io, values.verbose === true);
       await createVm(limactl, name, request, printer, interrupt.signal);
       printer.done();
+      const vm = await inspectVm(limactl, name, undefined);
       if (values.json) {
-        io.stdout.write(`${JSON.stringify(await inspectVm(limactl, name, undefined))}\n`);
-      } else if (values.start) {
+        io.stdout.write(`${JSON.stringify(vm)}\n`);
+        return EXIT_OK;
+      }
+      for (const note of movedMountNotes(vm.mounts)) io.stdout.write(`${note}\n`);
+      if (values.start) {
         io.stdout.write(`VM \`${name}\` is running. Open a shell with \`nixlima shell ${name}\`.\n`);
       } else {
         io.stdout.write(`Created VM \`${name}\`. Start it with \`nixlima start ${name}\`.\n`);

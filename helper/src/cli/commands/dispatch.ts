@@ -62,7 +62,7 @@ export const dispatchCommand: CliCommand = {
         vm,
         { agent: agent.data, prompt, loop, timeoutMs, workdir: values.workdir },
         secrets,
-        { ...printer, output: (line) => agentOut.write(`${line}\n`) },
+        { ...printer, output: (line) => agentOut.write(`${line}\n`), warn: (message) => io.stderr.write(`nixlima: warning: ${message}\n`) },
         interrupt.signal,
       );
       printer.done();
