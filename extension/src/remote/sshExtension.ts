@@ -2,6 +2,7 @@
 // VSCodium and other builds without access to Microsoft's marketplace. With none, say so and
 // offer to install the right one instead of failing silently.
 import * as vscode from "vscode";
+import { tryInstall } from "./installFailure";
 
 export const REMOTE_SSH_IDS = ["ms-vscode-remote.remote-ssh", "jeanp413.open-remote-ssh"] as const;
 
@@ -14,7 +15,7 @@ export function installableRemoteSsh(appName: string = vscode.env.appName): stri
   return /visual studio code/i.test(appName) ? REMOTE_SSH_IDS[0] : REMOTE_SSH_IDS[1];
 }
 
-/** True when a Remote-SSH extension is there; otherwise offers to install one and returns false. */
+/** True when a Remote-SSH extension is there, or the offer to install one just installed it. */
 export async function ensureRemoteSsh(log: vscode.LogOutputChannel): Promise<boolean> {
   if (installedRemoteSsh()) return true;
   const id = installableRemoteSsh();
@@ -24,14 +25,13 @@ export async function ensureRemoteSsh(log: vscode.LogOutputChannel): Promise<boo
     install,
   );
   if (choice !== install) return false;
-  try {
-    await vscode.commands.executeCommand("workbench.extensions.installExtension", id);
-  } catch (err) {
-    // Offline the marketplace answers with a resolver error (getaddrinfo …): the log keeps it.
-    log.error(`Installing ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
-    void vscode.window.showErrorMessage(
-      `${id} could not be installed: the extension marketplace cannot be reached. Install it once you are online, or from a .vsix file (Extensions: Install from VSIX…).`,
-    );
+  const outcome = await tryInstall(id, (ext) => vscode.commands.executeCommand("workbench.extensions.installExtension", ext));
+  if (outcome.kind === "installed") return installedRemoteSsh() !== undefined;
+  if (outcome.kind === "failed") {
+    // The raw error (getaddrinfo …) goes to the log; the person reads one sentence.
+    log.error(`Installing ${id} failed: ${outcome.detail}`);
+    const showLog = "Show Log";
+    void vscode.window.showErrorMessage(outcome.sentence, showLog).then((c) => c === showLog && log.show());
   }
   return false;
 }
