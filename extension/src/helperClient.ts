@@ -6,9 +6,9 @@ import { openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { connectToHelper, type HelperLine } from "../../helper/src/daemon/helperConnect";
-import { RunningJobs } from "../../helper/src/daemon/runningJobs";
-import { helperSocketPath } from "../../helper/src/daemon/socketPath";
+import { connectToHelper, type HelperLine } from "../../helper/src/connect/helperConnect";
+import { RunningJobs } from "../../helper/src/shared/runningJobs";
+import { helperSocketPath } from "../../helper/src/connect/socketPath";
 import {
   AgentRequests,
   Notifications,

@@ -1,9 +1,9 @@
 // Agent sandboxes from the editor: API keys, dispatching a task to a VM or a whole fleet, stopping
 // and showing tasks, fleets (create, stop, delete) and hardening a flagged VM.
 import * as vscode from "vscode";
-import { parseDuration } from "../../../helper/src/dispatch/duration";
-import { inFleet } from "../../../helper/src/daemon/jobHolds";
-import { checkVmName } from "../../../helper/src/lima/names";
+import { parseDuration } from "../../../helper/src/shared/duration";
+import { inFleet } from "../../../helper/src/shared/jobHolds";
+import { checkVmName } from "../../../helper/src/shared/vmNames";
 import { AgentName, Preset, type DispatchOptions, type Vm } from "../../../helper/src/protocol";
 import { assignPrompts } from "../agents/agentFormat";
 import { copyClaudeTokenTo } from "../agents/copyToken";

@@ -1,7 +1,7 @@
 // Fleets in the explorer: VMs named PREFIX-1, PREFIX-2, … under one row with counts. Pure, so the
 // grouping is tested without VS Code. Membership is the helper's (fleet/members.ts); only the
 // explorer's rule is its own: a lone `dev-1` stays a plain row, a fleet row needs two VMs.
-import { fleetMembers, memberOf } from "../../../helper/src/fleet/members";
+import { fleetMembers, memberOf } from "../../../helper/src/shared/fleetMembers";
 import type { Vm } from "../../../helper/src/protocol";
 
 export interface FleetGroup {

@@ -1,5 +1,5 @@
 // How a VM reads in the explorer: pure functions, so they are tested without VS Code.
-import { aliasTwins } from "../../../helper/src/lima/names";
+import { aliasTwins } from "../../../helper/src/shared/vmNames";
 import type { Job, Vm } from "../../../helper/src/protocol";
 
 export function formatBytes(bytes: number): string {

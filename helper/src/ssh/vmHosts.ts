@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, LineType } from "ssh-config";
-import { limaHostname } from "../lima/names";
+import { limaHostname } from "../shared/vmNames";
 import type { Vm } from "../protocol";
 import { sshConfigPathArg } from "./paths";
 

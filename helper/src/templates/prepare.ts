@@ -7,13 +7,14 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { coversLimaHome, exposesHome, expandLocation } from "../audit/home";
 import { NixlimaError } from "../errors";
-import { checkVmName } from "../lima/names";
-import { hostLinuxSystem } from "../nix/flakeRef";
-import { archOfSystem, listImages } from "../nix/images";
+import { checkVmName } from "../shared/vmNames";
+import { hostLinuxSystem } from "../shared/arch";
+import { listImages } from "../nix/images";
+import { archOfSystem } from "../shared/arch";
 import { templateOfLimaYaml } from "../nix/rebuild";
 import { HostSocketRequest, type CreateOptions } from "../protocol";
 import { planHostSockets } from "./hostSockets";
-import { ResourceInput } from "./presets";
+import { ResourceInput } from "../shared/presets";
 import { expandTilde, resolveTemplate, type ResolvedTemplate } from "./catalog";
 import { parseTemplate, renderTemplate, templateArch, templateMounts, type ImageEntry, type RenderInput } from "./render";
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { dispatch, secretsFromEnv } from "../../src/dispatch/dispatch";
-import { parseDuration } from "../../src/dispatch/duration";
+import { parseDuration } from "../../src/shared/duration";
 import { remoteCommand } from "../../src/dispatch/guestSsh";
 import type { Vm } from "../../src/protocol";
 import { execa } from "execa";

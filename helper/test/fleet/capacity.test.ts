@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkFleetFits, defaultConcurrency } from "../../src/fleet/capacity";
-import { fleetNames, groupFleets } from "../../src/fleet/members";
+import { fleetNames, groupFleets } from "../../src/shared/fleetMembers";
 import { runPool } from "../../src/fleet/pool";
 import type { Vm } from "../../src/protocol";
 

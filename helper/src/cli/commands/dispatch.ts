@@ -5,11 +5,11 @@
 // guest only through ssh's stdin. Exit 0 when the agent finished or wrote the done marker.
 import { readFile } from "node:fs/promises";
 import { dispatch, AGENT_KEYS, secretsFromEnv } from "../../dispatch/dispatch";
-import { parseDuration } from "../../dispatch/duration";
+import { parseDuration } from "../../shared/duration";
 import { DONE_MARKER } from "../../dispatch/remoteScript";
 import { NixlimaError } from "../../errors";
 import { inspectVm } from "../../lima/operations";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { AgentName, type DispatchResult } from "../../protocol";
 import type { CliCommand } from "../command";
 import { progressPrinter } from "../progressPrinter";

@@ -1,7 +1,7 @@
 // A fleet is the VMs named PREFIX-1 … PREFIX-N; nothing else marks them, so a fleet made by hand
 // (`limactl create --name web-3`) is a fleet too.
 import { NixlimaError } from "../errors";
-import { checkVmName } from "../lima/names";
+import { checkVmName } from "./vmNames";
 import type { Fleet, Vm } from "../protocol";
 
 const MEMBER_RE = /^(.+)-(\d+)$/;
