@@ -78,3 +78,11 @@ test("no source file imports itself round a cycle", () => {
   assert.ok([...edges.values()].some((t) => t.length > 0), "the import graph has edges");
   assert.deepEqual(cycles, []);
 });
+
+test("the extension starts no process but the helper, and reads no Claude login itself", () => {
+  const text = new Map(extensionFiles.map((f) => [f, readFileSync(join(ROOT, f), "utf8")]));
+  const spawning = extensionFiles.filter((f) => importsOf(f).some((s) => ["node:child_process", "child_process", "execa"].includes(s)));
+  assert.deepEqual(spawning, ["extension/src/helperLaunch.ts"], "only helperLaunch.ts starts a process: the helper");
+  const readsClaude = extensionFiles.filter((f) => /\.claude\b/.test(text.get(f)!) && /\b(readFile|readFileSync|createReadStream|openSync|homedir)\b/.test(text.get(f)!));
+  assert.deepEqual(readsClaude, []);
+});

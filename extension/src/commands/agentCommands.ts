@@ -22,7 +22,7 @@ export const setCredentials = (ctx: Ctx) => () => setAgentCredentials(ctx.extens
 
 export const copyClaudeToken = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, isRunning, "given the Claude token");
-  if (vm) await copyClaudeTokenTo(vm, ctx.log);
+  if (vm) await copyClaudeTokenTo(vm, ctx.helper, ctx.log);
 };
 
 /** The prompt file: PROMPT.md files of the workspace first (only a trusted one), or any file. */
