@@ -7,7 +7,8 @@ import { aliasTwins } from "../shared/vmNames";
 import { accountHome, sshConfigPathArg } from "./paths";
 import type { HostCheck, ResolvedHost } from "./request";
 import { mapLimit, parseResolved, type Resolver } from "./sshResolve";
-import { limaSshConfigPath, readLimaHost, vmAlias, type SshVm } from "./vmHosts";
+import { limaSshConfigPath } from "../shared/limaSsh";
+import { readLimaHost, vmAlias, type SshVm } from "./vmHosts";
 
 const parallel = 4;
 
