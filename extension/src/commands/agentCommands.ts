@@ -10,7 +10,7 @@ import { copyClaudeTokenTo } from "../agents/copyToken";
 import { setAgentCredentials, storedSecrets } from "../agents/credentials";
 import type { Ctx } from "../ctx";
 import { FleetItem, SandboxItem, TaskItem } from "../tree/agentItems";
-import { groupFleets, type FleetGroup } from "../tree/fleetGroups";
+import { groupFleets, type FleetGroup } from "../../../helper/src/shared/fleetMembers";
 import { hardenDetail } from "../tree/sandboxFormat";
 import { isTrusted, isTrustRow, manageTrust, trustRow } from "../trust";
 import { vmFromArg } from "./pickVm";

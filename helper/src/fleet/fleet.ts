@@ -14,7 +14,7 @@ import { createVm, limaHomeOf, type CreateRequest } from "../templates/create";
 import { PRESETS } from "../shared/presets";
 import { parseTemplate, templateResources } from "../templates/render";
 import { checkFleetFits, defaultConcurrency, hostResources, type HostResources } from "./capacity";
-import { fleetMembers, fleetNames, groupFleets } from "../shared/fleetMembers";
+import { fleetMembers, fleetNames, fleetSummary, groupFleets } from "../shared/fleetMembers";
 import { runPool } from "./pool";
 
 const GiB = 1024 ** 3;
@@ -71,7 +71,7 @@ export async function deleteFleet(l: Limactl, prefix: string, force: boolean, r:
 }
 
 export async function listFleets(l: Limactl, signal?: AbortSignal): Promise<Fleet[]> {
-  return groupFleets(await listVms(l, signal));
+  return groupFleets(await listVms(l, signal)).fleets.map(fleetSummary);
 }
 
 async function runFleet(

@@ -28,17 +28,34 @@ export function fleetMembers(vms: Vm[], prefix: string): Vm[] {
     .sort((a, b) => memberOf(a.name)!.index - memberOf(b.name)!.index);
 }
 
-/** Every fleet among the VMs, with counts by state; VMs not named PREFIX-N belong to none. */
-export function groupFleets(vms: Vm[]): Fleet[] {
-  const prefixes = [...new Set(vms.flatMap((vm) => memberOf(vm.name)?.prefix ?? []))].sort();
-  return prefixes.map((prefix) => {
+export interface FleetGroup {
+  prefix: string;
+  members: Vm[];
+  running: number;
+  stopped: number;
+  broken: number;
+}
+
+/**
+ * The fleets among the VMs, as the explorer and `nixlima fleet list` both show them: two or more
+ * VMs named PREFIX-N (a lone `dev-1` is a VM that happens to end in a number), with counts by
+ * state; the rest are `loose`. Acting on a fleet by its prefix still reaches every PREFIX-N.
+ */
+export function groupFleets(vms: Vm[]): { fleets: FleetGroup[]; loose: Vm[] } {
+  const prefixes = [...new Set(vms.flatMap((vm) => memberOf(vm.name)?.prefix ?? []))].sort((a, b) => a.localeCompare(b));
+  const fleets = prefixes.flatMap((prefix) => {
     const members = fleetMembers(vms, prefix);
-    return {
-      prefix,
-      vms: members.map((vm) => vm.name),
-      running: members.filter((vm) => vm.status === "Running").length,
-      stopped: members.filter((vm) => vm.status === "Stopped").length,
-      broken: members.filter((vm) => vm.status === "Broken" || vm.status === "Unknown").length,
-    };
+    if (members.length < 2) return [];
+    const count = (pick: (vm: Vm) => boolean) => members.filter(pick).length;
+    // A VM still being created (no instance folder yet) is not broken.
+    const broken = count((vm) => vm.dir !== "" && (vm.status === "Broken" || vm.status === "Unknown"));
+    return [{ prefix, members, running: count((vm) => vm.status === "Running"), stopped: count((vm) => vm.status === "Stopped"), broken }];
   });
+  const grouped = new Set(fleets.flatMap((f) => f.members.map((v) => v.name)));
+  return { fleets, loose: vms.filter((v) => !grouped.has(v.name)) };
+}
+
+/** A fleet as the protocol and the CLI's JSON carry it. */
+export function fleetSummary({ members, ...counts }: FleetGroup): Fleet {
+  return { ...counts, vms: members.map((vm) => vm.name) };
 }
