@@ -1,14 +1,11 @@
 // The extension's line to the helper: connects to the helper serving these settings, starting
-// it with VS Code's own Node runtime when none runs (so users need no separate Node), and
-// reconnects when it goes away. The helper is detached, so it and its jobs outlive a reload.
-import { spawn } from "node:child_process";
-import { openSync } from "node:fs";
+// it (helperLaunch.ts) when none runs, and reconnects when it goes away.
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { connectToHelper, type HelperLine } from "../../helper/src/daemon/helperConnect";
-import { RunningJobs } from "../../helper/src/daemon/runningJobs";
-import { helperSocketPath } from "../../helper/src/daemon/socketPath";
+import { connectToHelper, type HelperLine } from "../../helper/src/connect/helperConnect";
+import { RunningJobs } from "../../helper/src/shared/runningJobs";
+import { helperSocketPath } from "../../helper/src/connect/socketPath";
 import {
   AgentRequests,
   Notifications,
@@ -28,6 +25,7 @@ import {
 } from "../../helper/src/protocol";
 import { onNotification, request } from "../../helper/src/rpc";
 import { version } from "../../helper/src/version";
+import { launchHelper } from "./helperLaunch";
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -177,7 +175,7 @@ export class HelperClient implements vscode.Disposable {
     };
     let line = await connectToHelper(path, version, prepare);
     if (!line) {
-      this.spawnHelper(path);
+      launchHelper(this.helperScript, this.config, path, this.log);
       line = await waitForHelper(path, CONNECT_TIMEOUT_MS, prepare);
     }
     const { conn, hello } = line;
@@ -200,21 +198,6 @@ export class HelperClient implements vscode.Disposable {
       if (this.disposed) return;
       void this.ready().catch((err: unknown) => this.unreachable(err));
     }, 1000);
-  }
-
-  private spawnHelper(socketPath: string): void {
-    const args = [this.helperScript, "__serve", "--socket", socketPath];
-    if (this.config.limactlPath) args.push("--limactl", this.config.limactlPath);
-    if (this.config.limaHome) args.push("--lima-home", this.config.limaHome);
-    if (this.config.sshConfigFile) args.push("--ssh-config", this.config.sshConfigFile);
-    if (this.config.manageSshConfig) args.push("--manage-ssh-config");
-    const logFd = openSync(join(dirname(socketPath), "helper.log"), "a", 0o600);
-    this.log.info(`Starting the nixlima helper: ${process.execPath} ${args.join(" ")}`);
-    spawn(process.execPath, args, {
-      detached: true,
-      stdio: ["ignore", logFd, logFd],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
-    }).unref();
   }
 }
 

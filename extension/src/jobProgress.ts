@@ -1,7 +1,7 @@
 // Shows each helper job as a progress notification with Cancel, also jobs this window did not
 // start (another window's, or one still running after a reload), and reports how it ended.
 import * as vscode from "vscode";
-import { fleetPrefix } from "../../helper/src/daemon/jobHolds";
+import { fleetPrefix } from "../../helper/src/shared/jobHolds";
 import type { Job } from "../../helper/src/protocol";
 import { describeFleetResult } from "./agents/agentFormat";
 import type { HelperClient } from "./helperClient";

@@ -1,8 +1,8 @@
 // What the window knows of the VMs, jobs and built images, as last told by the helper. The
 // trees and the commands read it; only the helper changes it.
 import * as vscode from "vscode";
-import { fleetPrefix, inFleet } from "../../helper/src/daemon/jobHolds";
-import { fleetNames } from "../../helper/src/fleet/members";
+import { fleetPrefix, inFleet } from "../../helper/src/shared/jobHolds";
+import { fleetNames } from "../../helper/src/shared/fleetMembers";
 import type { Audit, Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
 
 export type AuditEntry = { audit: Audit } | { error: string };

@@ -165,10 +165,17 @@ export const Fleet = z.object({
 });
 export type Fleet = z.infer<typeof Fleet>;
 
+/** The user's Claude login on this machine: the helper reads it, the window only names it. */
+export const ClaudeToken = z.object({ path: z.string(), present: z.boolean() });
+export type ClaudeToken = z.infer<typeof ClaudeToken>;
+
 /** Requests the agent-sandbox features add; for the daemon to serve next to `Requests`. */
 export const AgentRequests = {
   vmsAudit: { method: "vms/audit", params: z.object({ vm: z.string() }), result: Audit },
   /** dryRun: only say what would change (the extension shows it before applying). */
   vmsHarden: { method: "vms/harden", params: z.object({ vm: z.string(), dryRun: z.boolean().optional() }), result: HardenResult },
   fleetsList: { method: "fleets/list", params: None, result: z.array(Fleet) },
+  claudeTokenFind: { method: "claudeToken/find", params: None, result: ClaudeToken },
+  /** Copies the token into the VM over ssh (stdin only); fails with a sentence. */
+  claudeTokenCopy: { method: "claudeToken/copy", params: z.object({ vm: z.string() }), result: None },
 } as const;

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { connectToHelper } from "../../helper/src/daemon/helperConnect";
+import { connectToHelper } from "../../helper/src/connect/helperConnect";
 import { version } from "../../helper/src/version";
 import { limactlPath, qemuEnv, repoRoot } from "./lima";
 

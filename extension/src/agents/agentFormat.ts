@@ -1,18 +1,6 @@
 // How agent tasks read in the editor, and which stored keys a dispatch sends: pure functions,
 // tested without VS Code.
-import type { AgentName, DispatchResult, FleetResult } from "../../../helper/src/protocol";
-
-/** The environment variables each agent reads its key from (the helper's AGENT_KEYS; a test keeps them equal). */
-export const AGENT_KEY_VARS: Record<AgentName, readonly string[]> = {
-  claude: ["ANTHROPIC_API_KEY"],
-  codex: ["OPENAI_API_KEY"],
-  opencode: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"],
-};
-
-export const PROVIDERS = [
-  { label: "Anthropic", variable: "ANTHROPIC_API_KEY", agents: "Claude Code, OpenCode" },
-  { label: "OpenAI", variable: "OPENAI_API_KEY", agents: "Codex, OpenCode" },
-] as const;
+import type { DispatchResult, FleetResult } from "../../../helper/src/protocol";
 
 /** A pasted key: one line, no spaces. Returns the problem, or undefined when it looks right. */
 export function checkApiKey(value: string): string | undefined {
@@ -20,11 +8,6 @@ export function checkApiKey(value: string): string | undefined {
   if (v === "") return "Paste the API key.";
   if (/\s/.test(v)) return "An API key is one word: no spaces or line breaks.";
   return undefined;
-}
-
-/** The keys a dispatch of `agent` sends: those of its variables that are stored. */
-export function secretsFor(agent: AgentName, stored: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(AGENT_KEY_VARS[agent].flatMap((k) => (stored[k] ? [[k, stored[k]]] : [])));
 }
 
 /** `done after 2 rounds in 1 m 4 s, exit code 0 · 3 files changed, 10 insertions(+)` */

@@ -3,19 +3,20 @@
 // secrets field; the helper passes them to the guest on ssh's stdin.
 import * as vscode from "vscode";
 import type { AgentName } from "../../../helper/src/protocol";
-import { AGENT_KEY_VARS, PROVIDERS, checkApiKey, secretsFor } from "./agentFormat";
+import { AGENT_KEYS, KEY_PROVIDERS, agentSecrets } from "../../../helper/src/shared/agentKeys";
+import { checkApiKey } from "./agentFormat";
 
 const secretKey = (variable: string) => `nixlima.${variable}`;
 
 export async function storedSecrets(secrets: vscode.SecretStorage, agent: AgentName): Promise<Record<string, string>> {
   const stored: Record<string, string | undefined> = {};
-  for (const v of AGENT_KEY_VARS[agent]) stored[v] = await secrets.get(secretKey(v));
-  return secretsFor(agent, stored);
+  for (const v of AGENT_KEYS[agent]) stored[v] = await secrets.get(secretKey(v));
+  return agentSecrets(agent, stored);
 }
 
 export async function setAgentCredentials(secrets: vscode.SecretStorage): Promise<void> {
   const items = await Promise.all(
-    PROVIDERS.map(async (p) => ({
+    KEY_PROVIDERS.map(async (p) => ({
       label: p.label,
       description: `${p.variable} · for ${p.agents}`,
       detail: (await secrets.get(secretKey(p.variable))) ? "A key is stored (choose to replace or remove it)" : "No key stored",

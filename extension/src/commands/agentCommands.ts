@@ -1,16 +1,16 @@
 // Agent sandboxes from the editor: API keys, dispatching a task to a VM or a whole fleet, stopping
 // and showing tasks, fleets (create, stop, delete) and hardening a flagged VM.
 import * as vscode from "vscode";
-import { parseDuration } from "../../../helper/src/dispatch/duration";
-import { inFleet } from "../../../helper/src/daemon/jobHolds";
-import { checkVmName } from "../../../helper/src/lima/names";
+import { parseDuration } from "../../../helper/src/shared/duration";
+import { inFleet } from "../../../helper/src/shared/jobHolds";
+import { checkVmName } from "../../../helper/src/shared/vmNames";
 import { AgentName, Preset, type DispatchOptions, type Vm } from "../../../helper/src/protocol";
 import { assignPrompts } from "../agents/agentFormat";
 import { copyClaudeTokenTo } from "../agents/copyToken";
 import { setAgentCredentials, storedSecrets } from "../agents/credentials";
 import type { Ctx } from "../ctx";
 import { FleetItem, SandboxItem, TaskItem } from "../tree/agentItems";
-import { groupFleets, type FleetGroup } from "../tree/fleetGroups";
+import { groupFleets, type FleetGroup } from "../../../helper/src/shared/fleetMembers";
 import { hardenDetail } from "../tree/sandboxFormat";
 import { isTrusted, isTrustRow, manageTrust, trustRow } from "../trust";
 import { vmFromArg } from "./pickVm";
@@ -22,7 +22,7 @@ export const setCredentials = (ctx: Ctx) => () => setAgentCredentials(ctx.extens
 
 export const copyClaudeToken = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, isRunning, "given the Claude token");
-  if (vm) await copyClaudeTokenTo(vm, ctx.log);
+  if (vm) await copyClaudeTokenTo(vm, ctx.helper, ctx.log);
 };
 
 /** The prompt file: PROMPT.md files of the workspace first (only a trusted one), or any file. */

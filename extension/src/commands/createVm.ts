@@ -6,7 +6,8 @@ import * as vscode from "vscode";
 import type { CreateOptions, MountRequest, TemplateInfo } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
 import { isWritableHome } from "../tree/format";
-import { describeImage, guestArch, imagePreset, imagesForTemplate } from "../tree/imagesFormat";
+import { hostArch } from "../../../helper/src/shared/arch";
+import { describeImage, imagePreset, imagesForTemplate } from "../tree/imagesFormat";
 import { isTrusted, manageTrust, trustedFolders, trustRow } from "../trust";
 import { offerDevVm } from "../devVm";
 import { offersSockets, pickSockets } from "./pickSockets";
@@ -75,7 +76,7 @@ function ask(w: Wizard, step: WizardStep, steps: WizardStep[], templates: Templa
 }
 
 function builtImages(ctx: Ctx, t: TemplateInfo) {
-  return imagesForTemplate(ctx.store.images, t.name, guestArch());
+  return imagesForTemplate(ctx.store.images, t.name, hostArch());
 }
 
 async function askTemplate(w: Wizard, templates: TemplateInfo[]): Promise<StepAnswer<typeof NEXT>> {

@@ -2,7 +2,8 @@
 // notification shows Nix's real progress), deleting a built image, creating a VM from one, and
 // "Rebuild VM" (nixos-rebuild switch inside a running VM).
 import * as vscode from "vscode";
-import { checkFlakeRef, hostLinuxSystem } from "../../../helper/src/nix/flakeRef";
+import { checkFlakeRef } from "../../../helper/src/shared/flakeRefRule";
+import { hostLinuxSystem } from "../../../helper/src/shared/arch";
 import type { LinuxSystem, StoredImage, Vm } from "../../../helper/src/protocol";
 import { configuredFlake } from "../config";
 import type { Ctx } from "../ctx";

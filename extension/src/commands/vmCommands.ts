@@ -1,6 +1,7 @@
 // The lifecycle and convenience actions on one VM.
 import * as vscode from "vscode";
 import type { Vm } from "../../../helper/src/protocol";
+import { limaSshConfigPath } from "../../../helper/src/shared/limaSsh";
 import { existsSync } from "node:fs";
 import { readHelperConfig } from "../config";
 import { HOST_LOG_SCHEME } from "../hostLogProvider";
@@ -60,7 +61,7 @@ export function openTerminalFor(vm: Vm): void {
   const terminal = vscode.window.createTerminal({
     name: `nixlima: ${vm.name}`,
     shellPath: "ssh",
-    shellArgs: ["-F", vm.sshConfigFile ?? `${vm.dir}/ssh.config`, vm.hostname],
+    shellArgs: ["-F", limaSshConfigPath(vm), vm.hostname],
     iconPath: new vscode.ThemeIcon("vm"),
   });
   terminal.show();

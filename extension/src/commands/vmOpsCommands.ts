@@ -2,9 +2,9 @@
 // Each asks what it needs (names checked as they are typed, with Create's rules), then runs a
 // helper job whose progress notification has Cancel.
 import * as vscode from "vscode";
-import { checkVmName } from "../../../helper/src/lima/names";
-import { VZ_NO_SNAPSHOTS, checkSnapshotTag, snapshotsSupported } from "../../../helper/src/lima/snapshotRules";
-import { ResourceInput } from "../../../helper/src/templates/presets";
+import { checkVmName } from "../../../helper/src/shared/vmNames";
+import { VZ_NO_SNAPSHOTS, checkSnapshotTag, snapshotsSupported } from "../../../helper/src/shared/snapshotRules";
+import { ResourceInput } from "../../../helper/src/shared/presets";
 import type { ResizeOptions, Vm } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
 import { vmFromArg } from "./pickVm";

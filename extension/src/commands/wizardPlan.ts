@@ -1,8 +1,8 @@
 // The Create VM wizard's plan, as pure functions: which steps a path has (so "2/4" is right on
 // every path), what each resource choice means, and the name check with the helper's full hint.
-import { checkNameIsFree, checkVmName } from "../../../helper/src/lima/names";
+import { checkNameIsFree, checkVmName } from "../../../helper/src/shared/vmNames";
 import type { CreateOptions, TemplateInfo } from "../../../helper/src/protocol";
-import { PRESETS } from "../../../helper/src/templates/presets";
+import { PRESETS } from "../../../helper/src/shared/presets";
 
 export type WizardStep = "template" | "image" | "name" | "resources" | "mounts";
 

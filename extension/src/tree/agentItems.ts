@@ -3,7 +3,8 @@
 import * as vscode from "vscode";
 import type { Job } from "../../../helper/src/protocol";
 import type { AuditEntry } from "../vmStore";
-import { describeFleet, type FleetGroup } from "./fleetGroups";
+import type { FleetGroup } from "../../../helper/src/shared/fleetMembers";
+import { describeFleet } from "./fleetGroups";
 import { plainWords } from "../jobWords";
 import { describeSandbox, findingIcon, sandboxContext } from "./sandboxFormat";
 

@@ -1,5 +1,7 @@
 // How a VM reads in the explorer: pure functions, so they are tested without VS Code.
-import { aliasTwins } from "../../../helper/src/lima/names";
+import { limaSshConfigPath } from "../../../helper/src/shared/limaSsh";
+import { shellWord } from "../../../helper/src/shared/shellQuote";
+import { aliasTwins } from "../../../helper/src/shared/vmNames";
 import type { Job, Vm } from "../../../helper/src/protocol";
 
 export function formatBytes(bytes: number): string {
@@ -86,9 +88,5 @@ export function isWritableHome(mount: { location: string; writable: boolean }, h
 /** `ssh lima-NAME` where nixlima keeps the user's ssh config pointing at the VMs; else Lima's own file. */
 export function sshCommand(vm: Vm, managedConfig = false): string {
   if (managedConfig) return `ssh ${vm.hostname}`;
-  return `ssh -F ${quote(vm.sshConfigFile ?? `${vm.dir}/ssh.config`)} ${vm.hostname}`;
-}
-
-function quote(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+  return `ssh -F ${shellWord(limaSshConfigPath(vm))} ${vm.hostname}`;
 }

@@ -42,11 +42,6 @@ export function imagesForTemplate(images: StoredImage[], template: string, arch:
   return sortImages(images.filter((i) => i.image === template && i.arch === arch));
 }
 
-/** `x64` / `arm64` (Node's names) → Lima's guest arch. */
-export function guestArch(nodeArch: string = process.arch): "aarch64" | "x86_64" {
-  return nodeArch === "arm64" ? "aarch64" : "x86_64";
-}
-
 /** "Create VM from this image" passes `{ image: PATH }` to the Create command. */
 export function imagePreset(arg: unknown): string | undefined {
   const image = typeof arg === "object" && arg !== null ? (arg as { image?: unknown }).image : undefined;

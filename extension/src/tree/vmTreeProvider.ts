@@ -9,7 +9,7 @@ import * as vscode from "vscode";
 import type { Job, Vm } from "../../../helper/src/protocol";
 import type { VmStore } from "../vmStore";
 import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
-import { groupFleets } from "./fleetGroups";
+import { groupFleets } from "../../../helper/src/shared/fleetMembers";
 import { describeVm, diskText, errorWords, formatBytes, isWritableHome, sharedAliasNote, vmContext, vmState, type VmState } from "./format";
 
 export class VmItem extends vscode.TreeItem {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Audit, Vm } from "../../../helper/src/protocol";
-import { describeFleet, groupFleets } from "../../src/tree/fleetGroups";
+import { groupFleets } from "../../../helper/src/shared/fleetMembers";
+import { describeFleet } from "../../src/tree/fleetGroups";
 import { describeVm } from "../../src/tree/format";
 import { describeSandbox, hardenDetail, sandboxContext } from "../../src/tree/sandboxFormat";
 

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { NixlimaError } from "../errors";
 import type { Limactl } from "../lima/limactl";
-import { checkVmName } from "../lima/names";
+import { checkVmName } from "../shared/vmNames";
 import { parseList } from "../lima/list";
 import type { PortForward, Vm, VmStatus } from "../protocol";
 

@@ -2,7 +2,7 @@
 // progress on stderr and Ctrl-C as cancel, print the outcome on stdout.
 import type { Limactl } from "../lima/limactl";
 import type { Reporter } from "../lima/operations";
-import { checkVmName } from "../lima/names";
+import { checkVmName } from "../shared/vmNames";
 import type { CliCommand } from "./command";
 import { progressPrinter } from "./progressPrinter";
 import { EXIT_OK, interruptSignal, locateLimactl, oneName, parseCommandArgs, reportError } from "./support";

@@ -1,12 +1,15 @@
 // The agent-sandbox requests a window makes: the isolation audit of a VM, hardening it (a dry
-// run first, then for real; never while a job acts on the VM), and the fleets.
+// run first, then for real; never while a job acts on the VM), the fleets, and copying the
+// user's Claude login into a VM.
 import { homedir } from "node:os";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { auditVm } from "../audit/audit";
 import { hardenVm } from "../audit/harden";
+import { copyClaudeToken, findClaudeToken } from "../dispatch/claudeToken";
 import { NixlimaError } from "../errors";
 import { listFleets } from "../fleet/fleet";
 import type { Limactl } from "../lima/limactl";
+import { inspectVm } from "../lima/operations";
 import { AgentRequests, Notifications } from "../protocol";
 import { notify, onRequest } from "../rpc";
 import type { JobManager } from "./jobs";
@@ -35,4 +38,9 @@ export function serveAgentRequests(conn: MessageConnection, deps: AgentRequestDe
     return result;
   });
   onRequest(conn, AgentRequests.fleetsList, async () => listFleets(await deps.limactl()));
+  onRequest(conn, AgentRequests.claudeTokenFind, () => findClaudeToken());
+  onRequest(conn, AgentRequests.claudeTokenCopy, async ({ vm }) => {
+    await copyClaudeToken(await inspectVm(await deps.limactl(), vm, undefined));
+    return {};
+  });
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { NixlimaError, toHelperError } from "../errors";
 import { JobRequest, type ErrorCode, type Job, type JobLogLine, type JobResult, type Progress } from "../protocol";
-import { conflicts, subject } from "./jobHolds";
+import { conflicts, subject } from "../shared/jobHolds";
 
 
 export interface JobReporter {

@@ -10,9 +10,9 @@ import { Requests, type HelperConfig } from "../protocol";
 import { connect, onRequest } from "../rpc";
 import { expandTilde } from "../templates/catalog";
 import { version } from "../version";
-import { checkSocketFile, ensurePrivateDir, ensureToken, proofMatches, proofOf } from "./helperIdentity";
+import { checkSocketFile, ensurePrivateDir, ensureToken, proofMatches, proofOf } from "../connect/helperIdentity";
 import { helperState, type HelperState } from "./helperState";
-import { helperSocketPath } from "./socketPath";
+import { helperSocketPath } from "../connect/socketPath";
 import { serveWindow } from "./windowRequests";
 
 /** How long a stopping helper waits for its cancelled jobs to clean up (a start's `limactl stop -f`). */

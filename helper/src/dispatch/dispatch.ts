@@ -7,23 +7,11 @@ import { recordDispatch } from "../audit/agentFacts";
 import { NixlimaError } from "../errors";
 import type { Reporter } from "../lima/operations";
 import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
-import { limaSshConfigPath } from "../ssh/vmHosts";
+import { limaSshConfigPath } from "../shared/limaSsh";
 import { followGuestReport } from "./guestReport";
 import { notSandboxWarning } from "./sandboxWarning";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DIFF_SCRIPT, DISPATCH_SCRIPT, DONE_MARKER, PATCH_LIMIT, STOP_SCRIPT } from "./remoteScript";
-
-/** Which environment variables carry each agent's key. */
-export const AGENT_KEYS = {
-  claude: ["ANTHROPIC_API_KEY"],
-  codex: ["OPENAI_API_KEY"],
-  opencode: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"],
-} as const;
-
-/** The CLI's secrets: the agent's key variables that are set in its environment. */
-export function secretsFromEnv(agent: DispatchOptions["agent"], env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(AGENT_KEYS[agent].flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
-}
 
 function checkSecrets(secrets: Record<string, string>): void {
   for (const [name, value] of Object.entries(secrets)) {

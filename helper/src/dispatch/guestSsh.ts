@@ -4,13 +4,8 @@
 import { execa, type ResultPromise } from "execa";
 import { NixlimaError } from "../errors";
 import type { Vm } from "../protocol";
-import { limaSshConfigPath } from "../ssh/vmHosts";
-
-/** Quotes one word for a POSIX shell: the guest's shell sees exactly `s`. */
-export function shellQuote(s: string): string {
-  if (s.includes("\0")) throw new NixlimaError("usage", "An argument for the guest contains a NUL byte.");
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { limaSshConfigPath } from "../shared/limaSsh";
+import { shellQuote } from "../shared/shellQuote";
 
 /**
  * The remote command line: `bash -c SCRIPT NAME ARG…`, every word quoted. ssh joins its

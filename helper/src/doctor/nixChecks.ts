@@ -1,6 +1,6 @@
 // Nix is optional: it builds nixlima's own NixOS images. On macOS it needs a Linux builder.
 import { detectBuilders, placesFor } from "../nix/builders";
-import { hostLinuxSystem } from "../nix/flakeRef";
+import { hostLinuxSystem } from "../shared/arch";
 import { missingBuilderMessage } from "../nix/missingBuilder";
 import type { DoctorCheck } from "../protocol";
 import { listFlakeImages } from "../nix/flakeImages";

@@ -11,10 +11,10 @@ import { deleteVm, stopVm, type Reporter } from "../lima/operations";
 import type { Fleet, FleetCreateOptions, FleetMemberResult, FleetResult, Progress } from "../protocol";
 import { resolveTemplate } from "../templates/catalog";
 import { createVm, limaHomeOf, type CreateRequest } from "../templates/create";
-import { PRESETS } from "../templates/presets";
+import { PRESETS } from "../shared/presets";
 import { parseTemplate, templateResources } from "../templates/render";
 import { checkFleetFits, defaultConcurrency, hostResources, type HostResources } from "./capacity";
-import { fleetMembers, fleetNames, groupFleets } from "./members";
+import { fleetMembers, fleetNames, fleetSummary, groupFleets } from "../shared/fleetMembers";
 import { runPool } from "./pool";
 
 const GiB = 1024 ** 3;
@@ -71,7 +71,7 @@ export async function deleteFleet(l: Limactl, prefix: string, force: boolean, r:
 }
 
 export async function listFleets(l: Limactl, signal?: AbortSignal): Promise<Fleet[]> {
-  return groupFleets(await listVms(l, signal));
+  return groupFleets(await listVms(l, signal)).fleets.map(fleetSummary);
 }
 
 async function runFleet(

@@ -4,7 +4,7 @@
 // whether that file exists, at the path Lima uses, to show which VMs start at login.
 import { NixlimaError } from "../errors";
 import { compareVersions, type Limactl } from "./limactl";
-import { checkVmName } from "./names";
+import { checkVmName } from "../shared/vmNames";
 import { inspectVm, refuseBroken, runLogged, type Reporter } from "./operations";
 
 const QUICK_TIMEOUT_MS = 2 * 60_000;

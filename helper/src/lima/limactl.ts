@@ -6,6 +6,7 @@ import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
+import { shellWord } from "../shared/shellQuote";
 import { errorFromFatal, oneLine, ROOT_HINT } from "./fatal";
 
 export interface LimactlSettings {
@@ -64,7 +65,7 @@ export class Limactl {
 
   /** The command line as the log shows it. */
   commandLine(args: string[]): string {
-    return [this.path, ...GLOBAL_FLAGS, ...args].map(quoteForLog).join(" ");
+    return [this.path, ...GLOBAL_FLAGS, ...args].map(shellWord).join(" ");
   }
 
   async run(args: string[], opts: RunOptions = {}): Promise<{ stdout: string; stderr: string }> {
@@ -234,8 +235,4 @@ function lastLine(stderr: string): string | undefined {
   const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
   const last = lines.at(-1);
   return last === undefined ? undefined : (parseLogLine(last)?.msg ?? last);
-}
-
-function quoteForLog(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

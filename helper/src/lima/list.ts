@@ -9,7 +9,7 @@ import type { Mount, PortForward, Vm, VmStatus } from "../protocol";
 import { vmsStartingAtLogin } from "./autostartPlace";
 import { diskUsedBytes } from "./diskUsage";
 import type { Limactl } from "./limactl";
-import { limaHostname } from "./names";
+import { limaHostname } from "../shared/vmNames";
 
 const opt = <T extends z.ZodType>(t: T) => t.optional().catch(undefined);
 const str = opt(z.string());

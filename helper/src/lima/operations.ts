@@ -5,7 +5,7 @@ import type { Progress, Vm } from "../protocol";
 import { explainStartFailure } from "./hostagentLog";
 import type { Limactl, LogLine } from "./limactl";
 import { LIST_FORMAT, parseList, withHostFacts } from "./list";
-import { checkVmName } from "./names";
+import { checkVmName } from "../shared/vmNames";
 import { removeRemains } from "./remains";
 import { progressFromLogLine } from "./progress";
 

@@ -2,7 +2,7 @@
 // `snapshot create|apply|delete|list` with the tag checked first and vz refused in one sentence.
 import { NixlimaError } from "../errors";
 import type { DiskSnapshot, SnapshotJob, Vm } from "../protocol";
-import { checkSnapshotTag, snapshotsSupported, VZ_NO_SNAPSHOTS } from "./snapshotRules";
+import { checkSnapshotTag, snapshotsSupported, VZ_NO_SNAPSHOTS } from "../shared/snapshotRules";
 import type { Limactl } from "./limactl";
 import { inspectVm, refuseBroken, runLogged, startVm, stopVm, type Reporter } from "./operations";
 

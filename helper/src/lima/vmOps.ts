@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { NixlimaError } from "../errors";
 import type { ResizeOptions, Vm } from "../protocol";
 import { limaHomeOf } from "../templates/create";
-import { ResourceInput } from "../templates/presets";
+import { ResourceInput } from "../shared/presets";
 import type { Limactl } from "./limactl";
 import { listVms } from "./list";
-import { checkNameIsFree, checkVmName } from "./names";
+import { checkNameIsFree, checkVmName } from "../shared/vmNames";
 import { inspectVm, refuseBroken, runLogged, startVm, type Reporter } from "./operations";
 
 /** A clone copies the whole disk (tens of GiB where the file system cannot share blocks). */

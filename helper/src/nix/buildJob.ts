@@ -3,8 +3,9 @@
 import type { ImageBuildOptions, Progress } from "../protocol";
 import { buildImage } from "./buildImage";
 import { detectBuilders, requireBuilder } from "./builders";
-import { hostLinuxSystem } from "./flakeRef";
-import { archOfSystem, assertImageName, installImage, type InstalledImage } from "./images";
+import { hostLinuxSystem } from "../shared/arch";
+import { assertImageName, installImage, type InstalledImage } from "./images";
+import { archOfSystem } from "../shared/arch";
 
 export interface BuildJobContext {
   limaHome: string;

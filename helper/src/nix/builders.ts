@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
-import { hostLinuxSystem } from "./flakeRef";
+import { hostLinuxSystem } from "../shared/arch";
 import { missingBuilderMessage } from "./missingBuilder";
 
 export interface Machine {

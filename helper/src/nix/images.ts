@@ -4,13 +4,14 @@ import { constants } from "node:fs";
 import { chmod, copyFile, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { NixlimaError } from "../errors";
+import type { GuestArch } from "../shared/arch";
 import { imageSize } from "./imageSize";
 
 export const IMAGES_DIR = "_images";
 const IMAGE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const FILE_NAME = /^nixlima-([a-z0-9][a-z0-9_-]*)-(aarch64|x86_64)-(\d{8}|latest)\.qcow2$/;
 
-export type ImageArch = "aarch64" | "x86_64";
+export type ImageArch = GuestArch;
 
 export interface InstalledImage {
   image: string;
@@ -38,13 +39,6 @@ export function assertImageName(image: string): void {
   if (!IMAGE_NAME.test(image)) {
     throw new NixlimaError("invalid-name", `"${image}" is not a valid image name: use lower-case letters, digits, "-" and "_".`);
   }
-}
-
-/** `aarch64-linux` → `aarch64`. */
-export function archOfSystem(system: string): ImageArch {
-  if (system === "aarch64-linux") return "aarch64";
-  if (system === "x86_64-linux") return "x86_64";
-  throw new NixlimaError("usage", `"${system}" is not a system nixlima builds images for: use aarch64-linux or x86_64-linux.`);
 }
 
 function ymd(date: Date): string {

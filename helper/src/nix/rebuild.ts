@@ -7,11 +7,12 @@ import { execa } from "execa";
 import { NixlimaError } from "../errors";
 import type { Limactl } from "../lima/limactl";
 import { parseLogLine } from "../lima/limactl";
-import { checkVmName } from "../lima/names";
+import { checkVmName } from "../shared/vmNames";
+import { hostArch } from "../shared/arch";
 import { inspectVm, restartVm, type Reporter } from "../lima/operations";
 import type { Progress, Vm } from "../protocol";
 import { firstError } from "./flakeImages";
-import { checkFlakeRef } from "./flakeRef";
+import { checkFlakeRef } from "../shared/flakeRefRule";
 import { stripAnsi } from "./internalJson";
 import { derivationName } from "./progress";
 
@@ -38,7 +39,7 @@ export { templateOfLimaYaml } from "../lima/list";
  */
 export function defaultRebuildRef(vm: Pick<Vm, "mounts" | "arch">, template: string | undefined, hostHome: string): string {
   const project = vm.mounts.find((m) => m.location !== hostHome && m.location !== `${hostHome}/`);
-  const arch = vm.arch === "aarch64" || vm.arch === "x86_64" ? vm.arch : process.arch === "arm64" ? "aarch64" : "x86_64";
+  const arch = vm.arch === "aarch64" || vm.arch === "x86_64" ? vm.arch : hostArch();
   return `${project?.mountPoint ?? "/etc/nixos"}#${template ?? "dev"}-${arch}`;
 }
 

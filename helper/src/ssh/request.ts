@@ -3,7 +3,8 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { defaultNixlimaSshDir, defaultUserSshConfig, nixlimaConfigName, sshConfigPathArg } from "./paths";
 import { sshResolver, type Resolver } from "./sshResolve";
-import { limaSshConfigPath, type SshVm } from "./vmHosts";
+import { limaSshConfigPath } from "../shared/limaSsh";
+import type { SshVm } from "./vmHosts";
 
 export interface SshConfigRequest {
   /** The config Remote-SSH reads (`remote.SSH.configFile`); default ~/.ssh/config. A leading `~/` is expanded. */

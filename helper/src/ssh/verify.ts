@@ -3,11 +3,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { aliasTwins } from "../lima/names";
+import { aliasTwins } from "../shared/vmNames";
 import { accountHome, sshConfigPathArg } from "./paths";
 import type { HostCheck, ResolvedHost } from "./request";
 import { mapLimit, parseResolved, type Resolver } from "./sshResolve";
-import { limaSshConfigPath, readLimaHost, vmAlias, type SshVm } from "./vmHosts";
+import { limaSshConfigPath } from "../shared/limaSsh";
+import { readLimaHost, vmAlias, type SshVm } from "./vmHosts";
 
 const parallel = 4;
 

@@ -9,9 +9,9 @@
 // inside an Include, so a VM may be missing from its Remote Explorer; connecting by the alias
 // (which is what nixlima's "Open" does) always works, because ssh itself resolves every level.
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { parse, LineType } from "ssh-config";
-import { limaHostname } from "../lima/names";
+import { limaSshConfigPath } from "../shared/limaSsh";
+import { limaHostname } from "../shared/vmNames";
 import type { Vm } from "../protocol";
 import { sshConfigPathArg } from "./paths";
 
@@ -20,7 +20,6 @@ export type SshVm = Pick<Vm, "name" | "dir" | "status"> & Partial<Pick<Vm, "sshC
 
 /** Lima's host alias: `lima-NAME` with '.' and '_' turned into '-'. */
 export const vmAlias = (vm: Pick<Vm, "name">) => limaHostname(vm.name);
-export const limaSshConfigPath = (vm: SshVm) => vm.sshConfigFile || join(vm.dir, "ssh.config");
 
 export function renderNixlimaConfig(vms: SshVm[], home?: string): string {
   const header = [

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { NixlimaError } from "../errors";
-import { checkNameIsFree } from "../lima/names";
+import { checkNameIsFree } from "../shared/vmNames";
 import type { Limactl } from "../lima/limactl";
 import { listVms } from "../lima/list";
 import { startVm, type Reporter } from "../lima/operations";

@@ -4,11 +4,11 @@
 // guest; the planted key reaches the guest yet no notification, helper output or file. Also on the
 // running VM: the audit request, harden's refusal, and the editor's Copy Claude Token command.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { copyTokenArgv } from "../../../extension/src/agents/copyTokenCommand";
+import { copyClaudeToken } from "../../src/dispatch/claudeToken";
 import { AgentRequests, Requests, type Job, type JobLogLine } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { filesUnder } from "../../../test/support/files";
@@ -90,12 +90,14 @@ test("on the running VM: the audit reads the guest, harden refuses even a dry ru
   await assert.rejects(request(conn, AgentRequests.vmsHarden, { vm: NAME, dryRun: true }), /is running; nixlima hardens only a stopped VM/);
 });
 
-test("Copy Claude Token's ssh command writes the file with mode 0600 from stdin", async () => {
+test("Copy Claude Token writes the file with mode 0600 from ssh's stdin", async () => {
   const snapshot = await request(conn, Requests.vmsList, {});
   const vm = snapshot.ok ? snapshot.vms.find((v) => v.name === NAME) : undefined;
   assert.ok(vm);
   const token = `{"claudeAiOauth":{"accessToken":"${KEY}"}}`;
-  execFileSync("ssh", copyTokenArgv(vm), { input: token });
+  const file = join(home.dir, "credentials.json");
+  writeFileSync(file, token, { mode: 0o600 });
+  await copyClaudeToken(vm, file);
   assert.equal(await guest("cat ~/.claude/.credentials.json"), token);
   assert.equal((await guest("stat -c %a ~/.claude/.credentials.json")).trim(), "600");
   assert.equal((await guest("ls -a ~/.claude | grep -c nixlima || true")).trim(), "0", "no temporary file left");

@@ -2,7 +2,7 @@
 // extra fields (a dispatch's secrets) never reach the Job.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { conflicts, inFleet } from "../../src/daemon/jobHolds";
+import { conflicts, inFleet } from "../../src/shared/jobHolds";
 import { JobManager } from "../../src/daemon/jobs";
 import type { JobRequest } from "../../src/protocol";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import { stringify } from "yaml";
-import { RunningJobs } from "../../src/daemon/runningJobs";
+import { RunningJobs } from "../../src/shared/runningJobs";
 import { Requests, type Job } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { createDummy, runLimactl } from "../../../test/support/dummies";

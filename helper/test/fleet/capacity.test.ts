@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkFleetFits, defaultConcurrency } from "../../src/fleet/capacity";
-import { fleetNames, groupFleets } from "../../src/fleet/members";
+import { fleetNames, fleetSummary, groupFleets } from "../../src/shared/fleetMembers";
 import { runPool } from "../../src/fleet/pool";
 import type { Vm } from "../../src/protocol";
 
@@ -21,14 +21,17 @@ test("a fleet fits when its total memory is within the host's", () => {
   assert.throws(() => checkFleetFits(5, 8 * GiB, host), /5 VMs of 8 GiB need 40 GiB of memory, more than this host's 32 GiB\./);
 });
 
-test("names are PREFIX-1..N and checked; fleets group by prefix", () => {
+test("names are PREFIX-1..N and checked; fleets of two or more group by prefix", () => {
   assert.deepEqual(fleetNames("a", 3), ["a-1", "a-2", "a-3"]);
   assert.throws(() => fleetNames("a_", 2), /not a valid VM name/);
   const vm = (name: string, status: Vm["status"]): Vm => ({ name, status, dir: "", hostname: "", mounts: [], portForwards: [], protected: false, errors: [] });
-  assert.deepEqual(groupFleets([vm("w-10", "Running"), vm("w-2", "Stopped"), vm("solo", "Running"), vm("w-x-1", "Broken")]), [
+  const vms = [vm("w-10", "Running"), vm("w-2", "Stopped"), vm("solo", "Running"), vm("w-x-1", "Broken"), { ...vm("w-x-2", "Broken"), dir: "/l/w-x-2" }, vm("lone-1", "Running")];
+  const { fleets, loose } = groupFleets(vms);
+  assert.deepEqual(fleets.map(fleetSummary), [
     { prefix: "w", vms: ["w-2", "w-10"], running: 1, stopped: 1, broken: 0 },
-    { prefix: "w-x", vms: ["w-x-1"], running: 0, stopped: 0, broken: 1 },
+    { prefix: "w-x", vms: ["w-x-1", "w-x-2"], running: 0, stopped: 0, broken: 1 },
   ]);
+  assert.deepEqual(loose.map((v) => v.name), ["solo", "lone-1"]);
 });
 
 test("runPool keeps at most `limit` tasks running and runs every task despite failures", async () => {

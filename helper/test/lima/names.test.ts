@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { NixlimaError } from "../../src/errors";
-import { checkNameIsFree, checkVmName, limaHostname } from "../../src/lima/names";
+import { checkNameIsFree, checkVmName, limaHostname } from "../../src/shared/vmNames";
 
 test("names Lima accepts pass", () => {
   for (const name of ["a", "default", "my-vm", "my_vm.2", "A1b2", "x".repeat(76), "nixos-24.11"]) {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { autostartArgs } from "../../src/lima/autostart";
 import { autostartPlace, vmsStartingAtLogin } from "../../src/lima/autostartPlace";
-import { checkSnapshotTag, snapshotsSupported, VZ_NO_SNAPSHOTS } from "../../src/lima/snapshotRules";
+import { checkSnapshotTag, snapshotsSupported, VZ_NO_SNAPSHOTS } from "../../src/shared/snapshotRules";
 import { parseSnapshotList } from "../../src/lima/snapshots";
 import type { Vm } from "../../src/protocol";
 import { tempLimaHome } from "../../../test/support/lima";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { NixlimaError } from "../../src/errors";
 import { Limactl } from "../../src/lima/limactl";
-import { checkFlakeRef } from "../../src/nix/flakeRef";
+import { checkFlakeRef } from "../../src/shared/flakeRefRule";
 import { defaultRebuildRef, rebuildArgs, rebuildVm, RebuildProgress, templateOfLimaYaml } from "../../src/nix/rebuild";
 import type { Progress } from "../../src/protocol";
 import { createDummy } from "../../../test/support/dummies";

@@ -5,8 +5,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { parse } from "yaml";
-import { archOfSystem } from "../../src/nix/images";
-import { hostLinuxSystem } from "../../src/nix/flakeRef";
+import { archOfSystem } from "../../src/shared/arch";
+import { hostLinuxSystem } from "../../src/shared/arch";
 import { prepareCreate } from "../../src/templates/prepare";
 import { tempLimaHome } from "../../../test/support/lima";
 

@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { parse } from "yaml";
 import { NixlimaError } from "../../src/errors";
-import { hostLinuxSystem } from "../../src/nix/flakeRef";
-import { archOfSystem } from "../../src/nix/images";
+import { hostLinuxSystem } from "../../src/shared/arch";
+import { archOfSystem } from "../../src/shared/arch";
 import { describe as describeTemplate, listTemplates, resolveTemplate, templatesDir } from "../../src/templates/catalog";
 import { prepareCreate } from "../../src/templates/prepare";
-import { PRESETS } from "../../src/templates/presets";
+import { PRESETS } from "../../src/shared/presets";
 import { parseTemplate, renderTemplate } from "../../src/templates/render";
 import { repoRoot } from "../../../test/support/lima";
 

@@ -2,7 +2,7 @@
 // autonomously. Exit 0 when nothing is flagged, 1 when the VM is flagged (so scripts can gate
 // on it). --json prints the protocol `Audit`.
 import { auditVm } from "../../audit/audit";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import type { Audit } from "../../protocol";
 import type { CliCommand } from "../command";
 import { EXIT_FAILURE, EXIT_OK, locateLimactl, oneName, parseCommandArgs, reportError } from "../support";

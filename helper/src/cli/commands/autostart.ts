@@ -2,7 +2,7 @@
 import { NixlimaError } from "../../errors";
 import { setStartAtLogin } from "../../lima/autostart";
 import { vmsStartingAtLogin } from "../../lima/autostartPlace";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { vmOpCommand } from "../vmOpCommand";
 
 export const autostartCommand = vmOpCommand({

@@ -1,6 +1,6 @@
 // `nixlima clone|rename|fork OLD NEW`: a copy, a new name, or a copy that starts at once.
 import { NixlimaError } from "../../errors";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { cloneVm, forkVm, renameVm } from "../../lima/vmOps";
 import { vmOpCommand } from "../vmOpCommand";
 

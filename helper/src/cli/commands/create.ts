@@ -1,13 +1,13 @@
 // `nixlima create NAME --template …`: renders a template with the chosen resources, mounts and
 // image, checks it, creates the VM with limactl, and with --start boots it with live stages.
 import { NixlimaError } from "../../errors";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { inspectVm } from "../../lima/operations";
 import { Preset, type MountRequest } from "../../protocol";
 import { createVm, type CreateRequest } from "../../templates/create";
 import { parseSocketSpec } from "../../templates/hostSockets";
 import { movedMountNotes } from "../../templates/mountPoint";
-import { PRESETS } from "../../templates/presets";
+import { PRESETS } from "../../shared/presets";
 import type { CliCommand } from "../command";
 import { progressPrinter, type ProgressPrinter } from "../progressPrinter";
 import { EXIT_OK, interruptSignal, locateLimactl, oneName, parseCommandArgs, reportError } from "../support";

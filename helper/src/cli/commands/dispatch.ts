@@ -4,12 +4,13 @@
 // and the diff it left. The key comes from ANTHROPIC_API_KEY / OPENAI_API_KEY and reaches the
 // guest only through ssh's stdin. Exit 0 when the agent finished or wrote the done marker.
 import { readFile } from "node:fs/promises";
-import { dispatch, AGENT_KEYS, secretsFromEnv } from "../../dispatch/dispatch";
-import { parseDuration } from "../../dispatch/duration";
+import { dispatch } from "../../dispatch/dispatch";
+import { AGENT_KEYS, agentSecrets } from "../../shared/agentKeys";
+import { parseDuration } from "../../shared/duration";
 import { DONE_MARKER } from "../../dispatch/remoteScript";
 import { NixlimaError } from "../../errors";
 import { inspectVm } from "../../lima/operations";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { AgentName, type DispatchResult } from "../../protocol";
 import type { CliCommand } from "../command";
 import { progressPrinter } from "../progressPrinter";
@@ -50,7 +51,7 @@ export const dispatchCommand: CliCommand = {
         throw new NixlimaError("not-found", `Cannot read the prompt file ${promptFile}.`, "Pass the path of a readable Markdown or text file.");
       });
       if (!prompt.trim()) throw new NixlimaError("usage", `The prompt file ${promptFile} is empty.`);
-      const secrets = secretsFromEnv(agent.data, io.env);
+      const secrets = agentSecrets(agent.data, io.env);
       if (Object.keys(secrets).length === 0) {
         io.stderr.write(`nixlima: warning: ${AGENT_KEYS[agent.data].join(" / ")} is not set; the agent must find its own credentials in the VM.\n`);
       }

@@ -3,7 +3,7 @@
 // failed.
 import { NixlimaError } from "../../errors";
 import { createFleet, deleteFleet, listFleets, stopFleet, type FleetReporter } from "../../fleet/fleet";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { Preset, type Fleet, type FleetResult } from "../../protocol";
 import type { CliCommand, CliIO } from "../command";
 import { describe } from "../progressPrinter";

@@ -2,7 +2,7 @@
 // (home mounts removed, SSH agent forwarding off, ~/.ssh keys not loaded). Without --yes it
 // only prints what it would change.
 import { hardenVm } from "../../audit/harden";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import type { CliCommand } from "../command";
 import { EXIT_OK, locateLimactl, oneName, parseCommandArgs, reportError } from "../support";
 

@@ -1,5 +1,5 @@
 // `nixlima protect|unprotect NAME`: Lima's guard against deleting a VM by mistake.
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { setProtected } from "../../lima/vmOps";
 import { oneName } from "../support";
 import { vmOpCommand } from "../vmOpCommand";

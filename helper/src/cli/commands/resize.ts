@@ -1,9 +1,9 @@
 // `nixlima resize NAME [--preset P] [--cpus N] [--memory GiB] [--disk GiB]`, with Create's checks.
 import { NixlimaError } from "../../errors";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { resizeVm } from "../../lima/vmOps";
 import { Preset, type ResizeOptions } from "../../protocol";
-import { PRESETS, ResourceInput } from "../../templates/presets";
+import { PRESETS, ResourceInput } from "../../shared/presets";
 import { oneName } from "../support";
 import { vmOpCommand } from "../vmOpCommand";
 

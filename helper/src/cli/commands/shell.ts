@@ -2,7 +2,7 @@
 // user's terminal; exits with the remote command's exit code.
 import { execa } from "execa";
 import { NixlimaError } from "../../errors";
-import { checkVmName } from "../../lima/names";
+import { checkVmName } from "../../shared/vmNames";
 import { inspectVm, shellArgs } from "../../lima/operations";
 import type { CliCommand } from "../command";
 import { EXIT_FAILURE, locateLimactl, parseCommandArgs, reportError } from "../support";

@@ -1,7 +1,7 @@
 // `nixlima snapshot create|apply|delete NAME TAG` and `nixlima snapshot list NAME [--json]` (QEMU VMs).
 import { NixlimaError } from "../../errors";
-import { checkVmName } from "../../lima/names";
-import { checkSnapshotTag } from "../../lima/snapshotRules";
+import { checkVmName } from "../../shared/vmNames";
+import { checkSnapshotTag } from "../../shared/snapshotRules";
 import { listSnapshots, snapshotJob } from "../../lima/snapshots";
 import { SnapshotJob } from "../../protocol";
 import { vmOpCommand } from "../vmOpCommand";

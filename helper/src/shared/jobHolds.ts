@@ -1,8 +1,8 @@
 // What a running job holds, so two jobs (from two windows, or a fleet and one of its VMs) never
 // act on the same thing at once: a VM job holds its VM, a build its image and system, a fleet
 // job every VM named PREFIX-N (those it will create included, whether they exist yet or not).
-import { memberOf } from "../fleet/members";
-import { hostLinuxSystem } from "../nix/flakeRef";
+import { memberOf } from "./fleetMembers";
+import { hostLinuxSystem } from "./arch";
 import type { JobRequest } from "../protocol";
 
 type Hold = { image: string } | { vm: string } | { fleet: string };
