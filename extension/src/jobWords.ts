@@ -2,7 +2,7 @@
 // the same words as the tree row, and how it ended in one sentence people can act on.
 import { toHelperError } from "../../helper/src/errors";
 import type { HelperError, Job, Progress, Vm } from "../../helper/src/protocol";
-import { movedMountNotes } from "../../helper/src/templates/mountPoint";
+import { movedMountNotes } from "../../helper/src/shared/mountPoint";
 
 /** Notifications and welcome views show text as typed: `x` would show its backticks. */
 export function plainWords(text: string): string {

@@ -2,7 +2,7 @@
 // mountPoint.ts) a mount point of its own: the template's mounts without `mountPoint`, and the
 // folders nixlima adds. The template's own `mountPoint`s are kept as written.
 import { isMap, isSeq, type Document, type YAMLMap } from "yaml";
-import { safeMountPoint } from "./mountPoint";
+import { safeMountPoint } from "../shared/mountPoint";
 
 export interface MountToAdd {
   location: string;

@@ -11,7 +11,7 @@ import { parse, stringify } from "yaml";
 import { Limactl } from "../../src/lima/limactl";
 import { inspectVm } from "../../src/lima/operations";
 import { createVm } from "../../src/templates/create";
-import { isSafeMountPoint, movedMountNotes, safeMountPoint } from "../../src/templates/mountPoint";
+import { isSafeMountPoint, movedMountNotes, safeMountPoint } from "../../src/shared/mountPoint";
 import { prepareCreate } from "../../src/templates/prepare";
 import { successText } from "../../../extension/src/jobWords";
 import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";

@@ -6,7 +6,7 @@ import { inspectVm } from "../../lima/operations";
 import { Preset, type MountRequest } from "../../protocol";
 import { createVm, type CreateRequest } from "../../templates/create";
 import { parseSocketSpec } from "../../templates/hostSockets";
-import { movedMountNotes } from "../../templates/mountPoint";
+import { movedMountNotes } from "../../shared/mountPoint";
 import { PRESETS } from "../../shared/presets";
 import type { CliCommand } from "../command";
 import { progressPrinter, type ProgressPrinter } from "../progressPrinter";
