@@ -250,7 +250,6 @@ export const Requests = {
   /** Whether this machine's Nix has a builder for its own Linux system (the Images view's button). */
   nixCanBuild: { method: "nix/canBuild", params: None, result: z.object({ canBuild: z.boolean() }) },
   sshSync: { method: "ssh/sync", params: None, result: SshConfigReport },
-  sshStatus: { method: "ssh/status", params: None, result: SshConfigReport },
   sshRemove: { method: "ssh/remove", params: None, result: SshConfigReport },
   imagesList: { method: "images/list", params: None, result: z.array(StoredImage) },
   /** Deletes one built image; when it was the latest, the symlink moves to the next newest or goes. */

@@ -174,7 +174,6 @@ export const AgentRequests = {
   vmsAudit: { method: "vms/audit", params: z.object({ vm: z.string() }), result: Audit },
   /** dryRun: only say what would change (the extension shows it before applying). */
   vmsHarden: { method: "vms/harden", params: z.object({ vm: z.string(), dryRun: z.boolean().optional() }), result: HardenResult },
-  fleetsList: { method: "fleets/list", params: None, result: z.array(Fleet) },
   claudeTokenFind: { method: "claudeToken/find", params: None, result: ClaudeToken },
   /** Copies the token into the VM over ssh (stdin only); fails with a sentence. */
   claudeTokenCopy: { method: "claudeToken/copy", params: z.object({ vm: z.string() }), result: None },

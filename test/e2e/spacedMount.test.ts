@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import { Limactl } from "../../helper/src/lima/limactl";
 import { inspectVm } from "../../helper/src/lima/operations";
 import { createVm } from "../../helper/src/templates/create";
-import { movedMountNotes } from "../../helper/src/templates/mountPoint";
+import { movedMountNotes } from "../../helper/src/shared/mountPoint";
 import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
 import { testVmConfig } from "../support/testVm";
 import { destroyInstance, guestShell, instanceLogTail, secondsSince } from "../support/testVmRun";

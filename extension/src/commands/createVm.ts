@@ -5,7 +5,7 @@ import { homedir } from "node:os";
 import * as vscode from "vscode";
 import type { CreateOptions, MountRequest, TemplateInfo } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
-import { isWritableHome } from "../tree/format";
+import { writesHome } from "../../../helper/src/shared/homeMounts";
 import { hostArch } from "../../../helper/src/shared/arch";
 import { describeImage, imagePreset, imagesForTemplate } from "../tree/imagesFormat";
 import { isTrusted, manageTrust, trustedFolders, trustRow } from "../trust";
@@ -52,7 +52,7 @@ export const createVm = (ctx: Ctx) => async (preset?: unknown) => {
   const { template, image, name, resources, mounts = [] } = w.answers;
   if (!template || !name || !resources) return;
   // The folder step asked the user before it returned a writable mount of the home folder.
-  const allowHomeWrite = mounts.some((m) => isWritableHome(m, homedir()));
+  const allowHomeWrite = mounts.some((m) => writesHome(m, homedir()));
   const sockets = offersSockets(template) ? await pickSockets(ctx) : [];
   if (!sockets) return;
   const create: CreateOptions = { template: template.path, ...resources, mounts, start: true, allowHomeWrite, ...(image ? { image } : { publishedImage: true }), ...(sockets.length > 0 ? { sockets } : {}) };
@@ -209,7 +209,7 @@ async function askMounts(w: Wizard, steps: WizardStep[], canGoBack: boolean): Pr
     return NEXT;
   }
   const mount = { location: path, writable: true };
-  if (isWritableHome(mount, homedir())) {
+  if (writesHome(mount, homedir())) {
     const ok = "Mount It Writable";
     const answer = await vscode.window.showWarningMessage(
       `Mount ${path} writable?`,

@@ -1,7 +1,7 @@
 // Where "Open in Remote-SSH" goes: the VM's ssh host and the folder to open in it. Pure, so the
 // URI is tested without VS Code.
 import type { Vm } from "../../../helper/src/protocol";
-import { isWritableHome } from "../tree/format";
+import { exposesHome } from "../../../helper/src/shared/homeMounts";
 
 export interface RemoteTarget {
   authority: string;
@@ -14,7 +14,7 @@ export interface RemoteTarget {
  */
 export function remoteTarget(vm: Vm, hostHome: string, overrides: Record<string, string> = {}): RemoteTarget {
   const project = [...vm.mounts]
-    .filter((m) => !isWritableHome({ ...m, writable: true }, hostHome))
+    .filter((m) => !exposesHome(m.location, hostHome))
     .sort((a, b) => Number(b.writable) - Number(a.writable))[0];
   const folder = overrides[vm.name] ?? project?.mountPoint ?? vm.guestHome ?? "/";
   return { authority: `ssh-remote+${vm.hostname}`, folder: folder.startsWith("/") ? folder : `/${folder}` };

@@ -78,13 +78,6 @@ export function vmState(vm: Vm, job?: Job): VmState {
   return vm.status === "Running" ? "running" : vm.status === "Stopped" ? "stopped" : vm.status === "Broken" ? "broken" : "unknown";
 }
 
-/** The VM's own folder on the host mounted writable: the guest can change everything the user owns. */
-export function isWritableHome(mount: { location: string; writable: boolean }, home: string): boolean {
-  const strip = (p: string) => p.replace(/\/+$/, "");
-  const loc = strip(mount.location.replace(/^~(?=\/|$)/, home));
-  return mount.writable && (loc === strip(home) || strip(home).startsWith(`${loc}/`) || loc === "");
-}
-
 /** `ssh lima-NAME` where nixlima keeps the user's ssh config pointing at the VMs; else Lima's own file. */
 export function sshCommand(vm: Vm, managedConfig = false): string {
   if (managedConfig) return `ssh ${vm.hostname}`;

@@ -10,7 +10,8 @@ import type { Job, Vm } from "../../../helper/src/protocol";
 import type { VmStore } from "../vmStore";
 import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
 import { groupFleets } from "../../../helper/src/shared/fleetMembers";
-import { describeVm, diskText, errorWords, formatBytes, isWritableHome, sharedAliasNote, vmContext, vmState, type VmState } from "./format";
+import { writesHome } from "../../../helper/src/shared/homeMounts";
+import { describeVm, diskText, errorWords, formatBytes, sharedAliasNote, vmContext, vmState, type VmState } from "./format";
 
 export class VmItem extends vscode.TreeItem {
   constructor(
@@ -117,7 +118,7 @@ function details(vm: Vm): DetailItem[] {
   }
   const home = homedir();
   for (const m of vm.mounts) {
-    const risky = isWritableHome(m, home);
+    const risky = writesHome(m, home);
     items.push(
       new DetailItem(
         m.location,

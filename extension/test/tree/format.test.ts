@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Job, Vm } from "../../../helper/src/protocol";
-import { describeVm, errorWords, formatBytes, formatDuration, isWritableHome, sharedAliasNote, sshCommand, vmContext, vmState } from "../../src/tree/format";
+import { describeVm, errorWords, formatBytes, formatDuration, sharedAliasNote, sshCommand, vmContext, vmState } from "../../src/tree/format";
 
 const vm: Vm = {
   name: "dev",
@@ -42,17 +42,6 @@ test("bytes in binary units", () => {
   assert.equal(formatBytes(4 * 2 ** 30), "4 GiB");
   assert.equal(formatBytes(1.5 * 2 ** 30), "1.5 GiB");
   assert.equal(formatBytes(2 ** 20), "1 MiB");
-});
-
-test("a writable mount of the home folder or above it is flagged; read-only or narrower is not", () => {
-  const home = "/Users/alice";
-  assert.equal(isWritableHome({ location: "~", writable: true }, home), true);
-  assert.equal(isWritableHome({ location: "/Users/alice/", writable: true }, home), true);
-  assert.equal(isWritableHome({ location: "/", writable: true }, home), true);
-  assert.equal(isWritableHome({ location: "/Users", writable: true }, home), true);
-  assert.equal(isWritableHome({ location: "~", writable: false }, home), false);
-  assert.equal(isWritableHome({ location: "~/src/app", writable: true }, home), false);
-  assert.equal(isWritableHome({ location: "/Users/alice2", writable: true }, home), false);
 });
 
 test("ssh command quotes a config path with spaces", () => {

@@ -8,7 +8,8 @@ import type { AgentFacts, Audit, AuditFinding } from "../protocol";
 import { agentFacts } from "./agentFacts";
 import { readEffectiveConfig, type EffectiveConfig } from "./effectiveConfig";
 import { limaHomeOf } from "../templates/create";
-import { coversLimaHome, exposesHome } from "./home";
+import { homedir } from "node:os";
+import { coversLimaHome, exposesHome } from "../shared/homeMounts";
 import { sandboxVerdict } from "./sandboxProof";
 
 export interface AuditDeps {
@@ -32,7 +33,8 @@ export async function auditVm(l: Limactl, name: string, signal?: AbortSignal, de
 }
 
 /** The audit from Lima's effective config and the agent facts; pure, so every case is testable. */
-export function judge(config: EffectiveConfig, agent: AgentFacts, home?: string, limaHome?: string): Audit {
+export function judge(config: EffectiveConfig, agent: AgentFacts, givenHome?: string, limaHome?: string): Audit {
+  const home = givenHome ?? homedir();
   const mounts = config.mounts.map((m) => ({ ...m, exposesHome: exposesHome(m.location, home) }));
   const homeMounts = mounts.filter((m) => m.exposesHome);
   const homeExposure = homeMounts.some((m) => m.writable) ? "writable" : homeMounts.length > 0 ? "read-only" : "none";

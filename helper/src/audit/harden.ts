@@ -11,7 +11,8 @@ import { writeFileAtomic } from "../fsutil/atomicWrite";
 import type { Limactl } from "../lima/limactl";
 import type { HardenResult } from "../protocol";
 import { readEffectiveConfig } from "./effectiveConfig";
-import { exposesHome } from "./home";
+import { homedir } from "node:os";
+import { exposesHome } from "../shared/homeMounts";
 
 export interface HardenOptions {
   /** Only say what would change. */
@@ -39,7 +40,7 @@ export async function hardenVm(l: Limactl, name: string, opts: HardenOptions = {
     for (let i = mounts.items.length - 1; i >= 0; i--) {
       const item = mounts.items[i];
       const location = isMap(item) ? item.get("location") : undefined;
-      if (typeof location === "string" && exposesHome(location, opts.home)) {
+      if (typeof location === "string" && exposesHome(location, opts.home ?? homedir())) {
         mounts.delete(i);
         removed.add(location);
         changes.unshift(`remove the mount of ${location} (it exposes your home folder)`);
@@ -62,7 +63,7 @@ export async function hardenVm(l: Limactl, name: string, opts: HardenOptions = {
   // Lima merges _config/default.yaml and override.yaml over lima.yaml: say what is still exposed.
   const after = opts.dryRun ? config : (await readEffectiveConfig(l, name, signal)).config;
   const remaining = [
-    ...after.mounts.filter((m) => exposesHome(m.location, opts.home) && !removed.has(m.location)).map((m) => `the mount of ${m.location} comes from Lima's default.yaml or override.yaml in $LIMA_HOME/_config; remove it there`),
+    ...after.mounts.filter((m) => exposesHome(m.location, opts.home ?? homedir()) && !removed.has(m.location)).map((m) => `the mount of ${m.location} comes from Lima's default.yaml or override.yaml in $LIMA_HOME/_config; remove it there`),
     ...(!opts.dryRun && after.forwardAgent ? ["ssh.forwardAgent is still on: $LIMA_HOME/_config/override.yaml sets it; remove it there"] : []),
     ...(!opts.dryRun && after.loadDotSSHPubKeys ? ["ssh.loadDotSSHPubKeys is still on: $LIMA_HOME/_config/override.yaml sets it; remove it there"] : []),
     "the guest's network is not limited by lima.yaml: use a nixlima agent image (services.nixlima.agent.egress.allow) to restrict where agents connect",

@@ -1,5 +1,5 @@
 // The agent-sandbox requests a window makes: the isolation audit of a VM, hardening it (a dry
-// run first, then for real; never while a job acts on the VM), the fleets, and copying the
+// run first, then for real; never while a job acts on the VM), and copying the
 // user's Claude login into a VM.
 import { homedir } from "node:os";
 import type { MessageConnection } from "vscode-jsonrpc/node";
@@ -7,7 +7,6 @@ import { auditVm } from "../audit/audit";
 import { hardenVm } from "../audit/harden";
 import { copyClaudeToken, findClaudeToken } from "../dispatch/claudeToken";
 import { NixlimaError } from "../errors";
-import { listFleets } from "../fleet/fleet";
 import type { Limactl } from "../lima/limactl";
 import { inspectVm } from "../lima/operations";
 import { AgentRequests, Notifications } from "../protocol";
@@ -37,7 +36,6 @@ export function serveAgentRequests(conn: MessageConnection, deps: AgentRequestDe
     if (result.changed) deps.changed();
     return result;
   });
-  onRequest(conn, AgentRequests.fleetsList, async () => listFleets(await deps.limactl()));
   onRequest(conn, AgentRequests.claudeTokenFind, () => findClaudeToken());
   onRequest(conn, AgentRequests.claudeTokenCopy, async ({ vm }) => {
     await copyClaudeToken(await inspectVm(await deps.limactl(), vm, undefined));

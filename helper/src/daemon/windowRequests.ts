@@ -29,7 +29,6 @@ export function serveWindow(conn: MessageConnection, helper: HelperState): void 
   onRequest(conn, Requests.nixCanBuild, async () => ({ canBuild: await canBuildHostImages({ nix: nix.nix }) }));
   onRequest(conn, Requests.doctor, () => runDoctor({ limactl: settings, sshConfigFile: config.sshConfigFile }));
   onRequest(conn, Requests.sshSync, async () => ssh.sync(await listed()));
-  onRequest(conn, Requests.sshStatus, async () => ssh.status(await listed()));
   onRequest(conn, Requests.sshRemove, () => ssh.remove());
   onRequest(conn, Requests.imagesList, () => listImages(limaHome));
   onRequest(conn, Requests.imagesDelete, async ({ path }) => {

@@ -7,11 +7,15 @@ import { recordDispatch } from "../audit/agentFacts";
 import { NixlimaError } from "../errors";
 import type { Reporter } from "../lima/operations";
 import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
+import { signalGroup } from "../proc/processGroup";
 import { limaSshConfigPath } from "../shared/limaSsh";
 import { followGuestReport } from "./guestReport";
 import { notSandboxWarning } from "./sandboxWarning";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DIFF_SCRIPT, DISPATCH_SCRIPT, DONE_MARKER, PATCH_LIMIT, STOP_SCRIPT } from "./remoteScript";
+
+/** After the stop script and the closed lifeline, how long the local ssh has before SIGKILL. */
+const SSH_STOP_GRACE_MS = 10_000;
 
 function checkSecrets(secrets: Record<string, string>): void {
   for (const [name, value] of Object.entries(secrets)) {
@@ -107,7 +111,7 @@ async function runUntilStopped(vm: Vm, runId: string, child: GuestRun, signal: A
     r.log(`stopping run ${runId} in ${vm.name}: its process group in the guest gets SIGTERM, then SIGKILL`);
     await runGuestScript(vm, STOP_SCRIPT, [runId], 30_000).catch((err: unknown) => r.log(`could not stop the agent over ssh: ${err instanceof Error ? err.message : String(err)}`));
     child.stdin?.end(); // the lifeline: the guest kills the run when it closes, even if the above failed
-    setTimeout(() => killGroup(child.pid), 10_000).unref();
+    setTimeout(() => signalGroup(child.pid, "SIGKILL"), SSH_STOP_GRACE_MS).unref();
   };
   const onAbort = () => void stop("stopped");
   signal.addEventListener("abort", onAbort, { once: true });
@@ -133,14 +137,5 @@ async function collectDiff(vm: Vm, workdir: string, base: string, r: Reporter) {
   } catch (err) {
     r.log(`could not read the diff: ${err instanceof Error ? err.message : String(err)}`);
     return { stat: null, patch: null, truncated: false };
-  }
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
   }
 }

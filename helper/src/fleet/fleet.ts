@@ -15,7 +15,7 @@ import { PRESETS } from "../shared/presets";
 import { parseTemplate, templateResources } from "../templates/render";
 import { checkFleetFits, defaultConcurrency, hostResources, type HostResources } from "./capacity";
 import { fleetMembers, fleetNames, fleetSummary, groupFleets } from "../shared/fleetMembers";
-import { runPool } from "./pool";
+import { runPool } from "../proc/pool";
 
 const GiB = 1024 ** 3;
 

@@ -6,6 +6,7 @@ import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
+import { stopGroup } from "../proc/processGroup";
 import { shellWord } from "../shared/shellQuote";
 import { errorFromFatal, oneLine, ROOT_HINT } from "./fatal";
 
@@ -32,7 +33,6 @@ export const MIN_LIMA_VERSION = "2.0.0";
 const EXTRA_DIRS = ["/opt/homebrew/bin", "/usr/local/bin", "/opt/local/bin"];
 const GLOBAL_FLAGS = ["--tty=false", "--log-format", "json"];
 /** How long a killed limactl gets to clean up after SIGTERM before SIGKILL. */
-const KILL_GRACE_MS = 3000;
 
 export class Limactl {
   private constructor(
@@ -90,8 +90,7 @@ export class Limactl {
     let why: "cancelled" | "timeout" | undefined;
     const kill = (reason: "cancelled" | "timeout") => {
       why ??= reason;
-      killGroup(child.pid, "SIGTERM");
-      setTimeout(() => killGroup(child.pid, "SIGKILL"), KILL_GRACE_MS).unref();
+      stopGroup(child.pid);
     };
     const onAbort = () => kill("cancelled");
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -216,15 +215,6 @@ function isExecutable(path: string): boolean {
 
 function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
-}
-
-function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    // the group is already gone
-  }
 }
 
 function cancelled(args: string[]): NixlimaError {

@@ -2,6 +2,7 @@
 // as it goes, and returns the output path. A failure becomes one clear error (with the
 // failing derivation's log tail); cancelling stops Nix and every builder it started.
 import { createInterface } from "node:readline";
+import { KILL_GRACE_MS } from "../proc/processGroup";
 import type { Readable } from "node:stream";
 import { execa } from "execa";
 import { NixlimaError } from "../errors";
@@ -78,8 +79,6 @@ export function parseOutPaths(stdout: string, json: boolean): BuildResult | unde
     return undefined;
   }
 }
-
-const CANCEL_GRACE_MS = 3000;
 
 export async function buildImage(options: BuildOptions): Promise<BuildResult> {
   const nix = options.nix ?? "nix";
@@ -176,7 +175,7 @@ async function killBuild(pid: number | undefined): Promise<void> {
   if (pid === undefined) return;
   const tree = await processTree(pid);
   signalAll(tree, "SIGINT");
-  const deadline = Date.now() + CANCEL_GRACE_MS;
+  const deadline = Date.now() + KILL_GRACE_MS;
   while (Date.now() < deadline && tree.some(isAlive)) await new Promise((r) => setTimeout(r, 50));
   const left = tree.filter(isAlive);
   if (left.length > 0) signalAll([...left, ...(await processTree(pid)).filter((p) => !left.includes(p))], "SIGKILL");

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { NixlimaError } from "../errors";
 import type { GuestArch } from "../shared/arch";
 import { imageSize } from "./imageSize";
+import type { StoredImage } from "../protocol";
 
 export const IMAGES_DIR = "_images";
 const IMAGE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -20,19 +21,8 @@ export interface InstalledImage {
   latest: string;
 }
 
-export interface StoredImage {
-  image: string;
-  arch: ImageArch;
-  date: string;
-  path: string;
-  sizeBytes: number;
-  /** Bytes allocated on the host, and the disk size a VM made from it sees (imageSize.ts). */
-  usedBytes?: number;
-  nominalBytes?: number;
-  modifiedAt: number;
-  /** Whether the `…-latest.qcow2` symlink points at it. */
-  latest: boolean;
-}
+/** A built image as the Images view and reclaim see it: the protocol's shape, written once. */
+export type { StoredImage } from "../protocol";
 
 /** Throws unless `image` is a name that is safe inside a file name (`dev`, `agent`, `my_vm`). */
 export function assertImageName(image: string): void {

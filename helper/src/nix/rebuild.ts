@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { NixlimaError } from "../errors";
 import type { Limactl } from "../lima/limactl";
 import { parseLogLine } from "../lima/limactl";
+import { stopGroup } from "../proc/processGroup";
 import { checkVmName } from "../shared/vmNames";
 import { hostArch } from "../shared/arch";
 import { inspectVm, restartVm, type Reporter } from "../lima/operations";
@@ -18,7 +19,6 @@ import { derivationName } from "./progress";
 
 /** A switch can build a whole system from source; past this something hangs. */
 const REBUILD_TIMEOUT_MS = 3 * 60 * 60_000;
-const KILL_GRACE_MS = 3000;
 const TAIL_LINES = 20;
 /** argv after the limactl path and its global flags. `sudo -n` fails at once instead of asking for a password nobody can type. */
 export function rebuildArgs(vm: string, ref: string, mode: RebuildMode = "switch"): string[] {
@@ -136,8 +136,7 @@ export async function rebuildVm(l: Limactl, name: string, ref: string, r: Report
   let why: "cancelled" | "timeout" | undefined;
   const kill = (reason: "cancelled" | "timeout") => {
     why ??= reason;
-    killGroup(child.pid, "SIGTERM");
-    setTimeout(() => killGroup(child.pid, "SIGKILL"), KILL_GRACE_MS).unref();
+    stopGroup(child.pid);
   };
   const onAbort = () => kill("cancelled");
   signal.addEventListener("abort", onAbort, { once: true });
@@ -181,13 +180,4 @@ function followRebuildLog(all: Readable, model: RebuildProgress, r: Reporter) {
     if (p) r.progress(p);
   });
   return seen;
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
 }

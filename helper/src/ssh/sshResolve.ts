@@ -40,17 +40,3 @@ export function parseResolved(out: string): Map<string, string[]> {
   }
   return map;
 }
-
-/** Runs `fn` over `items` with at most `limit` at once (the machine's cores are shared). */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { aliasTwins } from "../shared/vmNames";
 import { accountHome, sshConfigPathArg } from "./paths";
 import type { HostCheck, ResolvedHost } from "./request";
-import { mapLimit, parseResolved, type Resolver } from "./sshResolve";
+import { mapLimit } from "../proc/pool";
+import { parseResolved, type Resolver } from "./sshResolve";
 import { limaSshConfigPath } from "../shared/limaSsh";
 import { readLimaHost, vmAlias, type SshVm } from "./vmHosts";
 

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { coversLimaHome, exposesHome, expandLocation } from "../audit/home";
+import { coversLimaHome, exposesHome, expandLocation, writesHome } from "../shared/homeMounts";
 import { NixlimaError } from "../errors";
 import { checkVmName } from "../shared/vmNames";
 import { hostLinuxSystem } from "../shared/arch";
@@ -107,7 +107,7 @@ async function newestBuiltImage(limaHome: string, image: string, arch: string | 
 
 function refuseWritableHome(mounts: { location: string; writable: boolean }[]): void {
   const home = homedir();
-  const exposing = mounts.find((m) => m.writable && exposesHome(m.location, home));
+  const exposing = mounts.find((m) => writesHome(m, home));
   if (exposing) {
     throw new NixlimaError(
       "failed",

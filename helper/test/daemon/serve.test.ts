@@ -167,8 +167,8 @@ test("with ssh config management on, a new VM gets its host in the user's ssh co
     assert.match(readFileOr(join(sshDir, "nixlima", "config")), /Include .*sshvm\/ssh\.config/);
     const user = readFileSync(userConfig, "utf8");
     assert.ok(user.indexOf("Include") < user.indexOf("Host *"), `the Include comes before the first Host line:\n${user}`);
-    const status = await request(c, Requests.sshStatus, {});
-    assert.equal(status.block, "current");
+    const status = await request(c, Requests.sshSync, {});
+    assert.equal(status.block, "unchanged", "a sync finds the block the helper wrote already current");
     const removed = await request(c, Requests.sshRemove, {});
     assert.equal(removed.changed, true);
     assert.equal(readFileSync(userConfig, "utf8"), "Host *\n  ServerAliveInterval 30\n", "remove restores the user's own bytes");

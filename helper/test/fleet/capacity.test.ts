@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkFleetFits, defaultConcurrency } from "../../src/fleet/capacity";
 import { fleetNames, fleetSummary, groupFleets } from "../../src/shared/fleetMembers";
-import { runPool } from "../../src/fleet/pool";
+import { mapLimit, runPool } from "../../src/proc/pool";
 import type { Vm } from "../../src/protocol";
 
 const GiB = 1024 ** 3;
@@ -57,4 +57,13 @@ test("runPool with firstAlone finishes the first task before any other starts", 
   }, undefined, { firstAlone: true });
   assert.deepEqual(events.slice(0, 2), ["start 1", "end 1"]);
   assert.equal(events.length, 6);
+});
+
+test("mapLimit gives every value in order, or the first failure after all have run", async () => {
+  let ran = 0;
+  assert.deepEqual(await mapLimit([3, 1, 2], 2, async (n) => (ran++, n * 2)), [6, 2, 4]);
+  assert.equal(ran, 3);
+  ran = 0;
+  await assert.rejects(mapLimit([1, 2, 3], 2, async (n) => { ran++; if (n === 1) throw new Error("one fails"); return n; }), /one fails/);
+  assert.equal(ran, 3, "the others still ran");
 });

@@ -12,11 +12,17 @@ import type { CliCommand } from "../command";
 import { progressPrinter, type ProgressPrinter } from "../progressPrinter";
 import { EXIT_OK, interruptSignal, locateLimactl, oneName, parseCommandArgs, reportError } from "../support";
 
+/** `light 2 CPU/4 GiB/20 GiB, medium 4/6/30, …`, from the one table of presets. */
+const presetWords = () =>
+  Object.entries(PRESETS)
+    .map(([name, r], i) => (i === 0 ? `${name} ${r.cpus} CPU/${r.memoryGiB} GiB/${r.diskGiB} GiB` : `${name} ${r.cpus}/${r.memoryGiB}/${r.diskGiB}`))
+    .join(", ");
+
 const usage = [
   "nixlima create NAME --template minimal|dev|agent|PATH [--preset light|medium|heavy] [--cpus N] [--memory GiB] [--disk GiB]",
   "               [--mount DIR[:w]]… [--socket docker|ssh-agent[=PATH]|PATH]… [--image PATH|URL] [--allow-home-write] [--start] [--json] [--verbose]",
   "  --template          a bundled template (see `nixlima templates`) or the path of a Lima YAML file",
-  "  --preset            light 2 CPU/4 GiB/20 GiB, medium 4/6/30, heavy 6/8/50; --cpus/--memory/--disk override it",
+  `  --preset            ${presetWords()}; --cpus/--memory/--disk override it`,
   "  --mount DIR[:w]     mount a host folder at the same path in the guest (:w writable; a path with a space gets one without); repeatable",
   "  --socket SPEC       forward a host socket into the guest: docker (DOCKER_HOST), ssh-agent (SSH_AUTH_SOCK; 1Password's), or any PATH; repeatable",
   "  --image PATH|URL    boot this image instead of the template's (default: your newest `nixlima build` image, then the template's)",
