@@ -1,6 +1,7 @@
 // Runs a coding agent inside a VM with its autonomous flag, optionally round after round until
 // it writes the done marker, with a wall-clock limit and a stop that kills the agent in the guest
-// too; reports the exit status, duration and the diff it left. API keys travel only on ssh's
+// too; reports the exit status, duration and the diff it left. By default the host project is
+// cloned into the guest and the agent's work comes back as a branch (taskWorkspace.ts). API keys travel only on ssh's
 // stdin (see remoteScript.ts): never in argv, files, YAML or the log.
 import { randomBytes } from "node:crypto";
 import { recordDispatch } from "../audit/agentFacts";
@@ -10,7 +11,8 @@ import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
 import { limaSshConfigPath } from "../ssh/vmHosts";
 import { followGuestReport } from "./guestReport";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
-import { DIFF_SCRIPT, DISPATCH_SCRIPT, DONE_MARKER, PATCH_LIMIT, STOP_SCRIPT } from "./remoteScript";
+import { DISPATCH_SCRIPT, DONE_MARKER, STOP_SCRIPT } from "./remoteScript";
+import { collectWork, prepareWorkspace } from "./taskWorkspace";
 
 /** Which environment variables carry each agent's key. */
 export const AGENT_KEYS = {
@@ -54,10 +56,12 @@ export async function dispatch(
   requireRunning(vm);
   if (signal.aborted) throw new NixlimaError("cancelled", "The dispatch was cancelled before it started.");
   const runId = randomBytes(8).toString("hex");
+  const task = runId.slice(0, 8);
   const rounds = opts.loop ?? 1;
-  const requestedWorkdir = opts.workdir ?? vm.mounts.find((m) => m.writable)?.mountPoint ?? "";
   const started = Date.now();
   await recordDispatch(vm, started);
+  const ws = await prepareWorkspace(vm, opts, task, r);
+  const requestedWorkdir = ws.workdir;
 
   r.progress({ stage: "Connecting", message: vm.name });
   r.log(`$ ssh -F ${limaSshConfigPath(vm)} ${vm.hostname} -- bash -c <dispatch script> (agent ${opts.agent}, run ${runId}, up to ${rounds} round${rounds === 1 ? "" : "s"}, workdir ${requestedWorkdir || "~"}; keys on stdin: ${Object.keys(secrets).join(", ") || "none"})`);
@@ -80,7 +84,7 @@ export async function dispatch(
   }
   const workdir = seen.workdir ?? requestedWorkdir;
   r.progress({ stage: "Collecting the diff" });
-  const diff = seen.base === "none" || !seen.workdir ? { stat: null, patch: null, truncated: false } : await collectDiff(vm, workdir, seen.base, r);
+  const work = await collectWork(vm, ws, task, seen, DONE_MARKER, r);
   const outcome = stopReason ?? (seen.outcome === "done" || seen.outcome === "finished" || seen.outcome === "failed" ? seen.outcome : "failed");
   const durationMs = Date.now() - started;
   r.progress({ stage: `Agent ${outcome}`, message: `${seen.round} round${seen.round === 1 ? "" : "s"}, ${Math.round(durationMs / 1000)} s`, fraction: 1 });
@@ -92,9 +96,7 @@ export async function dispatch(
     rounds: seen.round,
     durationMs,
     workdir,
-    diffStat: diff.stat,
-    patch: diff.patch,
-    patchTruncated: diff.truncated,
+    ...work,
   };
 }
 
@@ -125,20 +127,6 @@ async function runUntilStopped(vm: Vm, runId: string, child: GuestRun, signal: A
     signal.removeEventListener("abort", onAbort);
     if (timer) clearTimeout(timer);
     child.stdin?.end();
-  }
-}
-
-async function collectDiff(vm: Vm, workdir: string, base: string, r: Reporter) {
-  try {
-    const out = await runGuestScript(vm, DIFF_SCRIPT, [workdir, base, DONE_MARKER, String(PATCH_LIMIT + 1)], 120_000);
-    const nul = out.indexOf("\0");
-    if (nul < 0) return { stat: null, patch: null, truncated: false };
-    const patch = out.slice(nul + 1);
-    const truncated = Buffer.byteLength(patch) > PATCH_LIMIT;
-    return { stat: out.slice(0, nul), patch: truncated ? Buffer.from(patch).subarray(0, PATCH_LIMIT).toString() : patch, truncated };
-  } catch (err) {
-    r.log(`could not read the diff: ${err instanceof Error ? err.message : String(err)}`);
-    return { stat: null, patch: null, truncated: false };
   }
 }
 
