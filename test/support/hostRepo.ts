@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fetchWorkBundle } from "../../helper/src/dispatch/taskRepo";
 
 /** Hooks git runs on checkout, ref updates, merges, commits and automatic gc. */
 export const PLANTED_HOOKS = ["post-checkout", "reference-transaction", "post-merge", "pre-commit", "post-commit", "pre-auto-gc", "post-rewrite"];
@@ -40,4 +41,24 @@ export function hostRepoWithHooks(files: Record<string, string> = { "notes.txt":
     hookRuns: () => (existsSync(hookLog) ? readFileSync(hookLog, "utf8") : ""),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Makes branch `branch` of `repo` as a task does: `edit` works in a separate clone (standing in for
+ * the guest's) and commits; its commits come back as a bundle. Returns the base commit.
+ */
+export async function addTaskBranch(repo: HostRepo, branch: string, edit: (dir: string, git: (...a: string[]) => string) => void): Promise<string> {
+  const base = repo.git("rev-parse", "HEAD").trim();
+  const dir = mkdtempSync(join(tmpdir(), "nixlima-guestclone-"));
+  try {
+    const clone = join(dir, "clone");
+    execFileSync("git", ["clone", "-q", repo.root, clone]);
+    const git = (...a: string[]) => execFileSync("git", ["-C", clone, "-c", "user.name=agent", "-c", "user.email=a@x", ...a], { encoding: "utf8" });
+    edit(clone, git);
+    git("bundle", "create", "-q", join(dir, "work.bundle"), `^${base}`, "HEAD");
+    await fetchWorkBundle({ root: repo.root, base }, join(dir, "work.bundle"), branch);
+    return base;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -2,25 +2,9 @@
 // against the commit the task started from, merge it into the current branch, or discard it.
 // Only branches named nixlima/VM/TASK are touched; git runs without hooks (hostGit.ts).
 import { NixlimaError } from "../errors";
+import type { TaskFileChange, TaskReview } from "../protocol";
 import { hostGit, hostGitOk } from "./hostGit";
 import { taskBaseRef } from "./taskRepo";
-
-export interface TaskFileChange {
-  /** A (added), M (modified), D (deleted), R (renamed), C (copied), T (type changed). */
-  status: string;
-  path: string;
-  /** The path at the base, for a rename or copy. */
-  oldPath?: string;
-}
-
-export interface TaskReview {
-  root: string;
-  branch: string;
-  base: string;
-  /** The branch's commit. */
-  head: string;
-  files: TaskFileChange[];
-}
 
 /** Accepts `nixlima/VM/TASK` (or `refs/heads/…`); anything else is refused in one sentence. */
 export function checkTaskBranch(branch: string): string {
