@@ -11,7 +11,8 @@ let provider: vscode.Disposable | undefined;
 
 /** Serves the read-only documents of Review, asking the helper for each file at its commit. */
 function ensureContentProvider(ctx: Ctx): void {
-  provider ??= vscode.workspace.registerTextDocumentContentProvider(TASK_SCHEME, {
+  if (provider) return;
+  provider = vscode.workspace.registerTextDocumentContentProvider(TASK_SCHEME, {
     async provideTextDocumentContent(uri) {
       const side = sideFromQuery(uri.query);
       return side ? (await ctx.helper.task("tasksFile", side)).text : "";
