@@ -112,8 +112,8 @@ test("the agent's commit and its uncommitted work come back as branch nixlima/VM
   // The guest: the clone is gone, and the host repository was never visible there.
   assert.equal((await guest("ls -A ~/nixlima-tasks 2>/dev/null | wc -l")).trim(), "0");
   assert.equal((await guest(`test -e '${repo.root}' && echo seen || echo absent`)).trim(), "absent");
-  // The hooks are live: git itself runs them on the user's own checkout.
-  repo.git("checkout", "-q", branch);
+  // The hooks are live: git itself runs them on the user's own checkout (a new branch at HEAD keeps the unsaved edit).
+  repo.git("checkout", "-q", "-b", "probe");
   assert.match(repo.hookRuns(), /^post-checkout /m);
 });
 
