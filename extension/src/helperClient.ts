@@ -3,6 +3,7 @@
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
+import type * as z from "zod";
 import { connectToHelper, type HelperLine } from "../../helper/src/connect/helperConnect";
 import { RunningJobs } from "../../helper/src/shared/runningJobs";
 import { helperSocketPath } from "../../helper/src/connect/socketPath";
@@ -21,6 +22,7 @@ import {
   type StoredImage,
   type VmSnapshot,
   VmOpRequests,
+  TaskRequests,
   type DiskSnapshot,
 } from "../../helper/src/protocol";
 import { onNotification, request } from "../../helper/src/rpc";
@@ -87,6 +89,11 @@ export class HelperClient implements vscode.Disposable {
   }
   async harden(vm: string, dryRun: boolean): Promise<HardenResult> {
     return request(await this.ready(), AgentRequests.vmsHarden, { vm, dryRun });
+  }
+  /** A request about a task's branch (review, file, merge, discard); the helper runs git. */
+  async task<K extends keyof typeof TaskRequests>(key: K, params: z.input<(typeof TaskRequests)[K]["params"]>): Promise<z.output<(typeof TaskRequests)[K]["result"]>> {
+    const r = TaskRequests[key] as unknown as { method: string; params: z.ZodTypeAny; result: z.ZodTypeAny };
+    return request(await this.ready(), r, params) as Promise<z.output<(typeof TaskRequests)[K]["result"]>>;
   }
   async cancelJob(id: string): Promise<boolean> {
     return (await request(await this.ready(), Requests.jobsCancel, { id })).cancelled;

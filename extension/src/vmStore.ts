@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import { fleetPrefix, inFleet } from "../../helper/src/shared/jobHolds";
 import { fleetNames } from "../../helper/src/shared/fleetMembers";
 import type { Audit, Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
+import { taskBranchOf } from "./agents/taskReviewPlan";
 
 export type AuditEntry = { audit: Audit } | { error: string };
 
@@ -15,6 +16,7 @@ export class VmStore implements vscode.Disposable {
   /** The images in LIMA_HOME/_images. */
   images: StoredImage[] = [];
   private readonly jobs = new Map<string, Job>();
+  private readonly handledTasks = new Set<string>();
   snapshot: VmSnapshot | undefined;
   /** Isolation audits by VM name, fetched when a VM row is expanded; dropped when its status changes. */
   private readonly audits = new Map<string, AuditEntry>();
@@ -84,6 +86,19 @@ export class VmStore implements vscode.Disposable {
   /** The agent task (dispatch job) running in a VM, if any. */
   runningTask(vmName: string): Job | undefined {
     return [...this.jobs.values()].find((j) => j.state === "running" && j.request.kind === "dispatch" && j.request.vm === vmName);
+  }
+
+  /** The VM's latest finished task whose branch is still to review, merge or discard. */
+  reviewableTask(vmName: string): Job | undefined {
+    const tasks = [...this.jobs.values()].filter((j) => j.request.kind === "dispatch" && j.request.vm === vmName);
+    const last = tasks.at(-1);
+    return last && !this.handledTasks.has(last.id) && taskBranchOf(last) ? last : undefined;
+  }
+
+  /** The task's branch was discarded: its row goes. */
+  taskHandled(id: string): void {
+    this.handledTasks.add(id);
+    this.changeEmitter.fire();
   }
 
   /** The running fleet job of a fleet, if any. */

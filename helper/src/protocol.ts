@@ -7,6 +7,7 @@ import { ResizeOptions, SnapshotJob } from "./protocolVmOps";
 
 export * from "./protocolAgents";
 export * from "./protocolShapes";
+export * from "./protocolTasks";
 export * from "./protocolVmOps";
 
 export const JobKind = z.enum([

@@ -89,8 +89,13 @@ export const DispatchOptions = z.object({
   loop: z.number().int().positive().optional(),
   /** Wall-clock limit for the whole run, in milliseconds. */
   timeoutMs: z.number().int().positive().optional(),
-  /** Guest directory to run in; default: the first writable mount, else the guest home. */
+  /**
+   * A folder in the guest to run in, in place (for example a writable mount: the agent then changes
+   * host files directly). When absent, `project` is cloned into the guest instead.
+   */
   workdir: z.string().optional(),
+  /** A folder of a git repository on the host: its HEAD is cloned into the guest and the agent's work comes back as branch nixlima/VM/TASK. Ignored when workdir is given. */
+  project: z.string().optional(),
 });
 export type DispatchOptions = z.infer<typeof DispatchOptions>;
 
@@ -107,6 +112,14 @@ export const DispatchResult = z.object({
   diffStat: z.string().nullable(),
   patch: z.string().nullable(),
   patchTruncated: z.boolean(),
+  /** The host repository the task's project came from; absent for a run in a guest folder. */
+  project: z.string().optional(),
+  /** The commit the task started from. */
+  base: z.string().optional(),
+  /** The host branch holding the agent's work (nixlima/VM/TASK); null when it changed nothing. */
+  branch: z.string().nullable().optional(),
+  /** Commits on that branch since the base (the agent's, plus one for work it left uncommitted). */
+  commits: z.number().optional(),
 });
 export type DispatchResult = z.infer<typeof DispatchResult>;
 

@@ -127,10 +127,12 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
     await clickNotificationButton(toast, "Show Diff");
     await explain("diff editor", () => page.locator(".monaco-editor .view-lines").filter({ hasText: "+edited in round 1" }).waitFor({ timeout: 30_000 }));
 
-    // What the agent got: its autonomous flags, the prompt file on stdin, the key from secret storage.
+    // What the agent got: its autonomous flags, the prompt file on stdin, a proxy token for the stored key.
     const record = await guestShell(lima.dir, NAME, "cat /tmp/stub.log");
     assert.match(record, /^as:claude\narg:--dangerously-skip-permissions\narg:-p\n/m);
-    assert.ok(record.includes(`key:${KEY}\n`), "the stored key did not reach the agent");
+    // The stored key stays in the helper's proxy: the agent holds only the task's token.
+    assert.match(record, /^key:nixlima-task-[0-9a-f]{48}$/m);
+    assert.ok(!record.includes(KEY), "the stored key reached the agent");
     assert.ok(record.includes("stdin:Fix the notes.\n"), record);
   });
 

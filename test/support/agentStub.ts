@@ -1,6 +1,6 @@
 // A stand-in coding agent for dispatch tests on the real test VM (the real agents need their
 // vendors' servers): one bash script installed in the guest as `claude`, `codex` and `opencode`.
-// It records what it got (its name, arguments, both key variables, stdin, folder) in
+// It records what it got (its name, arguments, both key variables, stdin, folder, Anthropic base URL) in
 // /tmp/stub.log, then acts by the mode in /tmp/stub.mode (see `resetAgentStub`).
 import { readFileSync } from "node:fs";
 import { guestShell, limactl } from "./testVmRun";
@@ -9,7 +9,7 @@ const STUB = String.raw`#!/bin/bash
 n=$(( $(cat /tmp/stub.count 2>/dev/null || echo 0) + 1 )); echo "$n" > /tmp/stub.count
 { echo "round $n"; echo "as:$(basename "$0")"; printf 'arg:%s\n' "$@"
   echo "key:$(printenv ANTHROPIC_API_KEY || echo unset)"; echo "openai:$(printenv OPENAI_API_KEY || echo unset)"
-  echo "stdin:$(cat)"; echo "pwd:$PWD"; } >> /tmp/stub.log
+  echo "stdin:$(cat)"; echo "pwd:$PWD"; echo "base:$(printenv ANTHROPIC_BASE_URL || echo unset)"; } >> /tmp/stub.log
 case $(cat /tmp/stub.mode) in
   edit) echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;
   slow) echo "stub: thinking"; sleep 8; echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;

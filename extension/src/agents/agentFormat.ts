@@ -15,7 +15,8 @@ export function describeDispatchResult(r: DispatchResult): string {
   const rounds = `${r.rounds} round${r.rounds === 1 ? "" : "s"}`;
   const exit = r.exitCode === null ? "killed" : `exit code ${r.exitCode}`;
   const diff = r.diffStat === null ? "not a git repository" : r.diffStat.trim() === "" ? "no changes" : (r.diffStat.trim().split("\n").at(-1) ?? "").trim();
-  return `${r.agent} in ${r.vm}: ${r.outcome} after ${rounds} in ${formatDuration(r.durationMs)}, ${exit} · ${diff}`;
+  const branch = r.branch ? ` · on branch ${r.branch}` : "";
+  return `${r.agent} in ${r.vm}: ${r.outcome} after ${rounds} in ${formatDuration(r.durationMs)}, ${exit} · ${diff}${branch}`;
 }
 
 export function formatDuration(ms: number): string {

@@ -7,7 +7,9 @@ import * as vscode from "vscode";
 import type { Job } from "../../../helper/src/protocol";
 import type { HelperClient } from "../helperClient";
 import type { VmStore } from "../vmStore";
+import { TaskItem } from "../tree/agentItems";
 import { describeDispatchResult, terminalLine } from "./agentFormat";
+import { taskBranchOf } from "./taskReviewPlan";
 
 const OWN_TASKS = "nixlima.dispatchTasks";
 
@@ -76,8 +78,12 @@ export class DispatchTerminals implements vscode.Disposable {
     const result = job.result?.dispatch;
     if (!result) return;
     const diff = "Show Diff";
+    const review = "Review Branch";
     const hasPatch = result.patch !== null && result.patch.trim() !== "";
-    void vscode.window.showInformationMessage(describeDispatchResult(result), ...(hasPatch ? [diff] : [])).then(async (choice) => {
+    // A branch came back: Review shows it file by file (the row offers Merge and Discard too).
+    const actions = taskBranchOf(job) ? [review] : hasPatch ? [diff] : [];
+    void vscode.window.showInformationMessage(describeDispatchResult(result), ...actions).then(async (choice) => {
+      if (choice === review) await vscode.commands.executeCommand("nixlima.reviewTask", new TaskItem(job));
       if (choice === diff && result.patch) await showPatch(result.patch, result.patchTruncated);
     });
   }

@@ -1,6 +1,7 @@
 // Agent sandboxes from the editor: API keys, dispatching a task to a VM or a whole fleet, stopping
 // and showing tasks, fleets (create, stop, delete) and hardening a flagged VM.
 import * as vscode from "vscode";
+import { localProjectFolder } from "../agents/taskProject";
 import { parseDuration } from "../../../helper/src/shared/duration";
 import { inFleet } from "../../../helper/src/shared/jobHolds";
 import { checkVmName } from "../../../helper/src/shared/vmNames";
@@ -53,7 +54,7 @@ type RunSettings = Omit<DispatchOptions, "prompt">;
 const lastSettings = "nixlima.dispatchSettings";
 
 /** Agent, rounds, time limit and guest folder; the last answers are proposed again. */
-async function askRunSettings(ctx: Ctx, title: string, vm: Vm): Promise<RunSettings | undefined> {
+async function askRunSettings(ctx: Ctx, title: string): Promise<RunSettings | undefined> {
   const last = ctx.extension.workspaceState.get<Partial<RunSettings>>(lastSettings, {});
   const agents = AgentName.options.map((a) => ({ label: a, description: a === last.agent ? "last used" : "", agent: a }));
   agents.sort((a, b) => Number(b.agent === last.agent) - Number(a.agent === last.agent));
@@ -83,15 +84,17 @@ async function askRunSettings(ctx: Ctx, title: string, vm: Vm): Promise<RunSetti
     },
   });
   if (timeout === undefined) return undefined;
-  const defaultDir = vm.mounts.find((m) => m.writable)?.mountPoint;
+  const project = localProjectFolder();
   const workdir = await vscode.window.showInputBox({
     title,
-    prompt: `Folder in the VM to run in; empty: ${defaultDir ?? "the guest home"}`,
+    prompt: project
+      ? `Folder in the VM to run in, in place; empty: a clone of ${project}, whose work comes back as a branch`
+      : "Folder in the VM to run in; empty: the guest home",
     value: last.workdir ?? "",
     ignoreFocusOut: true,
   });
   if (workdir === undefined) return undefined;
-  const settings: RunSettings = { agent, loop: Number(loop), ...(timeout.trim() ? { timeoutMs: parseDuration(timeout) } : {}), ...(workdir.trim() ? { workdir: workdir.trim() } : {}) };
+  const settings: RunSettings = { agent, loop: Number(loop), ...(timeout.trim() ? { timeoutMs: parseDuration(timeout) } : {}), ...(workdir.trim() ? { workdir: workdir.trim() } : project ? { project } : {}) };
   await ctx.extension.workspaceState.update(lastSettings, settings);
   return settings;
 }
@@ -130,7 +133,7 @@ export const dispatchTask = (ctx: Ctx) => async (arg?: unknown) => {
   const file = await pickPromptFile(title);
   const prompt = file && (await readPrompt(file));
   if (!prompt) return;
-  const settings = await askRunSettings(ctx, title, vm);
+  const settings = await askRunSettings(ctx, title);
   if (!settings) return;
   const secrets = await secretsOrWarn(ctx, settings.agent);
   if (secrets) await startTask(ctx, vm.name, { ...settings, prompt }, secrets);
@@ -170,7 +173,7 @@ export const dispatchToFleet = (ctx: Ctx) => async (arg?: unknown) => {
     void vscode.window.showErrorMessage(plan);
     return;
   }
-  const settings = await askRunSettings(ctx, title, running[0]!);
+  const settings = await askRunSettings(ctx, title);
   if (!settings) return;
   const go = "Dispatch";
   const ok = await vscode.window.showInformationMessage(

@@ -14,6 +14,7 @@ import {
   stopFleet,
   stopTask,
 } from "./agentCommands";
+import { discardTaskBranch, mergeTaskBranch, reviewTaskBranch } from "../agents/taskBranchCommands";
 import { createVm } from "./createVm";
 import { doctor, refresh, showOutput } from "./generalCommands";
 import type { CommandId } from "./ids";
@@ -53,6 +54,9 @@ const factories: Record<CommandId, Factory> = {
   "nixlima.dispatchToFleet": dispatchToFleet,
   "nixlima.stopTask": stopTask,
   "nixlima.showTaskOutput": showTaskOutput,
+  "nixlima.reviewTask": reviewTaskBranch,
+  "nixlima.mergeTask": mergeTaskBranch,
+  "nixlima.discardTask": discardTaskBranch,
   "nixlima.createFleet": createFleet,
   "nixlima.stopFleet": stopFleet,
   "nixlima.deleteFleet": deleteFleet,

@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import type { Job } from "../../../helper/src/protocol";
 import type { AuditEntry } from "../vmStore";
 import type { FleetGroup } from "../../../helper/src/shared/fleetMembers";
+import { taskBranchOf } from "../agents/taskReviewPlan";
 import { describeFleet } from "./fleetGroups";
 import { plainWords } from "../jobWords";
 import { describeSandbox, findingIcon, sandboxContext } from "./sandboxFormat";
@@ -28,11 +29,17 @@ export class TaskItem extends vscode.TreeItem {
     super("Task", vscode.TreeItemCollapsibleState.None);
     this.id = `task:${job.id}`;
     const d = job.request.dispatch;
-    this.description = `${d?.agent ?? "agent"} · ${job.progress.stage}${job.progress.message ? ` · ${job.progress.message}` : ""}`;
-    this.contextValue = "task";
-    this.iconPath = new vscode.ThemeIcon("loading~spin");
-    this.tooltip = d ? `${d.agent}: ${d.prompt.split("\n")[0]!.slice(0, 200)}` : undefined;
-    this.command = { command: "nixlima.showTaskOutput", title: "Show Task Output", arguments: [this] };
+    const back = taskBranchOf(job);
+    const r = job.result?.dispatch;
+    const progress = `${job.progress.stage}${job.progress.message ? ` · ${job.progress.message}` : ""}`;
+    this.description = `${d?.agent ?? "agent"} · ${back && r ? `${r.outcome} · ${back.branch} · ${r.commits ?? 0} commit${r.commits === 1 ? "" : "s"} to review` : progress}`;
+    // task+branch: finished, its work waiting on a branch of the host repository.
+    this.contextValue = back ? "task+branch" : "task";
+    this.iconPath = new vscode.ThemeIcon(back ? "git-branch" : "loading~spin");
+    this.tooltip = d ? `${d.agent}: ${d.prompt.split("\n")[0]!.slice(0, 200)}${back ? `\n\nBranch ${back.branch} of ${back.project}` : ""}` : undefined;
+    this.command = back
+      ? { command: "nixlima.reviewTask", title: "Review Task Branch", arguments: [this] }
+      : { command: "nixlima.showTaskOutput", title: "Show Task Output", arguments: [this] };
   }
 }
 

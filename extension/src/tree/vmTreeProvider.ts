@@ -69,7 +69,7 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     }
     if (node instanceof FleetItem) return node.fleet.members.map((vm) => this.vmItem(vm));
     if (node instanceof VmItem) {
-      const task = this.store.runningTask(node.vm.name);
+      const task = this.store.runningTask(node.vm.name) ?? this.store.reviewableTask(node.vm.name);
       const sandbox = node.vm.dir ? [new SandboxItem(node.vm.name, this.store.audit(node.vm.name))] : [];
       return [...(task ? [new TaskItem(task)] : []), ...sandbox, ...details(node.vm)];
     }

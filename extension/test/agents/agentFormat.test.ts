@@ -26,6 +26,7 @@ const result: DispatchResult = {
 test("a run's result reads outcome, rounds, duration, exit status and the diff's summary", () => {
   assert.equal(describeDispatchResult(result), "claude in a-1: done after 2 rounds in 1 m 4 s, exit code 0 · 1 file changed, 2 insertions(+)");
   assert.equal(describeDispatchResult({ ...result, outcome: "stopped", exitCode: null, rounds: 1, diffStat: "" }), "claude in a-1: stopped after 1 round in 1 m 4 s, killed · no changes");
+  assert.equal(describeDispatchResult({ ...result, branch: "nixlima/a-1/0123abcd", commits: 1 }), "claude in a-1: done after 2 rounds in 1 m 4 s, exit code 0 · 1 file changed, 2 insertions(+) · on branch nixlima/a-1/0123abcd");
   assert.match(describeDispatchResult({ ...result, diffStat: null }), /not a git repository$/);
   assert.equal(formatDuration(3_600_000 + 120_000), "1 h 2 m");
 });

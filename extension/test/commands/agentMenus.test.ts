@@ -38,3 +38,12 @@ test("Create Fleet and Set Agent Credentials are in the explorer's title menu", 
   const title = pkg.contributes.menus["view/title"] as { command: string; when: string }[];
   for (const id of ["nixlima.createFleet", "nixlima.setAgentCredentials"]) assert.ok(title.some((i) => i.command === id && i.when === "view == nixlima.vms"), id);
 });
+
+test("a finished task with a branch offers Review (inline too), Merge, Discard and its output; never Stop", () => {
+  assert.deepEqual([...new Set(shownFor("task+branch"))].sort(), ["nixlima.discardTask", "nixlima.mergeTask", "nixlima.reviewTask", "nixlima.showTaskOutput"]);
+  const items = pkg.contributes.menus["view/item/context"] as { command: string; when: string; group: string }[];
+  assert.ok(items.some((i) => i.command === "nixlima.reviewTask" && i.when === "viewItem == task+branch" && i.group.startsWith("inline")));
+  for (const row of ["task", "vm+running", "fleet", "sandbox"]) {
+    for (const id of ["nixlima.reviewTask", "nixlima.mergeTask", "nixlima.discardTask"]) assert.ok(!shownFor(row).includes(id), `${id} on ${row}`);
+  }
+});

@@ -119,7 +119,15 @@ function sandboxFinding(verdict: ReturnType<typeof sandboxVerdict>, agent: Agent
 function mountsFinding(mounts: Audit["mounts"]): AuditFinding {
   if (mounts.length === 0) return ok("mounts", "No host folders mounted", "The VM sees none of your files.");
   const list = mounts.map((m) => `${m.location} → ${m.mountPoint} (${m.writable ? "writable" : "read-only"})`).join("; ");
-  return info("mounts", `${mounts.length} host folder${mounts.length === 1 ? "" : "s"} mounted`, list);
+  const title = `${mounts.length} host folder${mounts.length === 1 ? "" : "s"} mounted`;
+  const writable = mounts.filter((m) => m.writable).length;
+  if (writable === 0) return info("mounts", title, list);
+  return warn(
+    "mounts",
+    `${title}, ${writable} writable`,
+    `${list}. Whatever runs in the VM can plant git hooks, .vscode/tasks.json or package.json scripts there, which run on the host when you next use the folder. nixlima dispatch needs no mount: it clones the project and brings the agent's work back as a branch.`,
+    "Make the mounts read-only, or remove them.",
+  );
 }
 
 function homeFinding(exposure: Audit["homeExposure"], locations: string[]): AuditFinding {

@@ -14,6 +14,7 @@ import { Requests } from "../protocol";
 import { onRequest } from "../rpc";
 import { listTemplates } from "../templates/create";
 import { serveAgentRequests } from "./agentRequests";
+import { serveTaskRequests } from "./taskRequests";
 import type { HelperState } from "./helperState";
 import { serveVmOpRequests } from "./vmOpJobs";
 
@@ -47,4 +48,5 @@ export function serveWindow(conn: MessageConnection, helper: HelperState): void 
   });
   serveAgentRequests(conn, { limactl, jobs, changed: () => void vms.refresh() });
   serveVmOpRequests(conn, limactl);
+  serveTaskRequests(conn);
 }

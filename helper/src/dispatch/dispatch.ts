@@ -1,7 +1,10 @@
 // Runs a coding agent inside a VM with its autonomous flag, optionally round after round until
 // it writes the done marker, with a wall-clock limit and a stop that kills the agent in the guest
-// too; reports the exit status, duration and the diff it left. API keys travel only on ssh's
-// stdin (see remoteScript.ts): never in argv, files, YAML or the log.
+// too; reports the exit status, duration and the diff it left. By default the host project is
+// cloned into the guest and the agent's work comes back as a branch (taskWorkspace.ts). The
+// Anthropic and OpenAI keys never enter the VM: the agent reaches a host proxy with a per-task
+// token (taskKeys.ts); that token and any other secret travel only on ssh's stdin (see
+// remoteScript.ts), never in argv, files, YAML or the log.
 import { randomBytes } from "node:crypto";
 import { recordDispatch } from "../audit/agentFacts";
 import { NixlimaError } from "../errors";
@@ -12,7 +15,9 @@ import { limaSshConfigPath } from "../shared/limaSsh";
 import { followGuestReport } from "./guestReport";
 import { notSandboxWarning } from "./sandboxWarning";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
-import { DIFF_SCRIPT, DISPATCH_SCRIPT, DONE_MARKER, PATCH_LIMIT, STOP_SCRIPT } from "./remoteScript";
+import { DISPATCH_SCRIPT, DONE_MARKER, STOP_SCRIPT } from "./remoteScript";
+import { taskKeys } from "./taskKeys";
+import { collectWork, prepareWorkspace } from "./taskWorkspace";
 
 /** After the stop script and the closed lifeline, how long the local ssh has before SIGKILL. */
 const SSH_STOP_GRACE_MS = 10_000;
@@ -49,26 +54,16 @@ export async function dispatch(
   requireRunning(vm);
   if (signal.aborted) throw new NixlimaError("cancelled", "The dispatch was cancelled before it started.");
   const runId = randomBytes(8).toString("hex");
-  const rounds = opts.loop ?? 1;
-  const requestedWorkdir = opts.workdir ?? vm.mounts.find((m) => m.writable)?.mountPoint ?? "";
+  const task = runId.slice(0, 8);
   const warning = await notSandboxWarning(vm);
   if (warning && r.warn) r.warn(warning);
   else if (warning) r.log(`warning: ${warning}`);
   const started = Date.now();
   await recordDispatch(vm, started);
+  const ws = await prepareWorkspace(vm, opts, task, r);
+  const requestedWorkdir = ws.workdir;
 
-  r.progress({ stage: "Connecting", message: vm.name });
-  r.log(`$ ssh -F ${limaSshConfigPath(vm)} ${vm.hostname} -- bash -c <dispatch script> (agent ${opts.agent}, run ${runId}, up to ${rounds} round${rounds === 1 ? "" : "s"}, workdir ${requestedWorkdir || "~"}; keys on stdin: ${Object.keys(secrets).join(", ") || "none"})`);
-  const input = `${Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join("")}\n${Buffer.from(opts.prompt).toString("base64")}\n`;
-  const child = spawnGuestScript(vm, DISPATCH_SCRIPT, [runId, opts.agent, requestedWorkdir, String(rounds), DONE_MARKER], {
-    input,
-    keepStdinOpen: true,
-  });
-  const seen = followGuestReport(child.stdout!, child.stderr!, `@nixlima-${runId}`, {
-    output: (line, stream) => (r.output ? r.output(line, stream) : r.log(line)),
-    round: (round) => r.progress({ stage: `Round ${round} of ${rounds}`, message: `${opts.agent} in ${vm.name}`, fraction: (round - 1) / rounds }),
-  });
-  const { exitCode, stopReason } = await runUntilStopped(vm, runId, child, signal, opts.timeoutMs, r);
+  const { seen, exitCode, stopReason } = await runAgent(vm, opts, runId, requestedWorkdir, secrets, r, signal);
 
   if (!stopReason && seen.error === "workdir") {
     throw new NixlimaError("not-found", `The folder ${requestedWorkdir || "~"} does not exist in VM \`${vm.name}\`.`, "Pass an existing guest folder with --workdir.");
@@ -78,7 +73,7 @@ export async function dispatch(
   }
   const workdir = seen.workdir ?? requestedWorkdir;
   r.progress({ stage: "Collecting the diff" });
-  const diff = seen.base === "none" || !seen.workdir ? { stat: null, patch: null, truncated: false } : await collectDiff(vm, workdir, seen.base, r);
+  const work = await collectWork(vm, ws, task, seen, DONE_MARKER, r);
   const outcome = stopReason ?? (seen.outcome === "done" || seen.outcome === "finished" || seen.outcome === "failed" ? seen.outcome : "failed");
   const durationMs = Date.now() - started;
   r.progress({ stage: `Agent ${outcome}`, message: `${seen.round} round${seen.round === 1 ? "" : "s"}, ${Math.round(durationMs / 1000)} s`, fraction: 1 });
@@ -90,10 +85,31 @@ export async function dispatch(
     rounds: seen.round,
     durationMs,
     workdir,
-    diffStat: diff.stat,
-    patch: diff.patch,
-    patchTruncated: diff.truncated,
+    ...work,
   };
+}
+
+/**
+ * Runs the dispatch script over ssh: the API keys stay in the host's proxy for the run's length;
+ * the guest gets, on stdin, the proxy's base URLs and token (and any other secret as given).
+ */
+async function runAgent(vm: Vm, opts: DispatchOptions, runId: string, workdir: string, secrets: Record<string, string>, r: DispatchReporter, signal: AbortSignal) {
+  const rounds = opts.loop ?? 1;
+  const keys = await taskKeys(secrets);
+  try {
+    r.progress({ stage: "Connecting", message: vm.name });
+    const proxied = Object.keys(secrets).filter((k) => !keys.unproxied.includes(k));
+    r.log(`$ ssh -F ${limaSshConfigPath(vm)} ${keys.sshOptions.join(" ")} ${vm.hostname} -- bash -c <dispatch script> (agent ${opts.agent}, run ${runId}, up to ${rounds} round${rounds === 1 ? "" : "s"}, workdir ${workdir || "~"}; keys kept on the host behind a proxy: ${proxied.join(", ") || "none"}; into the VM as given: ${keys.unproxied.join(", ") || "none"})`);
+    const input = `${Object.entries(keys.guestEnv).map(([k, v]) => `${k}=${v}\n`).join("")}\n${Buffer.from(opts.prompt).toString("base64")}\n`;
+    const child = spawnGuestScript(vm, DISPATCH_SCRIPT, [runId, opts.agent, workdir, String(rounds), DONE_MARKER], { input, keepStdinOpen: true, sshOptions: keys.sshOptions });
+    const seen = followGuestReport(child.stdout!, child.stderr!, `@nixlima-${runId}`, {
+      output: (line, stream) => (r.output ? r.output(line, stream) : r.log(line)),
+      round: (round) => r.progress({ stage: `Round ${round} of ${rounds}`, message: `${opts.agent} in ${vm.name}`, fraction: (round - 1) / rounds }),
+    });
+    return { seen, ...(await runUntilStopped(vm, runId, child, signal, opts.timeoutMs, r)) };
+  } finally {
+    await keys.close();
+  }
 }
 
 type GuestRun = ReturnType<typeof spawnGuestScript>;
@@ -123,19 +139,5 @@ async function runUntilStopped(vm: Vm, runId: string, child: GuestRun, signal: A
     signal.removeEventListener("abort", onAbort);
     if (timer) clearTimeout(timer);
     child.stdin?.end();
-  }
-}
-
-async function collectDiff(vm: Vm, workdir: string, base: string, r: Reporter) {
-  try {
-    const out = await runGuestScript(vm, DIFF_SCRIPT, [workdir, base, DONE_MARKER, String(PATCH_LIMIT + 1)], 120_000);
-    const nul = out.indexOf("\0");
-    if (nul < 0) return { stat: null, patch: null, truncated: false };
-    const patch = out.slice(nul + 1);
-    const truncated = Buffer.byteLength(patch) > PATCH_LIMIT;
-    return { stat: out.slice(0, nul), patch: truncated ? Buffer.from(patch).subarray(0, PATCH_LIMIT).toString() : patch, truncated };
-  } catch (err) {
-    r.log(`could not read the diff: ${err instanceof Error ? err.message : String(err)}`);
-    return { stat: null, patch: null, truncated: false };
   }
 }

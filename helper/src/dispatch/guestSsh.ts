@@ -22,10 +22,13 @@ export interface GuestSshOptions {
   /** Keep stdin open after `input` (a lifeline: the script may watch for its end). */
   keepStdinOpen?: boolean;
   timeoutMs?: number;
+  /** Extra ssh options (a dispatch's reverse forward to its API proxy). */
+  sshOptions?: string[];
 }
 
-export function sshArgv(vm: Vm, command: string): string[] {
+export function sshArgv(vm: Vm, command: string, options: string[] = []): string[] {
   return [
+    ...options,
     "-F",
     limaSshConfigPath(vm),
     "-o",
@@ -48,7 +51,7 @@ export function requireRunning(vm: Vm): void {
 
 /** Spawns ssh running `script` in the guest; the caller reads its streams and awaits it. */
 export function spawnGuestScript(vm: Vm, script: string, args: string[], opts: GuestSshOptions = {}): ResultPromise {
-  const child = execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args)), {
+  const child = execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args), opts.sshOptions), {
     reject: false,
     stdin: "pipe",
     stdout: "pipe",

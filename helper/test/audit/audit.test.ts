@@ -74,8 +74,9 @@ test("a dev-style VM running agents autonomously is flagged for home, agent forw
     [[home, true, true], [project, true, false]],
   );
   const levels = Object.fromEntries(a.findings.map((f) => [f.id, f.level]));
-  assert.deepEqual(levels, { sandbox: "warning", mounts: "info", home: "warning", "forward-agent": "warning", "ssh-keys": "info", "port-forwards": "warning", network: "warning", autonomous: "info" });
+  assert.deepEqual(levels, { sandbox: "warning", mounts: "warning", home: "warning", "forward-agent": "warning", "ssh-keys": "info", "port-forwards": "warning", network: "warning", autonomous: "info" });
   assert.equal(a.hardenChanges.length, 3);
+  assert.match(a.findings.find((f) => f.id === "mounts")!.detail, /can plant git hooks, \.vscode\/tasks\.json or package\.json scripts there/);
 
   const text = await nixlima(lima.dir, ["audit", "dev1"]);
   assert.equal(text.code, 1);
@@ -162,6 +163,7 @@ test("a read-only mount of an ancestor of home exposes it read-only; extra netwo
   assert.deepEqual(a.networkModes, ["user-mode", "socket"]);
   assert.equal(a.findings.find((f) => f.id === "network")?.title, "Unrestricted network");
   assert.equal(a.findings.find((f) => f.id === "home")?.title, "Home folder exposed read-only");
+  assert.equal(a.findings.find((f) => f.id === "mounts")?.level, "info", "read-only mounts are listed, not warned about");
 });
 
 test("harden without --yes changes nothing; with --yes it fixes lima.yaml, keeps comments, and the audit agrees", async () => {

@@ -1,7 +1,8 @@
 // Dispatch jobs through the real helper on the real test VM, the way the editor runs them: the
 // stand-in `claude` of test/support/agentStub.ts records its arguments and key; the agent's lines arrive live as
 // jobs/log; the result (exit status, diff) is in the ended Job; cancel kills the agent in the
-// guest; the planted key reaches the guest yet no notification, helper output or file. Also on the
+// guest; the planted key reaches dispatch() yet neither the guest (the agent gets a proxy token)
+// nor a notification, helper output or file. Also on the
 // running VM: the audit request, harden's refusal, and the editor's Copy Claude Token command.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -59,7 +60,9 @@ test("a dispatch job streams the agent's lines, ends with the diff, and the key 
   assert.match(result?.patch ?? "", /^\+edited in round 1$/m);
   const log = await guest("cat /tmp/stub.log");
   assert.match(log, /^arg:--dangerously-skip-permissions\narg:-p$/m);
-  assert.ok(log.split("\n").includes(`key:${KEY}`), `the key did not arrive in the agent's environment:\n${log.replace(/key:(.*)/g, (_, k: string) => `key:<${k.length} chars>`)}`);
+  // dispatch() got the key (the agent got the task's proxy token instead, never the key itself).
+  assert.match(log, /^key:nixlima-task-[0-9a-f]{48}$/m);
+  assert.ok(!log.includes(KEY), "the real key reached the agent's environment");
 
   const leaks: string[] = [];
   if (JSON.stringify(events.seen).includes(KEY)) leaks.push("a notification");

@@ -2,7 +2,7 @@
 // test/support/agentStub.ts, installed as `claude`, `codex` and `opencode`, records its arguments,
 // keys and stdin, edits a file in a git repository, writes the done marker on round 2 (loop mode)
 // or sleeps (stop mode). Checks: the
-// right flags and key arrive; the key is in no file nixlima wrote, no log line and no host argv;
+// right flags arrive, and a proxy token and base URL instead of the key; the key is in no file nixlima wrote, no log line and no host argv;
 // the loop stops at the marker; stop and timeout kill the agent in the guest; the diff is reported.
 // Also, on the same running VM: the audit reads the guest's agent facts, harden refuses to run.
 import assert from "node:assert/strict";
@@ -75,7 +75,10 @@ test("one round: the stand-in gets the autonomous flags, the prompt on stdin and
 
   const log = await guest("cat /tmp/stub.log");
   assert.match(log, /^as:claude\narg:--dangerously-skip-permissions\narg:-p\nkey:/m);
-  assert.ok(log.includes(`key:${KEY}\n`), "the key did not arrive in the agent's environment");
+  // The agent holds the task's proxy token and a base URL on the guest's loopback, never the key.
+  assert.match(log, /^key:nixlima-task-[0-9a-f]{48}$/m);
+  assert.match(log, /^base:http:\/\/127\.0\.0\.1:\d+\/anthropic$/m);
+  assert.ok(!log.includes(KEY), "the real key reached the agent");
   assert.ok(log.includes("stdin:Fix the notes.\nThen stop."), log);
   assert.ok(log.includes(`pwd:${repo}`));
   // nixlima left nothing of the run in the guest's /tmp, and the user's index is untouched.
@@ -186,7 +189,8 @@ test("the planted key is in no file nixlima wrote on the host", async () => {
   assert.ok(cache.lastDispatchAt > 0);
 });
 
-test("the key is nowhere in the guest but in the stand-in's own record", async () => {
+test("the key is nowhere in the guest, not even in the stand-in's record of its environment", async () => {
   const hits = await guest("sudo grep -rlF -f /dev/stdin /tmp /etc /home /root /var/log 2>/dev/null; true", `${KEY}\n`);
-  assert.deepEqual(hits.trim().split("\n").filter(Boolean), ["/tmp/stub.log"]);
+  assert.deepEqual(hits.trim().split("\n").filter(Boolean), []);
+  assert.match(await guest("cat /tmp/stub.log"), /^key:nixlima-task-/m, "the record this search covers is there");
 });

@@ -1,5 +1,7 @@
 // `nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION]
-// [--workdir DIR] [--json]`: runs the agent in the VM with its autonomous flag. The agent's
+// [--project DIR | --workdir DIR] [--json]`: runs the agent in the VM with its autonomous flag, on
+// a clone of the host repository (the current folder's, or --project's); its work comes back as
+// branch nixlima/VM/TASK, which `nixlima task review|merge|discard` then handles. The agent's
 // output streams to stdout (to stderr with --json), progress to stderr; at the end the outcome,
 // and the diff it left. The key comes from ANTHROPIC_API_KEY / OPENAI_API_KEY and reaches the
 // guest only through ssh's stdin. Exit 0 when the agent finished or wrote the done marker.
@@ -20,7 +22,9 @@ const usage = [
   "nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION] [--workdir DIR] [--json]",
   `  --loop N        run up to N rounds; stop early when the agent creates ${DONE_MARKER} in the workdir`,
   "  --timeout D     wall-clock limit for the whole run (90s, 30m, 2h, 1h30m); the agent is then killed",
-  "  --workdir DIR   guest folder to run in (default: the first writable mount, else the guest home)",
+  "  --project DIR   the host git repository cloned into the VM (default: the current folder's);",
+  "                  the agent's work comes back as branch nixlima/VM/TASK; the host folder never changes",
+  "  --workdir DIR   run in this guest folder instead, in place (a writable mount: host files change directly)",
   "  --json          print the result as JSON on stdout (the agent's output goes to stderr)",
 ].join("\n");
 
@@ -37,6 +41,7 @@ export const dispatchCommand: CliCommand = {
         loop: { type: "string" },
         timeout: { type: "string" },
         workdir: { type: "string" },
+        project: { type: "string" },
         json: { type: "boolean" },
       });
       if (positionals.length !== 2) throw new NixlimaError("usage", "dispatch needs a VM name and a prompt file.");
@@ -61,7 +66,7 @@ export const dispatchCommand: CliCommand = {
       const agentOut = values.json ? io.stderr : io.stdout;
       const result = await dispatch(
         vm,
-        { agent: agent.data, prompt, loop, timeoutMs, workdir: values.workdir },
+        { agent: agent.data, prompt, loop, timeoutMs, ...(values.workdir === undefined ? { project: values.project ?? process.cwd() } : { workdir: values.workdir }) },
         secrets,
         { ...printer, output: (line) => agentOut.write(`${line}\n`), warn: (message) => io.stderr.write(`nixlima: warning: ${message}\n`) },
         interrupt.signal,
@@ -82,7 +87,13 @@ export const dispatchCommand: CliCommand = {
 function formatResult(r: DispatchResult): string {
   const exit = r.exitCode === null ? "killed" : `exit code ${r.exitCode}`;
   const head = `\n--- ${r.agent} in ${r.vm}: ${r.outcome} after ${r.rounds} round${r.rounds === 1 ? "" : "s"}, ${(r.durationMs / 1000).toFixed(1)} s, ${exit}; workdir ${r.workdir}\n`;
+  if (r.branch === null) return `${head}(no changes: no branch was made)\n`;
   if (r.diffStat === null) return `${head}(not a git repository: no diff)\n`;
   if (!r.diffStat.trim()) return `${head}(no changes)\n`;
-  return `${head}${r.diffStat}\n${r.patch ?? ""}${r.patchTruncated ? "\n(patch truncated)\n" : ""}`;
+  const body = `${head}${r.diffStat}\n${r.patch ?? ""}${r.patchTruncated ? "\n(patch truncated)\n" : ""}`;
+  if (!r.branch) return body;
+  const commits = `${r.commits ?? 0} commit${r.commits === 1 ? "" : "s"}`;
+  const where = r.project && r.project !== process.cwd() ? ` --project ${JSON.stringify(r.project)}` : "";
+  const next = ["review", "merge", "discard"].map((a) => `  nixlima task ${a} ${r.branch}${where}\n`).join("");
+  return `${body}\nThe agent's work is on branch ${r.branch} of ${r.project} (${commits}); your working tree is unchanged.\n${next}`;
 }

@@ -19,6 +19,7 @@ import { shellCommand } from "./shell";
 import { sshConfigCommand } from "./sshConfig";
 import { startCommand } from "./start";
 import { stopCommand } from "./stop";
+import { taskCommand } from "./task";
 import { templatesCommand } from "./templates";
 
 export const commands: CliCommand[] = [
@@ -41,6 +42,7 @@ export const commands: CliCommand[] = [
   sshConfigCommand,
   buildCommand,
   dispatchCommand,
+  taskCommand,
   fleetCommand,
   auditCommand,
   hardenCommand,

@@ -1,0 +1,104 @@
+// The model-API proxy a task's agent talks to instead of the vendors: it listens on the host's
+// loopback only (the guest reaches it through the task's own ssh reverse forward), accepts only
+// the task's random token, puts the real key in its place and forwards over TLS to the real API,
+// streaming the answer (SSE included) as it comes, without buffering. The key never leaves the
+// host: the guest only ever holds the token. It stops with the task.
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { AddressInfo } from "node:net";
+import { apiUpstreams, type ApiUpstream } from "./upstreams";
+
+export type ApiName = "anthropic" | "openai";
+
+export interface ApiProxyOptions {
+  /** The real keys; an API without a key answers 401. */
+  keys: Partial<Record<ApiName, string>>;
+  /** Where each API really is (tests: a local TLS server and its CA). */
+  upstreams?: Record<ApiName, ApiUpstream>;
+}
+
+export interface ApiProxy {
+  port: number;
+  /** The per-task token the guest gets instead of a key. */
+  token: string;
+  /** Requests forwarded, and refused for a wrong or missing token. */
+  stats: { forwarded: number; refused: number };
+  close(): Promise<void>;
+}
+
+// Headers that name the hop or the guest's credentials: never forwarded.
+const DROP = new Set(["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "x-api-key", "authorization", "content-length"]);
+
+/** The token the request carries: Anthropic's `x-api-key`, or `Authorization: Bearer`. */
+function presentedToken(req: IncomingMessage): string {
+  const key = req.headers["x-api-key"];
+  if (typeof key === "string") return key;
+  return /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** `/anthropic/v1/messages` → the Anthropic API and `/v1/messages`. */
+function route(url: string): { api: ApiName; path: string } | undefined {
+  const m = /^\/(anthropic|openai)(\/.*)?$/.exec(url);
+  return m ? { api: m[1] as ApiName, path: m[2] ?? "/" } : undefined;
+}
+
+function refuse(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ type: "error", error: { type: "nixlima_proxy", message } }));
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, upstream: ApiUpstream, api: ApiName, path: string, key: string): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !DROP.has(name)) headers[name] = value;
+  if (api === "anthropic") headers["x-api-key"] = key;
+  else headers.authorization = `Bearer ${key}`;
+  if (req.headers["content-length"]) headers["content-length"] = req.headers["content-length"];
+  const target = new URL(path.replace(/^\/+/, ""), upstream.url);
+  const out = httpsRequest(target, { method: req.method, headers, ...(upstream.ca ? { ca: upstream.ca } : {}) }, (answer) => {
+    const back: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !["connection", "keep-alive", "transfer-encoding"].includes(name)) back[name] = value;
+    res.writeHead(answer.statusCode ?? 502, back);
+    res.flushHeaders();
+    answer.on("data", (chunk: Buffer) => res.write(chunk));
+    answer.on("end", () => res.end());
+    answer.on("error", () => res.destroy());
+  });
+  out.on("error", () => (res.headersSent ? res.destroy() : refuse(res, 502, `The ${api} API could not be reached from the host.`)));
+  req.pipe(out);
+  res.on("close", () => out.destroy());
+}
+
+export async function startApiProxy(options: ApiProxyOptions): Promise<ApiProxy> {
+  const token = `nixlima-task-${randomBytes(24).toString("hex")}`;
+  const upstreams = options.upstreams ?? apiUpstreams();
+  const stats = { forwarded: 0, refused: 0 };
+  const server = createServer((req, res) => {
+    const r = route(req.url ?? "");
+    if (!r) return refuse(res, 404, "Use the base URL nixlima gave this task.");
+    if (!sameToken(presentedToken(req), token)) {
+      stats.refused++;
+      return refuse(res, 401, "This proxy accepts only the token of its own task.");
+    }
+    const key = options.keys[r.api];
+    if (!key) return refuse(res, 401, `No ${r.api} key was given to this task.`);
+    stats.forwarded++;
+    forward(req, res, upstreams[r.api], r.api, r.path, key);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { port: (server.address() as AddressInfo).port, token, stats, close };
+}
