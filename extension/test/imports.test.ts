@@ -10,9 +10,9 @@ import { test } from "node:test";
 const ROOT = resolve(import.meta.dirname, "../..");
 const rel = (abs: string) => relative(ROOT, abs);
 
-/** What the extension may import from helper/: the protocol and the shared rules. */
-const PROTOCOL = ["protocol.ts", "protocolAgents.ts", "protocolShapes.ts", "protocolVmOps.ts", "rpc.ts", "errors.ts", "version.ts"].map((f) => `helper/src/${f}`);
-const allowedFromExtension = (path: string) => PROTOCOL.includes(path) || /^helper\/src\/(shared|connect)\//.test(path);
+/** What the extension may import from helper/: the protocol (protocol.ts and its parts, protocol*.ts) and the shared rules. */
+const PROTOCOL = ["rpc.ts", "errors.ts", "version.ts"].map((f) => `helper/src/${f}`);
+const allowedFromExtension = (path: string) => PROTOCOL.includes(path) || /^helper\/src\/protocol\w*\.ts$/.test(path) || /^helper\/src\/(shared|connect)\//.test(path);
 
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
