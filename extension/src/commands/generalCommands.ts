@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import type { DoctorCheck } from "../../../helper/src/protocol";
 import type { Ctx } from "../ctx";
 import { doctorHtml } from "../doctorReport";
+import { remoteSshCheck } from "../remote/remoteSshCheck";
 import { installableRemoteSsh, installedRemoteSsh } from "../remote/sshExtension";
 
 export const refresh = (ctx: Ctx) => async () => {
@@ -16,7 +17,7 @@ export const doctor = (ctx: Ctx) => async () => {
     { location: vscode.ProgressLocation.Notification, title: "nixlima: checking this machine" },
     () => ctx.helper.doctor(),
   );
-  checks.push(remoteSshCheck());
+  checks.push(remoteSshCheck(installedRemoteSsh(), installableRemoteSsh(), vscode.env.uiKind === vscode.UIKind.Web));
   showDoctorPage(checks);
 };
 
@@ -30,17 +31,4 @@ function showDoctorPage(checks: DoctorCheck[]): void {
   }
   page.webview.html = doctorHtml(checks, installableRemoteSsh());
   page.reveal();
-}
-
-function remoteSshCheck(): DoctorCheck {
-  const id = installedRemoteSsh();
-  return id
-    ? { id: "remote-ssh", title: "Remote-SSH extension", ok: true, detail: `${id} is installed.` }
-    : {
-        id: "remote-ssh",
-        title: "Remote-SSH extension",
-        ok: false,
-        detail: "No Remote-SSH extension is installed, so VMs cannot be opened in a VS Code window.",
-        fix: `Install ${installableRemoteSsh()} from the Extensions view.`,
-      };
 }
