@@ -2,7 +2,7 @@
 // desktop VS Code, in a scratch HOME, user-data dir and LIMA_HOME, and hands back the address it
 // printed. The environment variables below only steer where it puts things (see launch.mjs).
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { killMarked } from "./codeServer";
 import { qemuEnv, repoRoot } from "./lima";
@@ -21,10 +21,23 @@ export interface NpmStart {
   dispose(): void;
 }
 
-export async function runNpmStart(options: { vsix: string; limaHome: string }): Promise<NpmStart> {
+export interface NpmStartOptions {
+  vsix: string;
+  limaHome: string;
+  /** More environment for the script and so for code-server and the helper (e.g. NIXLIMA_TEMPLATES). */
+  env?: Record<string, string>;
+  /** User settings already there when the script starts, which it keeps (as it keeps a person's). */
+  settings?: Record<string, unknown>;
+}
+
+export async function runNpmStart(options: NpmStartOptions): Promise<NpmStart> {
   const root = mkdtempSync("/tmp/nst-");
   for (const dir of ["home", "run"]) mkdirSync(join(root, dir), { mode: 0o700 });
   const dataDir = join(root, "data");
+  if (options.settings) {
+    mkdirSync(join(dataDir, "User"), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dataDir, "User/settings.json"), JSON.stringify(options.settings, null, 2));
+  }
   const child = spawn(process.execPath, [join(repoRoot, "scripts/launch.mjs")], {
     env: {
       ...process.env,
@@ -40,6 +53,7 @@ export async function runNpmStart(options: { vsix: string; limaHome: string }): 
       NIXLIMA_START_VSIX: options.vsix,
       NIXLIMA_START_EDITOR: "code-server",
       NIXLIMA_START_BROWSER: "0",
+      ...options.env,
     },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
