@@ -155,12 +155,20 @@ export async function clickContextMenuItem(page: Page, row: Locator, item: strin
 }
 
 async function openContextMenu(page: Page, row: Locator): Promise<Locator> {
-  await dismissHovers(page);
-  await row.click({ button: "right" });
   // The menu lives in a shadow root under .context-view; Playwright's CSS pierces open shadow roots.
   const menu = page.locator(".context-view .monaco-menu");
-  await menu.waitFor({ state: "visible", timeout: TIMEOUT_MS });
-  return menu;
+  // A right-click that lands while the tree re-renders the row (its "Running · 1 min" ticking)
+  // opens nothing; a person clicks again, and so does this, a few times.
+  for (let attempt = 1; ; attempt++) {
+    await dismissHovers(page);
+    await row.click({ button: "right" });
+    try {
+      await menu.waitFor({ state: "visible", timeout: attempt < 3 ? 5_000 : TIMEOUT_MS });
+      return menu;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 /**
