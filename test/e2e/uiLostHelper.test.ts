@@ -30,7 +30,7 @@ const JOB_TIMEOUT_MS = 4 * 60_000;
 /** The row of a VM no job holds: Lima's own state first, never a stage with "…". */
 const NOT_BUSY = /^(Running|Stopped)( · |$)/;
 
-describe("a start whose helper goes away, or whose window reloads, in a real VS Code", () => {
+describe("a start whose helper goes away, in a real VS Code", () => {
   let lima: ReturnType<typeof tempLimaHome>;
   let scratch: string;
   let server: CodeServer | undefined;
