@@ -26,7 +26,7 @@ import {
   openViewContainer,
   pickQuickPickItem,
   quickInput,
-  resizeSideBar,
+  saveSideBarScreenshot,
   runCommand,
   treeRow,
   typeInQuickInput,
@@ -156,7 +156,8 @@ describe("a newcomer's first hour with npm start", () => {
     await shot("running");
     await done.hover();
     await done.locator(".codicon-notifications-clear").click();
-    await saveExplorer(view);
+    // first-hour/explorer.png is the README's media/explorer.png.
+    await saveSideBarScreenshot(page, view, join(resultsDir, FOLDER, "explorer.png"));
   }
 
   /** Open in New Window: a browser VS Code offers a terminal, whose keys reach the guest. */
@@ -201,22 +202,4 @@ describe("a newcomer's first hour with npm start", () => {
     await shot("deleted");
   }
 
-  /** first-hour/explorer.png: the side bar down to its last row, the README's media/explorer.png. */
-  async function saveExplorer(view: Locator): Promise<void> {
-    await resizeSideBar(page, 460);
-    // The Sandbox row says "checking…" until the VM's audit arrives; the picture is better without it.
-    await treeRow(view, "Sandbox")
-      .locator(".label-description")
-      .filter({ hasNotText: /checking/ })
-      .waitFor({ timeout: 60_000 })
-      .catch(() => console.log("(the Sandbox row was still checking when the screenshot was taken)"));
-    // Focus and pointer away from the tree, so no row shows its hover actions or focus outline.
-    await page.locator(".part.editor").click();
-    await page.mouse.move(900, 700);
-    const sidebar = await page.locator(".part.sidebar").boundingBox();
-    const lastRow = await page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').last().boundingBox();
-    assert.ok(sidebar && lastRow, "the side bar shows the tree");
-    const height = Math.min(sidebar.height, lastRow.y + lastRow.height + 16 - sidebar.y);
-    await page.screenshot({ path: join(resultsDir, FOLDER, "explorer.png"), clip: { ...sidebar, height } });
-  }
 });

@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
-import type { Locator, Page } from "playwright-core";
 import { stringify } from "yaml";
 import { outputChannelText, packageVsix, resultsDir, startCodeServer, waitForOutputLine, type CodeServer } from "../support/codeServer";
 import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
@@ -22,7 +21,7 @@ import {
   clickContextMenuItem,
   openViewContainer,
   pickQuickPickItem,
-  resizeSideBar,
+  saveSideBarScreenshot,
   rowIcon,
   runCommand,
   treeRow,
@@ -124,12 +123,12 @@ describe("a real VM from Create VM… to Delete… in a real VS Code", () => {
     await done.hover();
     await done.locator(".codicon-notifications-clear").click();
 
-    // Its details, expanded for the README's screenshot: the ssh host and Lima's port.
+    // Its details, expanded for a picture a person can look at: the ssh host and Lima's port.
     await row.locator(".monaco-tl-twistie").click();
     const ssh = await explain("ssh child", () => waitForTreeRow(view, "SSH"));
     const sshText = await waitForRowDescription(ssh, new RegExp(`^${HOST} · 127\\.0\\.0\\.1:\\d+$`));
     sshPort = sshText.split(":").pop()!;
-    await saveReadmeScreenshot(page, view);
+    await saveSideBarScreenshot(page, view, join(resultsDir, "explorer.png"));
   });
 
   test("Open in New Window writes Remote-SSH's settings for the VM and opens ssh-remote+lima-NAME", async () => {
@@ -192,25 +191,3 @@ describe("a real VM from Create VM… to Delete… in a real VS Code", () => {
   });
 });
 
-/**
- * test-results/explorer.png: the side bar down to its last tree row (the nixlima view with the
- * running VM and its details), small enough for the README, which shows a copy as media/explorer.png.
- */
-async function saveReadmeScreenshot(page: Page, view: Locator): Promise<void> {
-  await resizeSideBar(page, 460);
-  // The Sandbox row says "checking…" until the VM's audit arrives; the picture is better without it.
-  await treeRow(view, "Sandbox")
-    .locator(".label-description")
-    .filter({ hasNotText: /checking/ })
-    .waitFor({ timeout: 60_000 })
-    .catch(() => console.log("(the Sandbox row was still checking when the screenshot was taken)"));
-  // Focus and pointer away from the tree, so no row shows its hover actions or focus outline.
-  await page.locator(".part.editor").click();
-  await page.mouse.move(900, 700);
-  const sidebar = await page.locator(".part.sidebar").boundingBox();
-  const lastRow = await page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').last().boundingBox();
-  assert.ok(sidebar && lastRow, "the side bar shows the tree");
-  mkdirSync(resultsDir, { recursive: true });
-  const height = Math.min(sidebar.height, lastRow.y + lastRow.height + 16 - sidebar.y);
-  await page.screenshot({ path: join(resultsDir, "explorer.png"), clip: { ...sidebar, height } });
-}

@@ -212,6 +212,28 @@ export async function answerDialog(page: Page, message: RegExp | string, button:
 
 // ---- layout ---------------------------------------------------------------------------------
 
+/**
+ * Saves the side bar down to its last tree row at `path` (e.g. the nixlima view with a running VM
+ * and its details), the size the README's media/explorer.png has.
+ */
+export async function saveSideBarScreenshot(page: Page, view: Locator, path: string): Promise<void> {
+  await resizeSideBar(page, 460);
+  // The Sandbox row says "checking…" until the VM's audit arrives; the picture is better without it.
+  await treeRow(view, "Sandbox")
+    .locator(".label-description")
+    .filter({ hasNotText: /checking/ })
+    .waitFor({ timeout: 60_000 })
+    .catch(() => console.log("(the Sandbox row was still checking when the screenshot was taken)"));
+  // Focus and pointer away from the tree, so no row shows its hover actions or focus outline.
+  await page.locator(".part.editor").click();
+  await page.mouse.move(900, 700);
+  const sidebar = await page.locator(".part.sidebar").boundingBox();
+  const lastRow = await page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').last().boundingBox();
+  if (!sidebar || !lastRow) throw new Error("The side bar shows no tree to take a picture of.");
+  const height = Math.min(sidebar.height, lastRow.y + lastRow.height + 16 - sidebar.y);
+  await page.screenshot({ path, clip: { ...sidebar, height } });
+}
+
 /** Drags the side bar's sash until the side bar is `width` px wide (e.g. for a readable screenshot). */
 export async function resizeSideBar(page: Page, width: number): Promise<void> {
   const sidebar = page.locator(".part.sidebar");
