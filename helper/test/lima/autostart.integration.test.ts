@@ -5,7 +5,7 @@
 // same uid, and systemctl works on the unit files offline (SYSTEMD_OFFLINE=1). Lima writes the
 // unit and systemctl enables it: nixlima reads the result.
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setStartAtLogin } from "../../src/lima/autostart";
@@ -13,25 +13,17 @@ import { vmsStartingAtLogin } from "../../src/lima/autostartPlace";
 import { Limactl } from "../../src/lima/limactl";
 import { listVms } from "../../src/lima/list";
 import type { Reporter } from "../../src/lima/operations";
-import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";
-import { writeSystemdLimactl } from "../../../test/support/systemdLimactl";
+import { limactlPath } from "../../../test/support/lima";
+import { startAtLoginScratch, writeSystemdLimactl } from "../../../test/support/systemdLimactl";
 import { DUMMY_YAML } from "./support/countingLimactl";
 
-const home = tempLimaHome();
-const scratch = tempLimaHome();
-after(() => {
-  home.dispose();
-  scratch.dispose();
-});
-const xdg = join(scratch.dir, "xdg");
-const env = { ...process.env, ...qemuEnv, HOME: join(scratch.dir, "home"), XDG_CONFIG_HOME: xdg, SYSTEMD_OFFLINE: "1" };
-const units = join(xdg, "systemd", "user");
+const { home, scratch, env, units, dispose } = startAtLoginScratch();
+after(dispose);
 const quiet: Reporter = { progress: () => undefined, log: () => undefined };
 const never = new AbortController().signal;
 let l: Limactl;
 
 before(async () => {
-  mkdirSync(env.HOME, { recursive: true });
   const wrapper = writeSystemdLimactl(scratch.dir);
   l = await Limactl.locate({ path: wrapper, limaHome: home.dir }, env);
   await l.run(["create", "--name", "auto1", "-"], { input: DUMMY_YAML });

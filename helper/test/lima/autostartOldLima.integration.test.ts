@@ -6,7 +6,7 @@
 // the test makes the handle for it directly. Same scratch HOME, XDG_CONFIG_HOME and systemd
 // wrapper as autostart.integration.
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setStartAtLogin } from "../../src/lima/autostart";
@@ -14,26 +14,18 @@ import { vmsStartingAtLogin } from "../../src/lima/autostartPlace";
 import { Limactl } from "../../src/lima/limactl";
 import { listVms } from "../../src/lima/list";
 import type { Reporter } from "../../src/lima/operations";
-import { qemuEnv, repoRoot, tempLimaHome } from "../../../test/support/lima";
-import { writeSystemdLimactl } from "../../../test/support/systemdLimactl";
+import { repoRoot } from "../../../test/support/lima";
+import { startAtLoginScratch, writeSystemdLimactl } from "../../../test/support/systemdLimactl";
 import { DUMMY_YAML } from "./support/countingLimactl";
 
 const oldLimactl = join(repoRoot, ".cache/lima-v1/bin/limactl");
-const home = tempLimaHome();
-const scratch = tempLimaHome();
-after(() => {
-  home.dispose();
-  scratch.dispose();
-});
-const xdg = join(scratch.dir, "xdg");
-const env = { ...process.env, ...qemuEnv, HOME: join(scratch.dir, "home"), XDG_CONFIG_HOME: xdg, SYSTEMD_OFFLINE: "1" };
-const units = join(xdg, "systemd", "user");
+const { home, scratch, env, units, dispose } = startAtLoginScratch();
+after(dispose);
 const never = new AbortController().signal;
 let l: Limactl;
 
 before(async () => {
   assert.ok(existsSync(oldLimactl), `${oldLimactl} is missing: run scripts/setup.sh 21 as root`);
-  mkdirSync(env.HOME, { recursive: true });
   const path = writeSystemdLimactl(scratch.dir, oldLimactl);
   // Limactl's constructor is private so the product always goes through locate's version check.
   const Handle = Limactl as unknown as new (path: string, version: string, env: NodeJS.ProcessEnv) => Limactl;
