@@ -1,36 +1,42 @@
 // A start whose helper goes away, and a start that outlives its window, in a real VS Code
 // (code-server in Chromium) with the packaged extension and the real limactl booting the Debian
-// test guest under TCG. The test creates its own stopped VM, starts it from the explorer and
-// kills the helper while the start runs. (A setting changed mid-start and a window reloaded
-// mid-start are not covered yet: both failed their first run, see the closing note of #13.)
+// test guest under TCG. Each test creates its own stopped VM, starts it from the explorer and,
+// while the start runs: kills the helper; changes a setting that needs a new helper; or reloads
+// the window (there with a real start that never ends by itself, so the reload cannot miss it).
+// code-server is a remote window, so nixlima's machine-scoped settings (the limactl path) live in
+// its machine settings, where a person sets them there (Settings editor, "Remote" tab).
 // Needs scripts/setup.sh and `npm run package`; runs as the unprivileged test user.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Locator } from "playwright-core";
 import { stringify } from "yaml";
-import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
+import { machineSettingsPath, outputChannelText, startCodeServer, waitForOutputLine, type CodeServer } from "../support/codeServer";
 import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
 import { testVmConfig } from "../support/testVm";
 import { destroyInstance, instanceLogTail, limactl } from "../support/testVmRun";
 import {
   clickContextMenuItem,
+  clickNotificationButton,
   contextMenuItems,
   openViewContainer,
   rowIcon,
   waitForNotification,
   waitForRowDescription,
   waitForTreeRow,
+  waitForWorkbench,
 } from "../support/workbench";
 
 const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 /** A TCG boot takes ~70 s on a quiet machine and 2–4× that under load; these wait for less. */
 const JOB_TIMEOUT_MS = 4 * 60_000;
+/** Lima's cheap never-booted fixture, started for real: QEMU runs and limactl waits for ssh until stopped. */
+const NEVER_BOOTS = '{images: [{location: /etc/profile}], disk: "1M", containerd: {system: false, user: false}, firmware: {legacyBIOS: true}}';
 /** The row of a VM no job holds: Lima's own state first, never a stage with "…". */
 const NOT_BUSY = /^(Running|Stopped)( · |$)/;
 
-describe("a start whose helper goes away, in a real VS Code", () => {
+describe("a start whose helper goes away, or whose window reloads, in a real VS Code", () => {
   let lima: ReturnType<typeof tempLimaHome>;
   let scratch: string;
   let server: CodeServer | undefined;
@@ -44,7 +50,7 @@ describe("a start whose helper goes away, in a real VS Code", () => {
     server = await startCodeServer({
       vsix,
       env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv },
-      settings: { "nixlima.limactlPath": limactlPath },
+      machineSettings: { "nixlima.limactlPath": limactlPath },
     });
   });
 
@@ -107,6 +113,50 @@ describe("a start whose helper goes away, in a real VS Code", () => {
       await server!.screenshot("ui-lost-helper-killed");
     });
   });
+
+  test("a helper setting changed mid-start: the start ends with a sentence, the row offers Stop or Start and Delete… again, a new helper comes up", async () => {
+    const name = "lostset";
+    await explain(name, async () => {
+      const { row, progress } = await startFromExplorer(name);
+      const before = await helperPid(server!);
+      // The same real limactl by another path: a setting the helper is started with.
+      const other = join(scratch, `limactl-${Date.now()}`);
+      symlinkSync(limactlPath, other);
+      writeMachineSettings(server!, { "nixlima.limactlPath": other });
+
+      await waitForNotification(server!.page, `The start of VM "${name}" was lost to this window`, JOB_TIMEOUT_MS);
+      await assertEnded(name, row, progress);
+      const after = await helperPid(server!, before);
+      assert.ok(isAlive(after), `the new helper (pid ${after}) runs`);
+    });
+  });
+
+  test("the window reloaded mid-start: the reloaded window shows the start, and its Cancel stops the VM", async () => {
+    const name = "reloadjob";
+    await explain(name, async () => {
+      const { page } = server!;
+      // A start that lasts until cancelled however long the reload takes: real QEMU, whose
+      // SeaBIOS finds nothing to boot, and limactl waiting for ssh (the test guest could finish first).
+      await startFromExplorer(name, NEVER_BOOTS);
+      await page.reload();
+      await waitForWorkbench(page, 60_000);
+
+      const view = await openViewContainer(page, "nixlima", "nixlima");
+      const row = await waitForTreeRow(view, name);
+      await waitForRowDescription(row, /^[^·]*…/);
+      const progress = await waitForNotification(page, new RegExp(`^Starting ${name}`), 60_000);
+      await server!.screenshot("ui-reload-mid-start");
+      await clickNotificationButton(progress, "Cancel");
+
+      await waitForOutputLine(server!, "nixlima", new RegExp(`Starting ${name}: cancelled`), JOB_TIMEOUT_MS);
+      await progress.waitFor({ state: "detached", timeout: JOB_TIMEOUT_MS });
+      await waitForRowDescription(row, /^Stopped( · |$)/, JOB_TIMEOUT_MS);
+      assert.equal(await rowIcon(row), "codicon-vm-outline");
+      // Lima agrees: the VM is stopped, not left half-started.
+      const { stdout } = await limactl(lima.dir, ["list", "--format", "{{.Status}}", name]);
+      assert.equal(stdout.trim(), "Stopped");
+    });
+  });
 });
 
 /**
@@ -133,3 +183,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Changes machine settings the way a person's edit of that settings.json does; VS Code watches the file. */
+function writeMachineSettings(server: CodeServer, changes: Record<string, unknown>): void {
+  const path = machineSettingsPath(server.userDataDir);
+  const now = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  writeFileSync(path, JSON.stringify({ ...now, ...changes }, null, 2));
+}

@@ -52,6 +52,12 @@ export interface CodeServerOptions {
   workspace?: string;
   /** User settings, merged over the ones that keep the workbench quiet. */
   settings?: Record<string, unknown>;
+  /**
+   * The server machine's settings (Machine/settings.json, "Remote" in the Settings editor).
+   * code-server is a remote window: it reads machine-scoped settings (nixlima.limactlPath,
+   * nixlima.limaHome) only from here once it knows them, and ignores them in user settings.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Open the folder untrusted (Restricted Mode, no trust prompt) instead of with trust off. */
   untrusted?: boolean;
   /** Which installed code-server to run (default: the current one). */
@@ -88,11 +94,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const userDataDir = join(root, "data");
   const extensionsDir = join(root, "ext");
   const workspace = options.workspace ?? join(root, "workspace");
-  for (const dir of [join(userDataDir, "User"), extensionsDir, workspace, join(root, "run")]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [join(userDataDir, "User"), join(userDataDir, "Machine"), extensionsDir, workspace, join(root, "run")]) mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(
     join(userDataDir, "User/settings.json"),
     JSON.stringify({ ...quietSettings, ...(options.untrusted ? untrustedSettings : {}), ...options.settings }, null, 2),
   );
+  if (options.machineSettings) writeFileSync(machineSettingsPath(userDataDir), JSON.stringify(options.machineSettings, null, 2));
   // Marks every process of this session, so close() also finds the ones that detached.
   const marker = `NIXLIMA_TEST_SESSION=${root}`;
   const env = {
@@ -152,6 +159,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 }
 
 /** Debian's Chromium on a code-server's address, once the workbench shows. */
+/** Where code-server keeps the server machine's settings; VS Code watches it, as a person's edit there. */
+export const machineSettingsPath = (userDataDir: string) => join(userDataDir, "Machine/settings.json");
+
 export async function openWorkbench(url: string): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
