@@ -1,7 +1,7 @@
 // What the window knows of the VMs, jobs and built images, as last told by the helper. The
 // trees and the commands read it; only the helper changes it.
 import * as vscode from "vscode";
-import { fleetPrefix, inFleet } from "../../helper/src/shared/jobHolds";
+import { fleetPrefix, heldVms, inFleet } from "../../helper/src/shared/jobHolds";
 import { fleetNames } from "../../helper/src/shared/fleetMembers";
 import type { Audit, Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
 import { taskBranchOf } from "./agents/taskReviewPlan";
@@ -68,14 +68,15 @@ export class VmStore implements vscode.Disposable {
   }
 
   /**
-   * The job acting on a VM, if any: the VM is busy while it runs. A fleet job acts on every
-   * PREFIX-N; a dispatch is not one of these (the VM stays usable): see runningTask.
+   * The job acting on a VM, if any: the VM is busy while it runs. A clone or fork also acts on
+   * the VM it makes, a fleet job on every PREFIX-N; a dispatch is not one of these (the VM stays
+   * usable): see runningTask.
    */
   runningJob(vmName: string): Job | undefined {
     for (const job of this.jobs.values()) {
       if (job.state !== "running" || job.request.kind === "dispatch") continue;
       if (job.request.kind !== "fleet") {
-        if (job.request.vm === vmName) return job;
+        if (heldVms(job.request).includes(vmName)) return job;
       } else if (inFleet(vmName, fleetPrefix(job.request)) && job.members?.[vmName]?.fraction !== 1) {
         return job; // a member the fleet job has finished with is no longer busy
       }

@@ -19,6 +19,14 @@ function holds(request: JobRequest): Hold[] {
   return [hold(request), ...target];
 }
 
+/**
+ * The VMs a job that is no fleet or build holds by name: its VM, and the VM a clone, fork or
+ * rename makes. Both rows read as busy while it runs: the copy being made is not a broken VM.
+ */
+export function heldVms(request: JobRequest): string[] {
+  return holds(request).flatMap((h) => ("vm" in h ? [h.vm] : []));
+}
+
 /** The fleet a fleet job acts on. */
 export function fleetPrefix(request: JobRequest): string {
   const f = request.fleet;

@@ -2,7 +2,7 @@
 // extra fields (a dispatch's secrets) never reach the Job.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { conflicts, inFleet } from "../../src/shared/jobHolds";
+import { conflicts, heldVms, inFleet } from "../../src/shared/jobHolds";
 import { JobManager } from "../../src/daemon/jobs";
 import type { JobRequest } from "../../src/protocol";
 
@@ -41,4 +41,12 @@ test("the Job keeps only the request's own fields; secrets go to the runner alon
   await jobs.idle();
   assert.ok(!JSON.stringify(jobs.list()).includes("sk-"), JSON.stringify(job));
   assert.deepEqual(got, { ANTHROPIC_API_KEY: "sk-2" });
+});
+
+test("a clone, fork or rename holds its source and the VM it makes; other VM jobs only their VM", () => {
+  assert.deepEqual(heldVms({ kind: "fork", vm: "tpl", target: "tpl-fork" }), ["tpl", "tpl-fork"]);
+  assert.deepEqual(heldVms({ kind: "clone", vm: "a", target: "b" }), ["a", "b"]);
+  assert.deepEqual(heldVms({ kind: "rename", vm: "a", target: "b" }), ["a", "b"]);
+  assert.deepEqual(heldVms({ kind: "start", vm: "a", target: "b" }), ["a"]);
+  assert.deepEqual(heldVms({ kind: "build", vm: "", build: { image: "dev" } }), []);
 });
