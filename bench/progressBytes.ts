@@ -2,7 +2,7 @@
 // helper sends on the socket, counted in bytes on the wire (header and body), per progress tick
 // (jobs/changed) and per log line (jobs/log). Boots one VM: only when asked.
 import { stringify } from "yaml";
-import { Notifications, Requests, type Job } from "../helper/src/protocol";
+import { jobVm, Notifications, Requests, type Job } from "../helper/src/protocol";
 import { request } from "../helper/src/rpc";
 import { tempLimaHome } from "../test/support/lima";
 import { testVmConfig } from "../test/support/testVm";
@@ -21,7 +21,7 @@ export async function benchProgressBytes(): Promise<void> {
       await request(conn, Requests.vmsList, {});
       const ended = new Promise<Job>((resolve) =>
         conn.onNotification(Notifications.jobChanged.method, (job: Job) => {
-          if (job.request.vm === name && job.state !== "running") resolve(job);
+          if (jobVm(job.request) === name && job.state !== "running") resolve(job);
         }),
       );
       bytes.clear();

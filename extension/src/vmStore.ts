@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { fleetPrefix, inFleet } from "../../helper/src/shared/jobHolds";
 import { fleetNames } from "../../helper/src/shared/fleetMembers";
-import type { Audit, Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
+import { jobVm, type Audit, type Job, type StoredImage, type Vm, type VmSnapshot } from "../../helper/src/protocol";
 import { taskBranchOf } from "./agents/taskReviewPlan";
 
 export type AuditEntry = { audit: Audit } | { error: string };
@@ -75,7 +75,7 @@ export class VmStore implements vscode.Disposable {
     for (const job of this.jobs.values()) {
       if (job.state !== "running" || job.request.kind === "dispatch") continue;
       if (job.request.kind !== "fleet") {
-        if (job.request.vm === vmName) return job;
+        if (jobVm(job.request) === vmName) return job;
       } else if (inFleet(vmName, fleetPrefix(job.request)) && job.members?.[vmName]?.fraction !== 1) {
         return job; // a member the fleet job has finished with is no longer busy
       }
@@ -110,7 +110,7 @@ export class VmStore implements vscode.Disposable {
   pendingCreates(): { name: string; job: Job }[] {
     return [...this.jobs.values()].flatMap((job) => {
       if (job.state !== "running") return [];
-      const f = job.request.fleet;
+      const f = job.request.kind === "fleet" ? job.request.fleet : undefined;
       const names = job.request.kind === "create" ? [job.request.vm] : f?.action === "create" ? fleetNames(f.create.prefix, f.create.count) : [];
       return names.filter((name) => !this.vm(name)).map((name) => ({ name, job }));
     });

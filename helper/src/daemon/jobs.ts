@@ -2,7 +2,8 @@
 // cancelled. Jobs live in the helper, not in a window, so a reload or a second window sees them.
 import { randomUUID } from "node:crypto";
 import { NixlimaError, toHelperError } from "../errors";
-import { JobRequest, type ErrorCode, type Job, type JobLogLine, type JobResult, type Progress } from "../protocol";
+import { JobRequest, Requests, type ErrorCode, type Job, type JobLogLine, type JobResult, type Progress } from "../protocol";
+import { invalidParams } from "../protocolInvalid";
 import { conflicts, subject } from "../shared/jobHolds";
 
 
@@ -49,10 +50,12 @@ export class JobManager {
     if (busy) {
       throw new NixlimaError("failed", `${subject(request)} is busy with a ${busy.request.kind} job; wait for it or cancel it first.`);
     }
+    // Checked again, strictly: a request with anything but its kind's own fields (a secret) is refused.
+    const own = JobRequest.safeParse(request);
+    if (!own.success) throw new NixlimaError("usage", invalidParams(Requests.jobsStart.method, own.error, request));
     const job: Job = {
       id: randomUUID(),
-      // Parsed again so that nothing but the request's own fields (never a secret) is kept.
-      request: JobRequest.parse(request),
+      request: own.data,
       state: "running",
       progress: { stage: "Queued" },
       startedAt: Date.now(),

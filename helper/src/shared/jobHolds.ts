@@ -8,21 +8,22 @@ import type { JobRequest } from "../protocol";
 type Hold = { image: string } | { vm: string } | { fleet: string };
 
 function hold(request: JobRequest): Hold {
-  if (request.kind === "build") return { image: `${request.build?.image ?? ""}:${request.build?.system ?? hostLinuxSystem()}` };
+  if (request.kind === "build") return { image: `${request.build.image}:${request.build.system ?? hostLinuxSystem()}` };
   if (request.kind === "fleet") return { fleet: fleetPrefix(request) };
   return { vm: request.vm };
 }
 
 /** A clone, fork or rename also holds the name it makes, so two of them cannot race for it. */
 function holds(request: JobRequest): Hold[] {
-  const target = request.target && ["clone", "fork", "rename"].includes(request.kind) ? [{ vm: request.target }] : [];
+  const target = "target" in request ? [{ vm: request.target }] : [];
   return [hold(request), ...target];
 }
 
 /** The fleet a fleet job acts on. */
 export function fleetPrefix(request: JobRequest): string {
+  if (request.kind !== "fleet") return "";
   const f = request.fleet;
-  return f ? (f.action === "create" ? f.create.prefix : f.prefix) : "";
+  return f.action === "create" ? f.create.prefix : f.prefix;
 }
 
 /** Whether VM `name` is PREFIX-N: fleet members are only ever recognised by their names. */
@@ -43,7 +44,7 @@ function holdsConflict(x: Hold, y: Hold): boolean {
 
 /** How messages name what a job is about. */
 export function subject(request: JobRequest): string {
-  if (request.kind === "build") return `Image "${request.build?.image ?? "?"}"${request.build?.system ? ` for ${request.build.system}` : ""}`;
+  if (request.kind === "build") return `Image "${request.build.image}"${request.build.system ? ` for ${request.build.system}` : ""}`;
   if (request.kind === "fleet") return `Fleet "${fleetPrefix(request)}"`;
   return `VM "${request.vm}"`;
 }

@@ -93,7 +93,6 @@ test("a fleet job reports each VM's progress; a name already taken fails that VM
   create("fq-2");
   const job = await request(conn, Requests.jobsStart, {
     kind: "fleet",
-    vm: "",
     fleet: { action: "create", create: { prefix: "fq", count: 3, template: "agent", preset: "light", start: false, concurrency: 3, image: "/etc/profile" } },
   });
   // While it runs, its VMs are its own: no other job may act on one of them.
@@ -106,7 +105,7 @@ test("a fleet job reports each VM's progress; a name already taken fails that VM
   for (const vm of ["fq-1", "fq-3"]) assert.ok(perVm.some((m) => m[vm] !== undefined), `progress of ${vm} was reported`);
   assert.equal(await status("fq-3"), "Stopped");
 
-  const del = await request(conn, Requests.jobsStart, { kind: "fleet", vm: "", fleet: { action: "delete", prefix: "fq" } });
+  const del = await request(conn, Requests.jobsStart, { kind: "fleet", fleet: { action: "delete", prefix: "fq" } });
   const deleted = await ended(del.id);
   assert.equal(deleted.state, "succeeded", JSON.stringify(deleted.error));
   assert.deepEqual(deleted.result?.fleet?.members.map((m) => m.vm), ["fq-1", "fq-2", "fq-3"]);

@@ -6,7 +6,7 @@ import { conflicts, inFleet } from "../../src/shared/jobHolds";
 import { JobManager } from "../../src/daemon/jobs";
 import type { JobRequest } from "../../src/protocol";
 
-const fleet = (prefix: string): JobRequest => ({ kind: "fleet", vm: "", fleet: { action: "stop", prefix } });
+const fleet = (prefix: string): JobRequest => ({ kind: "fleet", fleet: { action: "stop", prefix } });
 const vmJob = (vm: string): JobRequest => ({ kind: "start", vm });
 
 test("fleet members are PREFIX-N exactly", () => {
@@ -21,14 +21,14 @@ test("fleet members are PREFIX-N exactly", () => {
 test("a fleet job conflicts with its members' jobs and its own fleet, not with others", () => {
   assert.ok(conflicts(fleet("web"), vmJob("web-2")));
   assert.ok(conflicts(vmJob("web-2"), fleet("web")));
-  assert.ok(conflicts(fleet("web"), { kind: "fleet", vm: "", fleet: { action: "create", create: { prefix: "web", count: 2, template: "agent" } } }));
+  assert.ok(conflicts(fleet("web"), { kind: "fleet", fleet: { action: "create", create: { prefix: "web", count: 2, template: "agent" } } }));
   assert.ok(!conflicts(fleet("web"), fleet("web-1")));
   assert.ok(!conflicts(fleet("web"), vmJob("db-1")));
-  assert.ok(!conflicts(fleet("web"), { kind: "build", vm: "", build: { image: "web" } }));
+  assert.ok(!conflicts(fleet("web"), { kind: "build", build: { image: "web" } }));
   assert.ok(conflicts({ kind: "dispatch", vm: "a", dispatch: { agent: "claude", prompt: "x" } }, vmJob("a")));
 });
 
-test("the Job keeps only the request's own fields; secrets go to the runner alone", async () => {
+test("a request with a secret among its fields is refused; secrets go to the runner alone", async () => {
   let got: Record<string, string> = {};
   const jobs = new JobManager(
     async (_r, _rep, _s, secrets) => {
@@ -37,7 +37,10 @@ test("the Job keeps only the request's own fields; secrets go to the runner alon
     { changed: () => undefined, log: () => undefined },
   );
   const sneaky = { kind: "dispatch", vm: "a", dispatch: { agent: "claude", prompt: "x" }, secrets: { ANTHROPIC_API_KEY: "sk-1" } } as JobRequest;
-  const job = jobs.start(sneaky, { ANTHROPIC_API_KEY: "sk-2" });
+  assert.throws(() => jobs.start(sneaky, { ANTHROPIC_API_KEY: "sk-2" }), /A dispatch job does not take "secrets"/);
+  assert.equal(got.ANTHROPIC_API_KEY, undefined, "the refused job did not run");
+  const { secrets: _dropped, ...clean } = sneaky as JobRequest & { secrets: unknown };
+  const job = jobs.start(clean as JobRequest, { ANTHROPIC_API_KEY: "sk-2" });
   await jobs.idle();
   assert.ok(!JSON.stringify(jobs.list()).includes("sk-"), JSON.stringify(job));
   assert.deepEqual(got, { ANTHROPIC_API_KEY: "sk-2" });
