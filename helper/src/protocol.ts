@@ -83,6 +83,10 @@ export type DoctorCheck = z.infer<typeof DoctorCheck>;
 export const JobLogLine = z.object({ id: z.string(), line: z.string() });
 export type JobLogLine = z.infer<typeof JobLogLine>;
 
+/** What one progress tick changed: the job's progress, or (with `member`) one fleet VM's. */
+export const JobTick = z.object({ id: z.string(), progress: Progress, member: z.string().optional() });
+export type JobTick = z.infer<typeof JobTick>;
+
 /** A line for the user's log channel: every command the helper runs, and its outcome. */
 export const LogEvent = z.object({
   level: z.enum(["trace", "info", "warn", "error"]),
@@ -169,7 +173,11 @@ export const Requests = {
 /** Notifications, helper → every connected window. */
 export const Notifications = {
   vmsChanged: { method: "vms/changed", params: VmSnapshot },
+  /** The whole job, when it starts and when it ends (with its result); a window's copy is kept by shared/jobMirror. */
   jobChanged: { method: "jobs/changed", params: Job },
+  /** A progress tick: only what changed, never the log or the result. */
+  jobProgress: { method: "jobs/progress", params: JobTick },
+  /** One new line of a job's log. */
   jobLog: { method: "jobs/log", params: JobLogLine },
   log: { method: "log", params: LogEvent },
   /** nixlima could not update the user's ssh config; shown once, with the line to add by hand. */

@@ -52,7 +52,7 @@ export class DispatchTerminals implements vscode.Disposable {
       onDidWrite: write.event,
       onDidClose: close.event,
       open: () => {
-        const known = this.store.job(job.id) ?? job;
+        const known = this.helper.job(job.id) ?? job;
         write.fire(terminalLine(`nixlima: ${dispatchOf(known.request)?.agent ?? "agent"} in ${jobVm(known.request) ?? "?"} — Ctrl+C stops it`));
         for (const line of known.log) write.fire(terminalLine(line));
         if (known.state !== "running") this.writeEnd(known, write);

@@ -62,6 +62,7 @@ export function helperState(config: HelperConfig) {
     },
     {
       changed: (job) => connections.forEach((c) => notify(c, Notifications.jobChanged, job)),
+      tick: (tick) => connections.forEach((c) => notify(c, Notifications.jobProgress, tick)),
       log: (line) => connections.forEach((c) => notify(c, Notifications.jobLog, line)),
     },
   );

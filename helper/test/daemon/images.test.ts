@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { Requests, type Job, type JobLogLine, type StoredImage } from "../../src/protocol";
+import { Requests, type Job, type JobTick, type JobLogLine, type StoredImage } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
 import { tempLimaHome } from "../../../test/support/lima";
@@ -40,7 +40,7 @@ after(async () => {
 
 const ended = (id: string, timeoutMs = 60_000) => events.waitFor<Job>("jobs/changed", (j) => j.id === id && j.state !== "running", timeoutMs);
 const progressOf = (id: string) =>
-  events.seen.filter((n) => n.method === "jobs/changed" && (n.params as Job).id === id).map((n) => (n.params as Job).progress);
+  events.seen.filter((n) => n.method === "jobs/progress" && (n.params as JobTick).id === id).map((n) => (n.params as JobTick).progress);
 const logOf = (id: string) =>
   events.seen.filter((n) => n.method === "jobs/log" && (n.params as JobLogLine).id === id).map((n) => (n.params as JobLogLine).line);
 
@@ -105,7 +105,7 @@ test("a failing build fails the job with a clear error, and its last lines are i
 
 test("one build of an image at a time; cancel stops it and leaves no nix process", async () => {
   const job = await request(conn, Requests.jobsStart, { kind: "build", build: { image: "slow", system: hostSystem, flake } });
-  await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && /building slow-image/.test(j.progress.message ?? ""), 60_000);
+  await events.waitFor<JobTick>("jobs/progress", (j) => j.id === job.id && /building slow-image/.test(j.progress.message ?? ""), 60_000);
   await assert.rejects(
     request(conn, Requests.jobsStart, { kind: "build", build: { image: "slow", flake } }),
     /Image "slow" is busy with a build job/,

@@ -34,7 +34,7 @@ test("a request with a secret among its fields is refused; secrets go to the run
     async (_r, _rep, _s, secrets) => {
       got = secrets;
     },
-    { changed: () => undefined, log: () => undefined },
+    { changed: () => undefined, tick: () => undefined, log: () => undefined },
   );
   const sneaky = { kind: "dispatch", vm: "a", dispatch: { agent: "claude", prompt: "x" }, secrets: { ANTHROPIC_API_KEY: "sk-1" } } as JobRequest;
   assert.throws(() => jobs.start(sneaky, { ANTHROPIC_API_KEY: "sk-2" }), /A dispatch job does not take "secrets"/);
