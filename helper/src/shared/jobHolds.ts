@@ -3,7 +3,7 @@
 // job every VM named PREFIX-N (those it will create included, whether they exist yet or not).
 import { memberOf } from "./fleetMembers";
 import { hostLinuxSystem } from "./arch";
-import type { JobRequest } from "../protocol";
+import type { Job, JobRequest } from "../protocol";
 
 type Hold = { image: string } | { vm: string } | { fleet: string };
 
@@ -40,6 +40,19 @@ function holdsConflict(x: Hold, y: Hold): boolean {
   if ("vm" in x && "vm" in y) return x.vm === y.vm;
   if ("fleet" in x && "fleet" in y) return x.fleet === y.fleet;
   return "vm" in x ? inFleet(x.vm, (y as { fleet: string }).fleet) : inFleet((y as { vm: string }).vm, x.fleet);
+}
+
+/**
+ * The running job that holds VM `name`, if any: the one rule for both sides. The helper refuses
+ * another job on that VM while it runs, and the explorer shows the VM as taken by it. A task
+ * (dispatch) holds its VM until it ends; a fleet job holds every PREFIX-N until the whole fleet
+ * job ends, also a member it has finished with; a finished job holds nothing.
+ */
+export function jobHoldingVm(jobs: Iterable<Job>, name: string): Job | undefined {
+  for (const job of jobs) {
+    if (job.state === "running" && holds(job.request).some((h) => holdsConflict(h, { vm: name }))) return job;
+  }
+  return undefined;
 }
 
 /** How messages name what a job is about. */
