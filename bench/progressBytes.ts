@@ -1,8 +1,9 @@
 // What a window receives while the real test guest starts through the helper: every message the
 // helper sends on the socket, counted in bytes on the wire (header and body), per progress tick
-// (jobs/changed) and per log line (jobs/log). Boots one VM: only when asked.
+// (jobs/progress), per whole job (jobs/changed: at the start and the end) and per log line
+// (jobs/log). Boots one VM: only when asked.
 import { stringify } from "yaml";
-import { Notifications, Requests, type Job } from "../helper/src/protocol";
+import { jobVm, Notifications, Requests, type Job } from "../helper/src/protocol";
 import { request } from "../helper/src/rpc";
 import { tempLimaHome } from "../test/support/lima";
 import { testVmConfig } from "../test/support/testVm";
@@ -21,21 +22,24 @@ export async function benchProgressBytes(): Promise<void> {
       await request(conn, Requests.vmsList, {});
       const ended = new Promise<Job>((resolve) =>
         conn.onNotification(Notifications.jobChanged.method, (job: Job) => {
-          if (job.request.vm === name && job.state !== "running") resolve(job);
+          if (jobVm(job.request) === name && job.state !== "running") resolve(job);
         }),
       );
       bytes.clear();
       const job = await request(conn, Requests.jobsStart, { kind: "start", vm: name });
       const done = await ended;
       if (done.state !== "succeeded") throw new Error(`the start ${done.state}: ${done.error?.message ?? ""}`);
-      const ticks = bytes.get(Notifications.jobChanged.method) ?? [];
+      const ticks = bytes.get(Notifications.jobProgress.method) ?? [];
+      const wholes = bytes.get(Notifications.jobChanged.method) ?? [];
       const logs = bytes.get(Notifications.jobLog.method) ?? [];
       const all = [...bytes.values()].flat();
       conn.dispose();
       report(`bytes sent to a window while ${name} starts (job ${job.id})`, {
-        "progress ticks (jobs/changed messages)": ticks.length,
+        "progress ticks (jobs/progress messages)": ticks.length,
         "bytes per tick (median)": median(ticks),
         "bytes per tick (largest)": Math.max(...ticks),
+        "whole jobs (jobs/changed messages)": wholes.length,
+        "bytes per whole job (largest)": Math.max(...wholes),
         "log lines (jobs/log messages)": logs.length,
         "bytes per log line (median)": logs.length ? median(logs) : 0,
         "all messages during the start (KiB)": all.reduce((a, b) => a + b, 0) / 1024,

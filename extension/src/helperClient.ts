@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import type * as z from "zod";
 import { connectToHelper, type HelperLine } from "../../helper/src/connect/helperConnect";
+import { JobMirror } from "../../helper/src/shared/jobMirror";
 import { RunningJobs } from "../../helper/src/shared/runningJobs";
 import { helperSocketPath } from "../../helper/src/connect/socketPath";
 import {
@@ -54,6 +55,8 @@ export class HelperClient implements vscode.Disposable {
   private opened = 0;
   /** What this window believes runs, to end the jobs a lost helper took with it. */
   private readonly running = new RunningJobs();
+  /** This window's copy of every job, kept whole from the helper's ticks and log lines. */
+  private readonly mirror = new JobMirror();
   private disposed = false;
 
   constructor(
@@ -82,7 +85,17 @@ export class HelperClient implements vscode.Disposable {
   async startJob(params: JobStartParams): Promise<Job> {
     const job = await request(await this.ready(), Requests.jobsStart, params);
     this.running.seen(job);
-    return job;
+    return this.mirror.get(job.id) ?? this.mirror.whole(job);
+  }
+
+  /** The job as this window knows it now, with its log so far. */
+  job(id: string): Job | undefined {
+    return this.mirror.get(id);
+  }
+
+  private jobSeen(job: Job): void {
+    this.running.seen(job);
+    this.jobEmitter.fire(this.mirror.whole(job));
   }
   async audit(vm: string): Promise<Audit> {
     return request(await this.ready(), AgentRequests.vmsAudit, { vm });
@@ -167,11 +180,15 @@ export class HelperClient implements vscode.Disposable {
     // refusal says what to remove.
     const prepare = (conn: MessageConnection) => {
       onNotification(conn, Notifications.vmsChanged, (s) => this.snapshotEmitter.fire(s));
-      onNotification(conn, Notifications.jobChanged, (j) => {
-        this.running.seen(j);
-        this.jobEmitter.fire(j);
+      onNotification(conn, Notifications.jobChanged, (j) => this.jobSeen(j));
+      onNotification(conn, Notifications.jobProgress, (t) => {
+        const job = this.mirror.tick(t);
+        if (job) this.jobEmitter.fire(job);
       });
-      onNotification(conn, Notifications.jobLog, (l) => this.jobLogEmitter.fire(l));
+      onNotification(conn, Notifications.jobLog, (l) => {
+        this.mirror.log(l);
+        this.jobLogEmitter.fire(l);
+      });
       onNotification(conn, Notifications.log, (l) => this.logEmitter.fire(l));
       onNotification(conn, Notifications.sshProblem, (p) => this.sshProblemEmitter.fire(p));
       onNotification(conn, Notifications.imagesChanged, ({ images }) => this.imagesEmitter.fire(images));
@@ -189,8 +206,8 @@ export class HelperClient implements vscode.Disposable {
     this.log.info(`Connected to the nixlima helper ${hello.version} (pid ${hello.pid}) at ${path}`);
     // Catch up on what happened while this window was not connected.
     void request(conn, Requests.jobsList, {}).then((jobs) => {
-      for (const lost of this.running.reconnected(hello.pid, jobs)) this.jobEmitter.fire(lost);
-      this.jobsEmitter.fire(jobs);
+      for (const lost of this.running.reconnected(hello.pid, jobs)) this.jobEmitter.fire(this.mirror.whole(lost));
+      this.jobsEmitter.fire(jobs.map((j) => this.mirror.whole(j)));
     });
     void request(conn, Requests.vmsList, {}).then((s) => this.snapshotEmitter.fire(s));
     void request(conn, Requests.imagesList, {}).then((images) => this.imagesEmitter.fire(images));

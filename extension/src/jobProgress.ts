@@ -2,7 +2,7 @@
 // start (another window's, or one still running after a reload), and reports how it ended.
 import * as vscode from "vscode";
 import { fleetPrefix } from "../../helper/src/shared/jobHolds";
-import type { Job } from "../../helper/src/protocol";
+import { jobVm, type Job } from "../../helper/src/protocol";
 import { describeFleetResult } from "./agents/agentFormat";
 import type { HelperClient } from "./helperClient";
 import { failureText, progressText, successText } from "./jobWords";
@@ -42,8 +42,8 @@ export function jobTitle(request: Job["request"]): string {
     return `${verbs.build} ${request.build?.image ?? "?"}${system}`;
   }
   if (request.kind === "fleet") return `${{ create: "Creating", stop: "Stopping", delete: "Deleting" }[request.fleet?.action ?? "create"]} fleet ${fleetPrefix(request)}`;
-  if (request.kind === "dispatch") return `${request.dispatch?.agent ?? "Agent"} task in ${request.vm}`;
-  if (request.target) return `${verbs[request.kind]} ${request.vm} to ${request.target}`;
+  if (request.kind === "dispatch") return `${request.dispatch.agent} task in ${request.vm}`;
+  if ("target" in request) return `${verbs[request.kind]} ${request.vm} to ${request.target}`;
   return `${verbs[request.kind]} ${request.vm}`;
 }
 
@@ -123,11 +123,11 @@ export class JobTracker {
 
   /** "NAME is running" with what people do next with a new VM. */
   private offerNextSteps(job: Job): void {
-    const text = successText(job, this.store.vm(job.request.vm));
+    const text = successText(job, this.store.vm(jobVm(job.request) ?? ""));
     if (!text) return;
     const actions = { Open: "nixlima.openInNewWindow", Terminal: "nixlima.openTerminal" } as const;
     void vscode.window.showInformationMessage(text, ...(Object.keys(actions) as (keyof typeof actions)[])).then((choice) => {
-      if (choice) void vscode.commands.executeCommand(actions[choice], job.request.vm);
+      if (choice) void vscode.commands.executeCommand(actions[choice], jobVm(job.request));
     });
   }
 }

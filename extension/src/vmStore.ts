@@ -1,9 +1,9 @@
 // What the window knows of the VMs, jobs and built images, as last told by the helper. The
 // trees and the commands read it; only the helper changes it.
 import * as vscode from "vscode";
-import { fleetPrefix, heldVms, inFleet } from "../../helper/src/shared/jobHolds";
+import { fleetPrefix, jobHoldingVm } from "../../helper/src/shared/jobHolds";
 import { fleetNames } from "../../helper/src/shared/fleetMembers";
-import type { Audit, Job, StoredImage, Vm, VmSnapshot } from "../../helper/src/protocol";
+import { type Audit, type Job, type StoredImage, type Vm, type VmSnapshot } from "../../helper/src/protocol";
 import { taskBranchOf } from "./agents/taskReviewPlan";
 
 export type AuditEntry = { audit: Audit } | { error: string };
@@ -68,25 +68,19 @@ export class VmStore implements vscode.Disposable {
   }
 
   /**
-   * The job acting on a VM, if any: the VM is busy while it runs. A clone or fork also acts on
-   * the VM it makes, a fleet job on every PREFIX-N; a dispatch is not one of these (the VM stays
-   * usable): see runningTask.
+   * The job acting on a VM, if any: the VM is busy while it runs, by the helper's own rule
+   * (jobHoldingVm: a fleet's VMs until the fleet job ends). A task holds its VM too, but its row
+   * shows the task and keeps the VM's connections: see runningTask.
    */
   runningJob(vmName: string): Job | undefined {
-    for (const job of this.jobs.values()) {
-      if (job.state !== "running" || job.request.kind === "dispatch") continue;
-      if (job.request.kind !== "fleet") {
-        if (heldVms(job.request).includes(vmName)) return job;
-      } else if (inFleet(vmName, fleetPrefix(job.request)) && job.members?.[vmName]?.fraction !== 1) {
-        return job; // a member the fleet job has finished with is no longer busy
-      }
-    }
-    return undefined;
+    const job = jobHoldingVm(this.jobs.values(), vmName);
+    return job?.request.kind === "dispatch" ? undefined : job;
   }
 
-  /** The agent task (dispatch job) running in a VM, if any. */
+  /** The agent task (dispatch job) running in a VM, if any: it holds the VM until it ends. */
   runningTask(vmName: string): Job | undefined {
-    return [...this.jobs.values()].find((j) => j.state === "running" && j.request.kind === "dispatch" && j.request.vm === vmName);
+    const job = jobHoldingVm(this.jobs.values(), vmName);
+    return job?.request.kind === "dispatch" ? job : undefined;
   }
 
   /** The VM's latest finished task whose branch is still to review, merge or discard. */
@@ -111,7 +105,7 @@ export class VmStore implements vscode.Disposable {
   pendingCreates(): { name: string; job: Job }[] {
     return [...this.jobs.values()].flatMap((job) => {
       if (job.state !== "running") return [];
-      const f = job.request.fleet;
+      const f = job.request.kind === "fleet" ? job.request.fleet : undefined;
       const names = job.request.kind === "create" ? [job.request.vm] : f?.action === "create" ? fleetNames(f.create.prefix, f.create.count) : [];
       return names.filter((name) => !this.vm(name)).map((name) => ({ name, job }));
     });

@@ -1,63 +1,15 @@
 // The one definition of everything that crosses between the extension and the helper:
 // the data shapes (zod, checked on arrival) and the JSON-RPC method names that carry them.
 import * as z from "zod";
-import { DispatchOptions, FleetJob, JobResult } from "./protocolAgents";
+import { JobResult } from "./protocolAgents";
+import { JobRequest, JobStartParams } from "./protocolJobs";
 import { HelperError, None, Vm } from "./protocolShapes";
-import { ResizeOptions, SnapshotJob } from "./protocolVmOps";
 
 export * from "./protocolAgents";
+export * from "./protocolJobs";
 export * from "./protocolShapes";
 export * from "./protocolTasks";
 export * from "./protocolVmOps";
-
-export const JobKind = z.enum([
-  "create",
-  "start",
-  "stop",
-  "restart",
-  "delete",
-  "build",
-  "rebuild",
-  "dispatch",
-  "fleet",
-  // The operations on a stopped VM (issue 12): see VmOpOptions below.
-  "clone",
-  "rename",
-  "resize",
-  "protect",
-  "unprotect",
-  "fork",
-  "snapshot",
-  "autostart",
-]);
-export type JobKind = z.infer<typeof JobKind>;
-
-export const MountRequest = z.object({ location: z.string(), writable: z.boolean() });
-export type MountRequest = z.infer<typeof MountRequest>;
-
-/** A host unix socket to forward into the guest: docker sets DOCKER_HOST, ssh-agent SSH_AUTH_SOCK. */
-export const HostSocketRequest = z.object({ kind: z.enum(["docker", "ssh-agent", "other"]), hostPath: z.string() });
-export type HostSocketRequest = z.infer<typeof HostSocketRequest>;
-
-/** What `nixlima create` and "Create VM…" ask for; unset resources come from the template. */
-export const CreateOptions = z.object({
-  /** A template name (`minimal`, `dev`, `agent`) or the path of a Lima YAML file. */
-  template: z.string(),
-  cpus: z.number().int().positive().optional(),
-  memoryGiB: z.number().positive().optional(),
-  diskGiB: z.number().positive().optional(),
-  mounts: z.array(MountRequest).optional(),
-  /** An image path or URL to boot instead of the template's images. */
-  image: z.string().optional(),
-  /** Only the template's own (published) images, even when the user built one for it. */
-  publishedImage: z.boolean().optional(),
-  start: z.boolean().optional(),
-  /** The user confirmed a writable mount of their home folder (or a folder above it). */
-  allowHomeWrite: z.boolean().optional(),
-  /** Host sockets forwarded into the guest (Docker, an ssh agent, any other). */
-  sockets: z.array(HostSocketRequest).optional(),
-});
-export type CreateOptions = z.infer<typeof CreateOptions>;
 
 export const TemplateInfo = z.object({
   name: z.string(),
@@ -68,57 +20,6 @@ export const TemplateInfo = z.object({
   diskGiB: z.number().optional(),
 });
 export type TemplateInfo = z.infer<typeof TemplateInfo>;
-
-export const LinuxSystem = z.enum(["aarch64-linux", "x86_64-linux"]);
-export type LinuxSystem = z.infer<typeof LinuxSystem>;
-
-/** Builds `packages.SYSTEM.IMAGE-image` of a flake and installs it into LIMA_HOME/_images. */
-export const ImageBuildOptions = z.object({
-  /** The image's short name: `dev` builds `dev-image`. */
-  image: z.string(),
-  /** Default: the host's architecture. */
-  system: LinuxSystem.optional(),
-  /** A flake reference; default: the helper's configured flake (the bundled one unless set). */
-  flake: z.string().optional(),
-});
-export type ImageBuildOptions = z.infer<typeof ImageBuildOptions>;
-
-/** `sudo nixos-rebuild switch --flake FLAKE` inside a running VM; mode boot: `boot`, then a restart into it. */
-export const RebuildOptions = z.object({ flake: z.string(), mode: z.enum(["switch", "boot"]).optional() });
-export type RebuildOptions = z.infer<typeof RebuildOptions>;
-
-export const JobRequest = z.object({
-  kind: JobKind,
-  /** The VM the job acts on; "" for a build, which is about an image, not a VM. */
-  vm: z.string(),
-  force: z.boolean().optional(),
-  /** Only for kind "create". */
-  create: CreateOptions.optional(),
-  /** Only for kind "build". */
-  build: ImageBuildOptions.optional(),
-  /** Only for kind "rebuild". */
-  rebuild: RebuildOptions.optional(),
-  /** Only for kind "dispatch"; its API keys travel in JobStartParams.secrets, never here. */
-  dispatch: z.lazy(() => DispatchOptions).optional(),
-  /** Only for kind "fleet" (then `vm` is ""). */
-  fleet: z.lazy(() => FleetJob).optional(),
-  /** Only for kinds clone, rename and fork: the new VM's name. */
-  target: z.string().optional(),
-  /** Only for kind "resize". */
-  resize: z.lazy(() => ResizeOptions).optional(),
-  /** Only for kind "snapshot". */
-  snapshot: z.lazy(() => SnapshotJob).optional(),
-  /** Only for kind "autostart": start the VM at login (true) or not (false). */
-  autostart: z.boolean().optional(),
-});
-export type JobRequest = z.infer<typeof JobRequest>;
-
-/**
- * jobs/start's params: the request, plus secrets for a dispatch. The helper takes the secrets
- * out before it makes the Job, which every window sees and which is kept for reloads.
- */
-export const JobStartParams = JobRequest.extend({ secrets: z.record(z.string(), z.string()).optional() });
-export type JobStartParams = z.infer<typeof JobStartParams>;
 
 export const JobState = z.enum(["running", "succeeded", "failed", "cancelled"]);
 export type JobState = z.infer<typeof JobState>;
@@ -181,6 +82,10 @@ export type DoctorCheck = z.infer<typeof DoctorCheck>;
 
 export const JobLogLine = z.object({ id: z.string(), line: z.string() });
 export type JobLogLine = z.infer<typeof JobLogLine>;
+
+/** What one progress tick changed: the job's progress, or (with `member`) one fleet VM's. */
+export const JobTick = z.object({ id: z.string(), progress: Progress, member: z.string().optional() });
+export type JobTick = z.infer<typeof JobTick>;
 
 /** A line for the user's log channel: every command the helper runs, and its outcome. */
 export const LogEvent = z.object({
@@ -268,7 +173,11 @@ export const Requests = {
 /** Notifications, helper → every connected window. */
 export const Notifications = {
   vmsChanged: { method: "vms/changed", params: VmSnapshot },
+  /** The whole job, when it starts and when it ends (with its result); a window's copy is kept by shared/jobMirror. */
   jobChanged: { method: "jobs/changed", params: Job },
+  /** A progress tick: only what changed, never the log or the result. */
+  jobProgress: { method: "jobs/progress", params: JobTick },
+  /** One new line of a job's log. */
   jobLog: { method: "jobs/log", params: JobLogLine },
   log: { method: "log", params: LogEvent },
   /** nixlima could not update the user's ssh config; shown once, with the line to add by hand. */

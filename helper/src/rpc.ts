@@ -10,6 +10,7 @@ import {
 } from "vscode-jsonrpc/node";
 import type { z } from "zod";
 import { NixlimaError } from "./errors";
+import { invalidParams } from "./protocolInvalid";
 
 interface RequestDef<P extends z.ZodType, R extends z.ZodType> {
   method: string;
@@ -49,7 +50,9 @@ export function onRequest<P extends z.ZodType, R extends z.ZodType>(
 ): void {
   conn.onRequest(def.method, async (raw: unknown) => {
     try {
-      return await handler(def.params.parse(raw ?? {}));
+      const params = def.params.safeParse(raw ?? {});
+      if (!params.success) throw new NixlimaError("usage", invalidParams(def.method, params.error, raw));
+      return await handler(params.data);
     } catch (err) {
       throw toRpcError(err);
     }

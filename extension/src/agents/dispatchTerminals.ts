@@ -4,7 +4,7 @@
 // own scrollback that ends with its result; Ctrl+C in it stops the task. Closing it only hides
 // the output: the task goes on ("Show Task Output" brings it back).
 import * as vscode from "vscode";
-import type { Job } from "../../../helper/src/protocol";
+import { dispatchOf, jobVm, type Job } from "../../../helper/src/protocol";
 import type { HelperClient } from "../helperClient";
 import type { VmStore } from "../vmStore";
 import { TaskItem } from "../tree/agentItems";
@@ -52,8 +52,8 @@ export class DispatchTerminals implements vscode.Disposable {
       onDidWrite: write.event,
       onDidClose: close.event,
       open: () => {
-        const known = this.store.job(job.id) ?? job;
-        write.fire(terminalLine(`nixlima: ${known.request.dispatch?.agent ?? "agent"} in ${known.request.vm} — Ctrl+C stops it`));
+        const known = this.helper.job(job.id) ?? job;
+        write.fire(terminalLine(`nixlima: ${dispatchOf(known.request)?.agent ?? "agent"} in ${jobVm(known.request) ?? "?"} — Ctrl+C stops it`));
         for (const line of known.log) write.fire(terminalLine(line));
         if (known.state !== "running") this.writeEnd(known, write);
       },
@@ -65,7 +65,7 @@ export class DispatchTerminals implements vscode.Disposable {
         }
       },
     };
-    const terminal = vscode.window.createTerminal({ name: `${job.request.dispatch?.agent ?? "agent"}: ${job.request.vm}`, pty, iconPath: new vscode.ThemeIcon("hubot") });
+    const terminal = vscode.window.createTerminal({ name: `${dispatchOf(job.request)?.agent ?? "agent"}: ${jobVm(job.request) ?? "?"}`, pty, iconPath: new vscode.ThemeIcon("hubot") });
     this.open.set(job.id, { terminal, write });
     terminal.show(preserveFocus);
   }

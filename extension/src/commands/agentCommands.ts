@@ -241,7 +241,7 @@ export const createFleet = (ctx: Ctx) => async () => {
     { title, placeHolder: "Resources of each VM", ignoreFocusOut: true },
   );
   if (!preset) return;
-  await runJob(ctx, { kind: "fleet", vm: "", fleet: { action: "create", create: { prefix, count: Number(count), template: template.path, ...(preset.preset ? { preset: preset.preset } : {}) } } });
+  await runJob(ctx, { kind: "fleet", fleet: { action: "create", create: { prefix, count: Number(count), template: template.path, ...(preset.preset ? { preset: preset.preset } : {}) } } });
 };
 
 export const stopFleet = (ctx: Ctx) => async (arg?: unknown) => {
@@ -253,7 +253,7 @@ export const stopFleet = (ctx: Ctx) => async (arg?: unknown) => {
     { modal: true, detail: "Agent tasks running in them are killed." },
     stop,
   );
-  if (choice === stop) await runJob(ctx, { kind: "fleet", vm: "", fleet: { action: "stop", prefix: fleet.prefix } });
+  if (choice === stop) await runJob(ctx, { kind: "fleet", fleet: { action: "stop", prefix: fleet.prefix } });
 };
 
 export const deleteFleet = (ctx: Ctx) => async (arg?: unknown) => {
@@ -265,7 +265,7 @@ export const deleteFleet = (ctx: Ctx) => async (arg?: unknown) => {
     { modal: true, detail: `${fleet.members.map((v) => v.name).join(", ")}: their disks and everything in them are deleted${fleet.running ? "; running ones are killed" : ""}.` },
     del,
   );
-  if (choice === del) await runJob(ctx, { kind: "fleet", vm: "", fleet: { action: "delete", prefix: fleet.prefix, force: true } });
+  if (choice === del) await runJob(ctx, { kind: "fleet", fleet: { action: "delete", prefix: fleet.prefix, force: true } });
 };
 
 export const hardenVm = (ctx: Ctx) => async (arg?: unknown) => {

@@ -46,7 +46,7 @@ export const buildImage = (ctx: Ctx) => async () => {
     { title: "Build Image (2/2)", placeHolder: "Guest system", ignoreFocusOut: true },
   );
   if (!system) return;
-  await runJob(ctx, { kind: "build", vm: "", build: { image: image.image.image, system: system.system, flake: listed.flake } });
+  await runJob(ctx, { kind: "build", build: { image: image.image.image, system: system.system, flake: listed.flake } });
 };
 
 async function imageFromArg(ctx: Ctx, arg: unknown, action: string): Promise<StoredImage | undefined> {

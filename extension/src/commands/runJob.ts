@@ -1,6 +1,6 @@
 // Starts a helper job and waits for it; its progress notification is the JobTracker's.
 import * as vscode from "vscode";
-import type { Job, JobStartParams } from "../../../helper/src/protocol";
+import { jobVm, type Job, type JobStartParams } from "../../../helper/src/protocol";
 import { NixlimaError } from "../../../helper/src/errors";
 import type { Ctx } from "../ctx";
 import { errorText } from "../jobWords";
@@ -11,7 +11,7 @@ export async function runJob(ctx: Ctx, request: JobStartParams): Promise<Job | u
     ctx.jobs.update(job);
     return await ctx.jobs.finished(job.id);
   } catch (err) {
-    ctx.log.error(`${request.kind} ${request.vm}: ${errorText(err)}${err instanceof NixlimaError && err.detail ? ` (Lima said: ${err.detail})` : ""}`);
+    ctx.log.error(`${request.kind} ${jobVm(request) ?? ""}: ${errorText(err)}${err instanceof NixlimaError && err.detail ? ` (Lima said: ${err.detail})` : ""}`);
     void vscode.window.showErrorMessage(errorText(err));
     return undefined;
   }

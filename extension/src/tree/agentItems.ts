@@ -1,7 +1,7 @@
 // The explorer's agent-sandbox rows: a fleet (its VMs below it, fleet-wide actions), the agent
 // task running in a VM (contextValue `task`), and the VM's "Sandbox" with the audit's findings.
 import * as vscode from "vscode";
-import type { Job } from "../../../helper/src/protocol";
+import { dispatchOf, type Job } from "../../../helper/src/protocol";
 import type { AuditEntry } from "../vmStore";
 import type { FleetGroup } from "../../../helper/src/shared/fleetMembers";
 import { taskBranchOf } from "../agents/taskReviewPlan";
@@ -28,7 +28,7 @@ export class TaskItem extends vscode.TreeItem {
   constructor(readonly job: Job) {
     super("Task", vscode.TreeItemCollapsibleState.None);
     this.id = `task:${job.id}`;
-    const d = job.request.dispatch;
+    const d = dispatchOf(job.request);
     const back = taskBranchOf(job);
     const r = job.result?.dispatch;
     const progress = `${job.progress.stage}${job.progress.message ? ` · ${job.progress.message}` : ""}`;

@@ -2,7 +2,7 @@
 import { limaSshConfigPath } from "../../../helper/src/shared/limaSsh";
 import { shellWord } from "../../../helper/src/shared/shellQuote";
 import { aliasTwins } from "../../../helper/src/shared/vmNames";
-import type { Job, Vm } from "../../../helper/src/protocol";
+import { dispatchOf, type Job, type Vm } from "../../../helper/src/protocol";
 
 export function formatBytes(bytes: number): string {
   const gib = bytes / 2 ** 30;
@@ -25,7 +25,7 @@ export function describeVm(vm: Vm, job?: Job, task?: Job, now = Date.now()): str
   const stage = job ? (job.members?.[vm.name] ?? job.progress).stage : undefined;
   const parts: string[] = [stage ? `${stage}…` : vm.status];
   if (!stage && vm.since !== undefined) parts.push(formatDuration(now - vm.since));
-  if (task) parts.push(`${task.request.dispatch?.agent ?? "agent"}: ${task.progress.stage}`);
+  if (task) parts.push(`${dispatchOf(task.request)?.agent ?? "agent"}: ${task.progress.stage}`);
   if (vm.cpus !== undefined) parts.push(`${vm.cpus} CPU`);
   if (vm.memoryBytes !== undefined) parts.push(formatBytes(vm.memoryBytes));
   if (vm.arch) parts.push(vm.arch);

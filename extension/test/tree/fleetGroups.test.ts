@@ -22,7 +22,7 @@ test("a fleet VM still being created is not counted as broken", () => {
 });
 
 test("a VM in a fleet job shows its own stage; a running task shows beside the status", () => {
-  const job = { id: "1", request: { kind: "fleet" as const, vm: "" }, state: "running" as const, progress: { stage: "Creating fleet f" }, startedAt: 0, log: [], members: { "f-1": { stage: "Booting" } } };
+  const job = { id: "1", request: { kind: "fleet" as const, fleet: { action: "stop" as const, prefix: "f" } }, state: "running" as const, progress: { stage: "Creating fleet f" }, startedAt: 0, log: [], members: { "f-1": { stage: "Booting" } } };
   assert.equal(describeVm(vm("f-1", "Stopped"), job), "Booting…");
   assert.equal(describeVm(vm("f-2", "Stopped"), job), "Creating fleet f…");
   const task = { id: "2", request: { kind: "dispatch" as const, vm: "d", dispatch: { agent: "codex" as const, prompt: "x" } }, state: "running" as const, progress: { stage: "Round 1 of 3" }, startedAt: 0, log: [] };

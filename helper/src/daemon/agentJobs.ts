@@ -3,21 +3,19 @@
 // VM's progress in the job's `members`). Both keep their result when they fail, so a window can
 // show the diff of a stopped run or the outcome of every VM of a fleet.
 import { dispatch } from "../dispatch/dispatch";
-import { NixlimaError } from "../errors";
 import { createFleet, deleteFleet, stopFleet } from "../fleet/fleet";
 import type { Limactl } from "../lima/limactl";
 import { inspectVm } from "../lima/operations";
-import type { DispatchResult, FleetResult, JobRequest, JobResult } from "../protocol";
+import type { DispatchResult, FleetResult, JobOf, JobResult } from "../protocol";
 import { JobFailedWithResult, type JobReporter } from "./jobs";
 
 export async function runDispatchJob(
   l: Limactl,
-  request: JobRequest,
+  request: JobOf<"dispatch">,
   r: JobReporter,
   signal: AbortSignal,
   secrets: Record<string, string>,
 ): Promise<JobResult> {
-  if (!request.dispatch) throw new NixlimaError("usage", "A dispatch job needs the agent and the prompt.");
   const vm = await inspectVm(l, request.vm, r, signal);
   const result = await dispatch(vm, request.dispatch, secrets, { progress: r.progress, log: r.log, output: (line) => r.log(line) }, signal);
   if (result.outcome === "done" || result.outcome === "finished") return { dispatch: result };
@@ -32,9 +30,8 @@ function dispatchFailure(r: DispatchResult): string {
   return `${r.agent} in ${r.vm} failed${r.exitCode === null ? "" : ` with exit code ${r.exitCode}`} after ${rounds}; its output is in the task's terminal.`;
 }
 
-export async function runFleetJob(l: Limactl, request: JobRequest, r: JobReporter, signal: AbortSignal): Promise<JobResult> {
+export async function runFleetJob(l: Limactl, request: JobOf<"fleet">, r: JobReporter, signal: AbortSignal): Promise<JobResult> {
   const f = request.fleet;
-  if (!f) throw new NixlimaError("usage", "A fleet job needs its action.");
   const reporter = { progress: r.progress, log: r.log, member: r.member };
   const result =
     f.action === "create"

@@ -50,7 +50,6 @@ export function helperState(config: HelperConfig) {
   const jobs = new JobManager(
     async (request, reporter, signal, secrets) => {
       if (request.kind === "build") {
-        if (!request.build) throw new NixlimaError("usage", "A build job needs the image to build.");
         await runBuildJob(request.build, nix, reporter, signal);
         void imagesChanged();
         return;
@@ -63,6 +62,7 @@ export function helperState(config: HelperConfig) {
     },
     {
       changed: (job) => connections.forEach((c) => notify(c, Notifications.jobChanged, job)),
+      tick: (tick) => connections.forEach((c) => notify(c, Notifications.jobProgress, tick)),
       log: (line) => connections.forEach((c) => notify(c, Notifications.jobLog, line)),
     },
   );
@@ -118,7 +118,6 @@ function imagesPusher(limaHome: string, connections: Set<MessageConnection>): ()
 function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, signal: AbortSignal, secrets: Record<string, string>): Promise<JobResult | void> {
   switch (request.kind) {
     case "create":
-      if (!request.create) return Promise.reject(new NixlimaError("usage", "A create job needs its template and options."));
       // A writable mount of the home folder passes only with allowHomeWrite, which the
       // extension sets after asking the user.
       return createVm(limactl, request.vm, request.create, reporter, signal);
@@ -131,7 +130,6 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
     case "delete":
       return deleteVm(limactl, request.vm, { force: request.force }, reporter, signal);
     case "rebuild":
-      if (!request.rebuild) return Promise.reject(new NixlimaError("usage", "A rebuild job needs the flake to switch to."));
       return rebuildVm(limactl, request.vm, request.rebuild.flake, reporter, signal, request.rebuild.mode).then(() => undefined);
     case "dispatch":
       return runDispatchJob(limactl, request, reporter, signal, secrets);
@@ -147,6 +145,6 @@ function runJob(limactl: Limactl, request: JobRequest, reporter: JobReporter, si
     case "fork":
     case "snapshot":
     case "autostart":
-      return runVmOpJob(limactl, { ...request, kind: request.kind }, reporter, signal);
+      return runVmOpJob(limactl, request, reporter, signal);
   }
 }

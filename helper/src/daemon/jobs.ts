@@ -2,8 +2,10 @@
 // cancelled. Jobs live in the helper, not in a window, so a reload or a second window sees them.
 import { randomUUID } from "node:crypto";
 import { NixlimaError, toHelperError } from "../errors";
-import { JobRequest, type ErrorCode, type Job, type JobLogLine, type JobResult, type Progress } from "../protocol";
+import { JobRequest, Requests, type ErrorCode, type Job, type JobLogLine, type JobResult, type JobTick, type Progress } from "../protocol";
+import { invalidParams } from "../protocolInvalid";
 import { conflicts, subject } from "../shared/jobHolds";
+import { LOG_LINES_KEPT } from "../shared/jobMirror";
 
 
 export interface JobReporter {
@@ -28,11 +30,13 @@ export class JobFailedWithResult extends NixlimaError {
 }
 
 export interface JobEvents {
+  /** The whole job: when it starts and when it ends. */
   changed(job: Job): void;
+  /** Only what a progress tick changed. */
+  tick(tick: JobTick): void;
   log(line: JobLogLine): void;
 }
 
-const LOG_LINES_KEPT = 200;
 const FINISHED_JOBS_KEPT = 50;
 
 export class JobManager {
@@ -49,10 +53,12 @@ export class JobManager {
     if (busy) {
       throw new NixlimaError("failed", `${subject(request)} is busy with a ${busy.request.kind} job; wait for it or cancel it first.`);
     }
+    // Checked again, strictly: a request with anything but its kind's own fields (a secret) is refused.
+    const own = JobRequest.safeParse(request);
+    if (!own.success) throw new NixlimaError("usage", invalidParams(Requests.jobsStart.method, own.error, request));
     const job: Job = {
       id: randomUUID(),
-      // Parsed again so that nothing but the request's own fields (never a secret) is kept.
-      request: JobRequest.parse(request),
+      request: own.data,
       state: "running",
       progress: { stage: "Queued" },
       startedAt: Date.now(),
@@ -104,7 +110,7 @@ export class JobManager {
     const reporter: JobReporter = {
       progress: (p) => {
         job.progress = p;
-        this.events.changed(structuredClone(job));
+        this.events.tick({ id: job.id, progress: structuredClone(p) });
       },
       log: (line) => {
         job.log.push(line);
@@ -113,7 +119,7 @@ export class JobManager {
       },
       member: (vm, p) => {
         job.members = { ...job.members, [vm]: p };
-        this.events.changed(structuredClone(job));
+        this.events.tick({ id: job.id, progress: structuredClone(p), member: vm });
       },
     };
     this.events.changed(structuredClone(job));

@@ -1,7 +1,6 @@
 // The daemon side of the dev-VM operations: their jobs (clone, rename, resize, protect, fork,
 // snapshot, autostart) and their quick requests (a VM's snapshots, which VMs start at login).
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { NixlimaError } from "../errors";
 import { setStartAtLogin } from "../lima/autostart";
 import { vmsStartingAtLogin } from "../lima/autostartPlace";
 import type { Limactl } from "../lima/limactl";
@@ -13,33 +12,29 @@ import { listVms } from "../lima/list";
 import { clearLimaDownloadCache, reclaimCandidates } from "../lima/reclaim";
 import { listImages } from "../nix/images";
 import { limaHomeOf } from "../templates/create";
-import { VmOpRequests, type JobRequest } from "../protocol";
+import { VmOpRequests, type JobOf } from "../protocol";
 import { onRequest } from "../rpc";
 
 export type VmOpKind = "clone" | "rename" | "resize" | "protect" | "unprotect" | "fork" | "snapshot" | "autostart";
 
-function missing(what: string): Promise<never> {
-  return Promise.reject(new NixlimaError("usage", `This job needs ${what}.`));
-}
-
-export function runVmOpJob(l: Limactl, request: JobRequest & { kind: VmOpKind }, r: Reporter, signal: AbortSignal): Promise<void> {
-  const { vm, target } = request;
+export function runVmOpJob(l: Limactl, request: JobOf<VmOpKind>, r: Reporter, signal: AbortSignal): Promise<void> {
+  const { vm } = request;
   switch (request.kind) {
     case "clone":
-      return target ? cloneVm(l, vm, target, r, signal) : missing("the new VM's name");
+      return cloneVm(l, vm, request.target, r, signal);
     case "fork":
-      return target ? forkVm(l, vm, target, r, signal) : missing("the new VM's name");
+      return forkVm(l, vm, request.target, r, signal);
     case "rename":
-      return target ? renameVm(l, vm, target, r, signal) : missing("the new name");
+      return renameVm(l, vm, request.target, r, signal);
     case "resize":
-      return request.resize ? resizeVm(l, vm, request.resize, r, signal) : missing("the new CPUs, memory or disk size");
+      return resizeVm(l, vm, request.resize, r, signal);
     case "protect":
     case "unprotect":
       return setProtected(l, vm, request.kind === "protect", r, signal);
     case "snapshot":
-      return request.snapshot ? snapshotJob(l, vm, request.snapshot, r, signal) : missing("the snapshot's action and name");
+      return snapshotJob(l, vm, request.snapshot, r, signal);
     case "autostart":
-      return request.autostart === undefined ? missing("on or off") : setStartAtLogin(l, vm, request.autostart, r, signal);
+      return setStartAtLogin(l, vm, request.autostart, r, signal);
   }
 }
 

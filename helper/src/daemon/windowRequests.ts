@@ -10,7 +10,7 @@ import { deleteImage } from "../nix/deleteImage";
 import { listFlakeImages } from "../nix/flakeImages";
 import { listImages } from "../nix/images";
 import { defaultRebuildRef, templateOfLimaYaml } from "../nix/rebuild";
-import { Requests } from "../protocol";
+import { Requests, type JobRequest, type JobStartParams } from "../protocol";
 import { onRequest } from "../rpc";
 import { listTemplates } from "../templates/create";
 import { serveAgentRequests } from "./agentRequests";
@@ -23,7 +23,7 @@ export function serveWindow(conn: MessageConnection, helper: HelperState): void 
   connections.add(conn);
   onRequest(conn, Requests.vmsList, () => vms.refresh());
   // The secrets (a dispatch's API keys) go to the job's runner only: never into the Job.
-  onRequest(conn, Requests.jobsStart, ({ secrets, ...request }) => jobs.start(request, secrets));
+  onRequest(conn, Requests.jobsStart, (params) => jobs.start(...withoutSecrets(params)));
   onRequest(conn, Requests.jobsList, () => jobs.list());
   onRequest(conn, Requests.jobsCancel, ({ id }) => ({ cancelled: jobs.cancel(id) }));
   onRequest(conn, Requests.templatesList, () => listTemplates());
@@ -49,4 +49,11 @@ export function serveWindow(conn: MessageConnection, helper: HelperState): void 
   serveAgentRequests(conn, { limactl, jobs, changed: () => void vms.refresh() });
   serveVmOpRequests(conn, limactl);
   serveTaskRequests(conn);
+}
+
+/** The request as every window sees it, and a dispatch's API keys apart. */
+function withoutSecrets(params: JobStartParams): [JobRequest, Record<string, string>] {
+  if (params.kind !== "dispatch") return [params, {}];
+  const { secrets = {}, ...request } = params;
+  return [request, secrets];
 }

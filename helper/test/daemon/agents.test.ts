@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import { CACHE_FILE } from "../../src/audit/agentFacts";
-import { AgentRequests, Requests, type Job } from "../../src/protocol";
+import { AgentRequests, Requests, type Job, type JobTick } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { runLimactl } from "../../../test/support/dummies";
 import { filesUnder } from "../../../test/support/files";
@@ -79,7 +79,7 @@ test("harden refuses a VM a job acts on (the real VM test covers a running one)"
   const job = await request(conn, Requests.jobsStart, { kind: "start", vm: "sbx" });
   const yamlBefore = readFileSync(join(home.dir, "sbx", "lima.yaml"), "utf8");
   try {
-    await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && j.progress.stage !== "Queued", 30_000);
+    await events.waitFor<JobTick>("jobs/progress", (j) => j.id === job.id && j.progress.stage !== "Queued", 30_000);
     await assert.rejects(request(conn, AgentRequests.vmsHarden, { vm: "sbx" }), /VM `sbx` is busy with a start job; harden it when that has ended\./);
   } finally {
     await request(conn, Requests.jobsCancel, { id: job.id });
@@ -93,7 +93,6 @@ test("a fleet job reports each VM's progress; a name already taken fails that VM
   create("fq-2");
   const job = await request(conn, Requests.jobsStart, {
     kind: "fleet",
-    vm: "",
     fleet: { action: "create", create: { prefix: "fq", count: 3, template: "agent", preset: "light", start: false, concurrency: 3, image: "/etc/profile" } },
   });
   // While it runs, its VMs are its own: no other job may act on one of them.
@@ -102,11 +101,12 @@ test("a fleet job reports each VM's progress; a name already taken fails that VM
   assert.equal(done.state, "failed");
   assert.match(done.error!.message, /^Fleet fq: 2 of 3 created; fq-2: A VM named `fq-2` already exists\./);
   assert.deepEqual(done.result?.fleet?.members.map((m) => [m.vm, m.ok]), [["fq-1", true], ["fq-2", false], ["fq-3", true]]);
-  const perVm = events.seen.filter((n) => n.method === "jobs/changed" && (n.params as Job).id === job.id).map((n) => (n.params as Job).members ?? {});
-  for (const vm of ["fq-1", "fq-3"]) assert.ok(perVm.some((m) => m[vm] !== undefined), `progress of ${vm} was reported`);
+  const perVm = events.seen.filter((n) => n.method === "jobs/progress" && (n.params as JobTick).id === job.id).map((n) => (n.params as JobTick).member);
+  for (const vm of ["fq-1", "fq-3"]) assert.ok(perVm.includes(vm), `progress of ${vm} was reported`);
+  for (const vm of ["fq-1", "fq-3"]) assert.ok(done.members?.[vm], `the ended job keeps the progress of ${vm}`);
   assert.equal(await status("fq-3"), "Stopped");
 
-  const del = await request(conn, Requests.jobsStart, { kind: "fleet", vm: "", fleet: { action: "delete", prefix: "fq" } });
+  const del = await request(conn, Requests.jobsStart, { kind: "fleet", fleet: { action: "delete", prefix: "fq" } });
   const deleted = await ended(del.id);
   assert.equal(deleted.state, "succeeded", JSON.stringify(deleted.error));
   assert.deepEqual(deleted.result?.fleet?.members.map((m) => m.vm), ["fq-1", "fq-2", "fq-3"]);

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { Requests, type Job, type JobLogLine, type StoredImage } from "../../src/protocol";
+import { Requests, type Job, type JobTick, type JobLogLine, type StoredImage } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
 import { tempLimaHome } from "../../../test/support/lima";
@@ -40,7 +40,7 @@ after(async () => {
 
 const ended = (id: string, timeoutMs = 60_000) => events.waitFor<Job>("jobs/changed", (j) => j.id === id && j.state !== "running", timeoutMs);
 const progressOf = (id: string) =>
-  events.seen.filter((n) => n.method === "jobs/changed" && (n.params as Job).id === id).map((n) => (n.params as Job).progress);
+  events.seen.filter((n) => n.method === "jobs/progress" && (n.params as JobTick).id === id).map((n) => (n.params as JobTick).progress);
 const logOf = (id: string) =>
   events.seen.filter((n) => n.method === "jobs/log" && (n.params as JobLogLine).id === id).map((n) => (n.params as JobLogLine).line);
 
@@ -71,7 +71,7 @@ test("no images yet; the flake's images are listed by the real nix", async () =>
 });
 
 test("a build job reports progress in order, installs the image, and every window hears of it", async () => {
-  const job = await request(conn, Requests.jobsStart, { kind: "build", vm: "", build: { image: "tiny", system: hostSystem, flake } });
+  const job = await request(conn, Requests.jobsStart, { kind: "build", build: { image: "tiny", system: hostSystem, flake } });
   const done = await ended(job.id);
   assert.equal(done.state, "succeeded", JSON.stringify(done.error));
   const stages = progressOf(job.id)
@@ -92,7 +92,7 @@ test("a build job reports progress in order, installs the image, and every windo
 });
 
 test("a failing build fails the job with a clear error, and its last lines are in the job's log", async () => {
-  const job = await request(conn, Requests.jobsStart, { kind: "build", vm: "", build: { image: "failing", system: hostSystem, flake } });
+  const job = await request(conn, Requests.jobsStart, { kind: "build", build: { image: "failing", system: hostSystem, flake } });
   const done = await ended(job.id);
   assert.equal(done.state, "failed");
   assert.match(done.error?.message ?? "", /^Building failing-image failed: builder for '.*-failing-image\.drv' failed with exit code 3\.$/);
@@ -104,10 +104,10 @@ test("a failing build fails the job with a clear error, and its last lines are i
 });
 
 test("one build of an image at a time; cancel stops it and leaves no nix process", async () => {
-  const job = await request(conn, Requests.jobsStart, { kind: "build", vm: "", build: { image: "slow", system: hostSystem, flake } });
-  await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && /building slow-image/.test(j.progress.message ?? ""), 60_000);
+  const job = await request(conn, Requests.jobsStart, { kind: "build", build: { image: "slow", system: hostSystem, flake } });
+  await events.waitFor<JobTick>("jobs/progress", (j) => j.id === job.id && /building slow-image/.test(j.progress.message ?? ""), 60_000);
   await assert.rejects(
-    request(conn, Requests.jobsStart, { kind: "build", vm: "", build: { image: "slow", flake } }),
+    request(conn, Requests.jobsStart, { kind: "build", build: { image: "slow", flake } }),
     /Image "slow" is busy with a build job/,
   );
   assert.equal((await request(conn, Requests.jobsCancel, { id: job.id })).cancelled, true);
@@ -117,7 +117,7 @@ test("one build of an image at a time; cancel stops it and leaves no nix process
 });
 
 test("a system no builder here can build is refused with the ways to get one", async () => {
-  const job = await request(conn, Requests.jobsStart, { kind: "build", vm: "", build: { image: "tiny", system: foreignSystem, flake } });
+  const job = await request(conn, Requests.jobsStart, { kind: "build", build: { image: "tiny", system: foreignSystem, flake } });
   const done = await ended(job.id);
   assert.equal(done.state, "failed");
   assert.match(done.error?.message ?? "", new RegExp(`^No Nix builder here can build ${foreignSystem} with the kvm feature: .*remote Linux machine`));
@@ -126,7 +126,7 @@ test("a system no builder here can build is refused with the ways to get one", a
 
 test("deleting an image removes its file and latest link, and is pushed", async () => {
   // Its own image, so this test needs no earlier build.
-  const job = await request(conn, Requests.jobsStart, { kind: "build", vm: "", build: { image: "tiny", system: hostSystem, flake } });
+  const job = await request(conn, Requests.jobsStart, { kind: "build", build: { image: "tiny", system: hostSystem, flake } });
   assert.equal((await ended(job.id)).state, "succeeded");
   const [image] = await request(conn, Requests.imagesList, {});
   assert.ok(image);

@@ -3,29 +3,36 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { JobManager, type JobRunner } from "../../src/daemon/jobs";
 import { NixlimaError } from "../../src/errors";
-import type { Job } from "../../src/protocol";
+import type { Job, JobTick } from "../../src/protocol";
 
 function manager(runner: JobRunner) {
   const changes: Job[] = [];
+  const ticks: JobTick[] = [];
   const logs: string[] = [];
   const jobs = new JobManager(runner, {
     changed: (j) => changes.push(structuredClone(j)),
+    tick: (t) => ticks.push(t),
     log: (l) => logs.push(l.line),
   });
-  return { jobs, changes, logs };
+  return { jobs, changes, ticks, logs };
 }
 
-test("a job reports progress and log, then succeeds", async () => {
-  const { jobs, changes, logs } = manager(async (_req, r) => {
+test("a job is sent whole when it starts and ends; a tick in between carries only its progress", async () => {
+  const { jobs, changes, ticks, logs } = manager(async (_req, r) => {
     r.log("limactl start dev");
     r.progress({ stage: "Booting", fraction: 0.5 });
+    r.member("w-1", { stage: "Creating" });
   });
   const job = jobs.start({ kind: "start", vm: "dev" });
   await jobs.idle();
   assert.deepEqual(
-    changes.map((c) => [c.state, c.progress.stage]),
-    [["running", "Queued"], ["running", "Booting"], ["succeeded", "Booting"]],
+    changes.map((c) => [c.state, c.progress.stage, c.log.length]),
+    [["running", "Queued", 0], ["succeeded", "Booting", 1]],
   );
+  assert.deepEqual(ticks, [
+    { id: job.id, progress: { stage: "Booting", fraction: 0.5 } },
+    { id: job.id, progress: { stage: "Creating" }, member: "w-1" },
+  ]);
   assert.deepEqual(logs, ["limactl start dev"]);
   const final = jobs.list().find((j) => j.id === job.id)!;
   assert.equal(final.state, "succeeded");

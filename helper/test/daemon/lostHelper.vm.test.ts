@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import { stringify } from "yaml";
 import { RunningJobs } from "../../src/shared/runningJobs";
-import { Requests, type Job } from "../../src/protocol";
+import { Requests, type JobTick } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { createDummy, runLimactl } from "../../../test/support/dummies";
 import { Recorder, startHelper } from "../../../test/support/helperProcess";
@@ -43,7 +43,7 @@ test("a window that reconnects to a new helper ends, with a sentence, the job th
     // A never-booting VM: `limactl start` waits for ssh, so this job runs until something ends it.
     const job = await request(conn, Requests.jobsStart, { kind: "start", vm: "lost1" });
     view.seen(job);
-    await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && j.progress.stage !== "Queued", 60_000);
+    await events.waitFor<JobTick>("jobs/progress", (j) => j.id === job.id && j.progress.stage !== "Queued", 60_000);
 
     const exited = new Promise((r) => helper.child.once("exit", r));
     helper.child.kill("SIGKILL");

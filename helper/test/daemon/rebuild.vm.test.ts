@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { stringify } from "yaml";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { Requests, type Job } from "../../src/protocol";
+import { Requests, type Job, type JobTick } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
 import { tempLimaHome } from "../../../test/support/lima";
@@ -69,8 +69,8 @@ test("a rebuild runs sudo nixos-rebuild switch in the VM, with its stages in ord
   const done = await ended(job.id);
   assert.equal(done.state, "succeeded", JSON.stringify(done.error));
   const stages = events.seen
-    .filter((n) => n.method === "jobs/changed" && (n.params as Job).id === job.id)
-    .map((n) => (n.params as Job).progress.stage)
+    .filter((n) => n.method === "jobs/progress" && (n.params as JobTick).id === job.id)
+    .map((n) => (n.params as JobTick).progress.stage)
     .filter((s, i, all) => s !== all[i - 1] && s !== "Queued");
   // Quick stages may be folded into the next update; the order must still be nixos-rebuild's.
   const order = ["starting", "building", "installing boot loader", "activating", "switching", "done"];
@@ -106,8 +106,8 @@ test("boot + restart: nixos-rebuild boot, a restart through its stages, and the 
   const done = await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && j.state !== "running", 840_000);
   assert.equal(done.state, "succeeded", JSON.stringify(done.error));
   const stages = events.seen
-    .filter((n) => n.method === "jobs/changed" && (n.params as Job).id === job.id)
-    .map((n) => (n.params as Job).progress.stage);
+    .filter((n) => n.method === "jobs/progress" && (n.params as JobTick).id === job.id)
+    .map((n) => (n.params as JobTick).progress.stage);
   assert.ok(stages.includes("Restarting into the new system"), stages.join(" → "));
   assert.equal(stages.at(-1), "Running the new system");
   assert.ok(stages.indexOf("done") < stages.indexOf("Restarting into the new system"), stages.join(" → "));

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { Requests, type Job, type VmSnapshot } from "../../src/protocol";
+import { Requests, type Job, type JobTick, type VmSnapshot } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { createDummy, runLimactl } from "../../../test/support/dummies";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
@@ -59,7 +59,7 @@ test("a job started by one window is seen, and can be cancelled, by another", as
     try {
       // A never-booting VM: `limactl start` waits for ssh, so only cancel ends this job.
       const job = await request(a, Requests.jobsStart, { kind: "start", vm: "share1" });
-      await bEvents.waitFor<Job>("jobs/changed", (j) => j.id === job.id && j.progress.stage !== "Queued", 30_000);
+      await bEvents.waitFor<JobTick>("jobs/progress", (j) => j.id === job.id && j.progress.stage !== "Queued", 30_000);
       assert.deepEqual((await request(b, Requests.jobsList, {})).map((j) => j.id), [job.id]);
       assert.equal((await request(b, Requests.jobsCancel, { id: job.id })).cancelled, true);
       assert.equal((await ended(aEvents, job.id)).state, "cancelled");
@@ -75,7 +75,7 @@ test("jobs outlive a window: a reconnected client still gets them", async () => 
   await withHelper(async ({ home, conn, events, helper }) => {
     createDummy(home, "outlive1");
     const job = await request(conn, Requests.jobsStart, { kind: "start", vm: "outlive1" });
-    await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && j.progress.stage !== "Queued", 30_000);
+    await events.waitFor<JobTick>("jobs/progress", (j) => j.id === job.id && j.progress.stage !== "Queued", 30_000);
     conn.dispose();
     const again = await helper.connectClient();
     try {

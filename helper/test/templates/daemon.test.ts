@@ -6,7 +6,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { Requests, type Job, type VmSnapshot } from "../../src/protocol";
+import { Requests, type Job, type JobTick, type VmSnapshot } from "../../src/protocol";
 import { request } from "../../src/rpc";
 import { createDummy } from "../../../test/support/dummies";
 import { Recorder, startHelper, type HelperProcess } from "../../../test/support/helperProcess";
@@ -85,7 +85,7 @@ test("cancelling a create job mid-download deletes the half-made instance", asyn
   try {
     const url = server.url;
     const job = await request(conn, Requests.jobsStart, { kind: "create", vm: "cx", create: { template: "agent", image: url, diskGiB: 0.001 } });
-    await events.waitFor<Job>("jobs/changed", (j) => j.id === job.id && j.progress.stage === "Downloading the image", 30_000);
+    await events.waitFor<JobTick>("jobs/progress", (j) => j.id === job.id && j.progress.stage === "Downloading the image", 30_000);
     assert.ok(existsSync(join(home.dir, "cx")), "Lima made the instance folder before downloading");
     assert.equal((await request(conn, Requests.jobsCancel, { id: job.id })).cancelled, true);
     const done = await ended(job.id);
