@@ -62,10 +62,14 @@ export function sharedAliasNote(vm: Pick<Vm, "name" | "hostname">, all: readonly
  * The row's contextValue: `vm+STATE`, and for a running VM made from nixlima's templates
  * `+nixos` (Rebuild VM… works) and `+agent` (the agent image: Dispatch Task…, Copy Claude Token…);
  * then `+protected` and `+atlogin` on a running or stopped VM, so its menu offers only the
- * Protect/Unprotect and Start at Login on/off that change something.
+ * Protect/Unprotect and Start at Login on/off that change something. A running VM whose agent
+ * task holds it is `vm+tasked`: the helper refuses every other job on it until the task ends
+ * (shared/jobHolds), so its menu keeps only what reaches it (Open, Terminal, ssh, logs) and the
+ * task row offers Stop Task.
  */
-export function vmContext(vm: Vm, job?: Job): string {
+export function vmContext(vm: Vm, job?: Job, task?: Job): string {
   const state = vmState(vm, job);
+  if (state === "running" && task) return "vm+tasked";
   if (state !== "running" && state !== "stopped") return `vm+${state}`;
   const image = state === "running" && vm.template ? `+nixos${vm.template === "agent" ? "+agent" : ""}` : "";
   return `vm+${state}${image}${vm.protected ? "+protected" : ""}${vm.startsAtLogin ? "+atlogin" : ""}`;

@@ -24,7 +24,7 @@ export class VmItem extends vscode.TreeItem {
     const state = vmState(vm, job);
     this.id = `vm:${vm.name}`;
     this.description = aliasNote ? `${describeVm(vm, job, task)} · ${aliasNote}` : describeVm(vm, job, task);
-    this.contextValue = vmContext(vm, job);
+    this.contextValue = vmContext(vm, job, task);
     this.iconPath = stateIcon(state);
     this.tooltip = tooltip(vm, job);
     if (aliasNote) this.tooltip.appendMarkdown(`\n\n$(warning) ${escape(aliasNote)}`);
