@@ -15,18 +15,20 @@ let
     map (ip: "    ip daddr ${ip} accept") allowed.ipv4 ++ map (ip: "    ip6 daddr ${ip} accept") allowed.ipv6;
 in
 {
-  options.services.nixlima.agent.egress.allow = mkOption {
-    type = types.listOf types.str;
-    default = [ ];
-    example = [ "github.com" ];
-    description = "Domains (with their subdomains) or IP addresses the agent user may connect to, in addition to the enabled agents' API hosts and the telemetry host; every other destination is refused by nftables.";
-  };
+  options.services.nixlima.agent.egress = {
+    allow = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "github.com" ];
+      description = "Domains (with their subdomains) or IP addresses the agent user may connect to, in addition to the enabled agents' API hosts and the telemetry host; every other destination is refused by nftables.";
+    };
 
-  options.services.nixlima.agent.egress.resolvers = mkOption {
-    type = types.listOf types.str;
-    default = [ "192.168.5.3" ];
-    example = [ "10.0.2.3" ];
-    description = "The DNS servers the agent's resolver asks for the allowed names: Lima's DNS address by default, answered by the host's resolver. The agent's resolver never reads /etc/resolv.conf, so no other name is sent to any server.";
+    resolvers = mkOption {
+      type = types.listOf types.str;
+      default = [ "192.168.5.3" ];
+      example = [ "10.0.2.3" ];
+      description = "The DNS servers the agent's resolver asks for the allowed names: Lima's DNS address by default, answered by the host's resolver. The agent's resolver never reads /etc/resolv.conf, so no other name is sent to any server.";
+    };
   };
 
   config = lib.mkIf cfg.enable {
