@@ -96,6 +96,8 @@ export const DispatchOptions = z.object({
   workdir: z.string().optional(),
   /** A folder of a git repository on the host: its HEAD is cloned into the guest and the agent's work comes back as branch nixlima/VM/TASK. Ignored when workdir is given. */
   project: z.string().optional(),
+  /** The person agreed to run on a VM whose guest does not show an agent sandbox; without it such a dispatch is refused. */
+  notSandboxed: z.boolean().optional(),
 });
 export type DispatchOptions = z.infer<typeof DispatchOptions>;
 

@@ -15,11 +15,20 @@ let
     map (ip: "    ip daddr ${ip} accept") allowed.ipv4 ++ map (ip: "    ip6 daddr ${ip} accept") allowed.ipv6;
 in
 {
-  options.services.nixlima.agent.egress.allow = mkOption {
-    type = types.listOf types.str;
-    default = [ ];
-    example = [ "github.com" ];
-    description = "Domains (with their subdomains) or IP addresses the agent user may connect to, in addition to the enabled agents' API hosts and the telemetry host; every other destination is refused by nftables.";
+  options.services.nixlima.agent.egress = {
+    allow = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "github.com" ];
+      description = "Domains (with their subdomains) or IP addresses the agent user may connect to, in addition to the enabled agents' API hosts and the telemetry host; every other destination is refused by nftables.";
+    };
+
+    resolvers = mkOption {
+      type = types.listOf types.str;
+      default = [ "192.168.5.3" ];
+      example = [ "10.0.2.3" ];
+      description = "The DNS servers the agent's resolver asks for the allowed names: Lima's DNS address by default, answered by the host's resolver. The agent's resolver never reads /etc/resolv.conf, so no other name is sent to any server.";
+    };
   };
 
   config = lib.mkIf cfg.enable {
@@ -61,9 +70,11 @@ in
     };
 
     # The agent's resolver: answers only names under the allowed domains (forwarded to the
-    # system's own servers, and their addresses added to the sets above); every other name gets
+    # resolvers named above, and their addresses added to the sets above); every other name gets
     # NXDOMAIN without leaving the VM, so DNS cannot carry data out. Other users keep the
-    # system resolver.
+    # system resolver. no-resolv matters: servers read from resolv.conf serve the same "any
+    # domain" that address=/#/ names, and dnsmasq (2.90, tried in a real guest) then forwards
+    # every name off the list to them instead of answering NXDOMAIN.
     services.dnsmasq = {
       enable = true;
       resolveLocalQueries = false;
@@ -75,8 +86,9 @@ in
         bind-interfaces = true;
         cache-size = 0;
         no-hosts = true;
+        no-resolv = true;
         address = [ "/#/" ];
-        server = map (domain: "/${domain}/#") allowed.domains;
+        server = lib.concatMap (domain: map (ip: "/${domain}/${ip}") cfg.egress.resolvers) allowed.domains;
         nftset = map nftset allowed.domains;
       };
     };

@@ -1,6 +1,8 @@
 // An agent task dispatched from the packaged extension in a real VS Code (code-server in Chromium)
 // to the real test VM: the key goes into VS Code's secret storage through "Set Agent
-// Credentials…", "Dispatch Task…" on the VM's row asks for the prompt file and the run settings,
+// Credentials…", "Dispatch Task…" on the VM's row first asks whether to dispatch to a VM that is
+// not an agent sandbox (the plain test guest shows none; answered as a person would, Dispatch
+// Anyway), then for the prompt file and the run settings,
 // the explorer shows the running task under its VM, the task's own terminal streams the agent's
 // output and its result, and a notification offers the diff. The agent is the stand-in of
 // test/support/agentStub.ts. Needs scripts/setup.sh and `npm run package`; runs as the test user.
@@ -16,6 +18,7 @@ import { stringify } from "yaml";
 import { testVmConfig } from "../support/testVm";
 import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../support/testVmRun";
 import {
+  answerDialog,
   answerQuickInput,
   clickContextMenuItem,
   clickNotificationButton,
@@ -100,6 +103,7 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
     const row = await explain("VM row", () => waitForTreeRow(view, NAME));
     await explain("running", () => waitForRowDescription(row, /^Running · /));
     await clickContextMenuItem(page, row, "Dispatch Task…");
+    await explain("not a sandbox", () => answerDialog(page, /uidisp is not an agent sandbox\. Dispatch anyway\?/, "Dispatch Anyway"));
     await explain("prompt file", () => pickQuickPickItem(page, "PROMPT.md"));
     await explain("agent", () => pickQuickPickItem(page, "claude"));
     await explain("rounds", () => answerQuickInput(page, "1", /^Rounds at most/));

@@ -2,6 +2,7 @@
 // and showing tasks, fleets (create, stop, delete) and hardening a flagged VM.
 import * as vscode from "vscode";
 import { localProjectFolder } from "../agents/taskProject";
+import { askNotSandboxed } from "../agents/notSandboxedQuestion";
 import { parseDuration } from "../../../helper/src/shared/duration";
 import { inFleet } from "../../../helper/src/shared/jobHolds";
 import { checkVmName } from "../../../helper/src/shared/vmNames";
@@ -116,11 +117,6 @@ async function secretsOrWarn(ctx: Ctx, agent: AgentName): Promise<Record<string,
 }
 
 async function startTask(ctx: Ctx, vm: string, options: DispatchOptions, secrets: Record<string, string>): Promise<void> {
-  const entry = ctx.store.audit(vm);
-  // The guest did not show an agent user without sudo and a loaded egress filter: say so, once.
-  if (entry && "audit" in entry && !entry.audit.sandbox) {
-    void vscode.window.showWarningMessage(`${vm} is not an agent sandbox: the agent runs with its permission checks off and with what the VM's own user has, passwordless sudo included. Its Sandbox row says what is missing.`);
-  }
   const job = await ctx.helper.startJob({ kind: "dispatch", vm, dispatch: options, secrets });
   ctx.jobs.update(job);
   ctx.tasks.started(job);
@@ -129,6 +125,9 @@ async function startTask(ctx: Ctx, vm: string, options: DispatchOptions, secrets
 export const dispatchTask = (ctx: Ctx) => async (arg?: unknown) => {
   const vm = await vmFromArg(ctx, arg, isRunning, "given a task");
   if (!vm) return;
+  // Asked first: the helper refuses a VM whose guest shows no agent sandbox unless the person agreed.
+  const notSandboxed = await askNotSandboxed(ctx, [vm.name]);
+  if (notSandboxed === undefined) return;
   const title = `Dispatch Task to ${vm.name}`;
   const file = await pickPromptFile(title);
   const prompt = file && (await readPrompt(file));
@@ -136,7 +135,7 @@ export const dispatchTask = (ctx: Ctx) => async (arg?: unknown) => {
   const settings = await askRunSettings(ctx, title);
   if (!settings) return;
   const secrets = await secretsOrWarn(ctx, settings.agent);
-  if (secrets) await startTask(ctx, vm.name, { ...settings, prompt }, secrets);
+  if (secrets) await startTask(ctx, vm.name, { ...settings, prompt, ...(notSandboxed ? { notSandboxed } : {}) }, secrets);
 };
 
 async function fleetFromArg(ctx: Ctx, arg: unknown, action: string): Promise<FleetGroup | undefined> {
@@ -182,11 +181,13 @@ export const dispatchToFleet = (ctx: Ctx) => async (arg?: unknown) => {
     go,
   );
   if (ok !== go) return;
+  const notSandboxed = await askNotSandboxed(ctx, plan.map((p) => p.vm));
+  if (notSandboxed === undefined) return;
   const secrets = await secretsOrWarn(ctx, settings.agent);
   if (!secrets) return;
   for (const { vm, file } of plan) {
     const prompt = await readPrompt(file.uri);
-    if (prompt) await startTask(ctx, vm, { ...settings, prompt }, secrets).catch((err: unknown) => vscode.window.showErrorMessage(`${vm}: ${err instanceof Error ? err.message : String(err)}`));
+    if (prompt) await startTask(ctx, vm, { ...settings, prompt, ...(notSandboxed ? { notSandboxed } : {}) }, secrets).catch((err: unknown) => vscode.window.showErrorMessage(`${vm}: ${err instanceof Error ? err.message : String(err)}`));
   }
 };
 

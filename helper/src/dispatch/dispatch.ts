@@ -13,7 +13,7 @@ import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
 import { signalGroup } from "../proc/processGroup";
 import { limaSshConfigPath } from "../shared/limaSsh";
 import { followGuestReport } from "./guestReport";
-import { notSandboxWarning } from "./sandboxWarning";
+import { checkSandbox } from "./sandboxWarning";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DISPATCH_SCRIPT, DONE_MARKER, STOP_SCRIPT } from "./remoteScript";
 import { taskKeys } from "./taskKeys";
@@ -55,7 +55,7 @@ export async function dispatch(
   if (signal.aborted) throw new NixlimaError("cancelled", "The dispatch was cancelled before it started.");
   const runId = randomBytes(8).toString("hex");
   const task = runId.slice(0, 8);
-  const warning = await notSandboxWarning(vm);
+  const warning = await checkSandbox(vm, opts.notSandboxed === true);
   if (warning && r.warn) r.warn(warning);
   else if (warning) r.log(`warning: ${warning}`);
   const started = Date.now();

@@ -47,7 +47,7 @@ after(async () => {
 
 test("a dispatch job streams the agent's lines, ends with the diff, and the key reaches only the agent", { timeout: 180_000 }, async () => {
   await resetAgentStub(home.dir, NAME, repo, "edit");
-  const job = await request(conn, Requests.jobsStart, { kind: "dispatch", vm: NAME, dispatch: { agent: "claude", prompt: "Edit the notes.", workdir: repo }, secrets: { ANTHROPIC_API_KEY: KEY } });
+  const job = await request(conn, Requests.jobsStart, { kind: "dispatch", vm: NAME, dispatch: { agent: "claude", notSandboxed: true, prompt: "Edit the notes.", workdir: repo }, secrets: { ANTHROPIC_API_KEY: KEY } });
   const t0 = performance.now();
   await events.waitFor<JobLogLine>("jobs/log", (l) => l.id === job.id && l.line === "stub: edited notes.txt", 120_000);
   const streamed = secondsSince(t0);
@@ -75,7 +75,7 @@ test("a dispatch job streams the agent's lines, ends with the diff, and the key 
 
 test("cancelling a dispatch job kills the agent in the guest and keeps the run's result", { timeout: 180_000 }, async () => {
   await resetAgentStub(home.dir, NAME, repo, "sleep");
-  const job = await request(conn, Requests.jobsStart, { kind: "dispatch", vm: NAME, dispatch: { agent: "claude", prompt: "Wait.", workdir: repo }, secrets: {} });
+  const job = await request(conn, Requests.jobsStart, { kind: "dispatch", vm: NAME, dispatch: { agent: "claude", notSandboxed: true, prompt: "Wait.", workdir: repo }, secrets: {} });
   await events.waitFor<JobLogLine>("jobs/log", (l) => l.id === job.id && l.line === "stub: sleeping", 120_000);
   assert.equal((await guest("pgrep -xa sleep | grep -c 'sleep 300' || true")).trim(), "1");
   assert.equal((await request(conn, Requests.jobsCancel, { id: job.id })).cancelled, true);

@@ -64,7 +64,7 @@ test("one round: the stand-in gets the autonomous flags, the prompt on stdin and
   await reset("edit");
   const vm = await inspectVm(l, NAME, undefined);
   const r = recorder();
-  const result = await dispatch(vm, { agent: "claude", prompt: "Fix the notes.\nThen stop.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, never);
+  const result = await dispatch(vm, { agent: "claude", notSandboxed: true, prompt: "Fix the notes.\nThen stop.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, never);
   assert.equal(result.outcome, "finished");
   assert.equal(result.exitCode, 0);
   assert.equal(result.rounds, 1);
@@ -91,12 +91,12 @@ test("one round: the stand-in gets the autonomous flags, the prompt on stdin and
 test("codex and opencode: each runs with its own autonomous command line and only its own keys", { timeout: 120_000 }, async () => {
   const vm = await inspectVm(l, NAME, undefined);
   await reset("edit");
-  const codex = await dispatch(vm, { agent: "codex", prompt: "Fix it.", workdir: repo }, { OPENAI_API_KEY: KEY }, recorder(), never);
+  const codex = await dispatch(vm, { agent: "codex", notSandboxed: true, prompt: "Fix it.", workdir: repo }, { OPENAI_API_KEY: KEY }, recorder(), never);
   assert.equal(codex.outcome, "finished");
   assert.match(await guest("cat /tmp/stub.log"), /^as:codex\narg:exec\narg:--dangerously-bypass-approvals-and-sandbox\narg:-\nkey:unset\nopenai:.+\nstdin:Fix it\.\n/m);
 
   await reset("edit");
-  const opencode = await dispatch(vm, { agent: "opencode", prompt: "Fix it.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, recorder(), never);
+  const opencode = await dispatch(vm, { agent: "opencode", notSandboxed: true, prompt: "Fix it.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, recorder(), never);
   assert.equal(opencode.outcome, "finished");
   assert.match(await guest("cat /tmp/stub.log"), /^as:opencode\narg:run\narg:Fix it\.\nkey:.+\nopenai:unset\nstdin:\n/m);
   assert.match(opencode.patch ?? "", /^\+edited in round 1$/m);
@@ -106,7 +106,7 @@ test("loop: rounds repeat until the done marker (round 2 of 5); the marker is no
   await reset("loop");
   const vm = await inspectVm(l, NAME, undefined);
   const r = recorder();
-  const result = await dispatch(vm, { agent: "claude", prompt: "loop", loop: 5, workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, never);
+  const result = await dispatch(vm, { agent: "claude", notSandboxed: true, prompt: "loop", loop: 5, workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, never);
   assert.equal(result.outcome, "done");
   assert.equal(result.rounds, 2);
   assert.equal((await guest("cat /tmp/stub.count")).trim(), "2");
@@ -120,7 +120,7 @@ test("stop kills the agent in the guest; during the run the key is in no host pr
   const vm = await inspectVm(l, NAME, undefined);
   const r = recorder();
   const ac = new AbortController();
-  const running = dispatch(vm, { agent: "claude", prompt: "sleep", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, ac.signal);
+  const running = dispatch(vm, { agent: "claude", notSandboxed: true, prompt: "sleep", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, r, ac.signal);
   const deadline = Date.now() + 60_000;
   while (!r.lines.includes("stub: sleeping")) {
     assert.ok(Date.now() < deadline, `the stand-in never started:\n${r.lines.join("\n")}`);
@@ -141,7 +141,7 @@ test("a wall-clock limit stops a run that does not end by itself", { timeout: 12
   await reset("sleep");
   const vm = await inspectVm(l, NAME, undefined);
   const started = Date.now();
-  const result = await dispatch(vm, { agent: "claude", prompt: "sleep", workdir: repo, timeoutMs: 4_000 }, { ANTHROPIC_API_KEY: KEY }, recorder(), never);
+  const result = await dispatch(vm, { agent: "claude", notSandboxed: true, prompt: "sleep", workdir: repo, timeoutMs: 4_000 }, { ANTHROPIC_API_KEY: KEY }, recorder(), never);
   assert.equal(result.outcome, "timeout");
   assert.ok(Date.now() - started < 60_000);
   const pids = (await guest("cat /tmp/stub.pids")).trim();
@@ -149,11 +149,29 @@ test("a wall-clock limit stops a run that does not end by itself", { timeout: 12
   assert.equal((await guest(`for p in ${pids}; do kill -0 "$p" 2>/dev/null && echo alive; done; true`)).trim(), "");
 });
 
+test("this guest shows no sandbox: dispatch refuses it in one sentence and runs nothing; --not-sandboxed runs it with a warning", { timeout: 120_000 }, async () => {
+  await reset("edit");
+  const vm = await inspectVm(l, NAME, undefined);
+  await assert.rejects(dispatch(vm, { agent: "claude", prompt: "Fix it.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, recorder(), never), /^NixlimaError: Not dispatched: disp is not an agent sandbox \(its guest lacks /);
+  const prompt = join(lima.dir, "PROMPT.md");
+  await writeFile(prompt, "do it\n");
+  const refused = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--workdir", repo], { ANTHROPIC_API_KEY: KEY });
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /^nixlima: Not dispatched: disp is not an agent sandbox \(its guest lacks [^\n]+\): the agent runs with its permission checks off and with what Lima's user has, passwordless sudo included\.$/m);
+  assert.match(refused.stderr, /^hint: Use a nixlima agent image for a sandbox, or pass --not-sandboxed to run the agent there anyway\.$/m);
+  assert.equal((await guest("cat /tmp/stub.log 2>/dev/null; echo end")).trim(), "end", "the agent never ran");
+
+  const agreed = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--not-sandboxed", "--workdir", repo], { ANTHROPIC_API_KEY: KEY });
+  assert.equal(agreed.code, 0, agreed.stderr);
+  assert.match(agreed.stderr, /^nixlima: warning: disp is not an agent sandbox \(its guest lacks /m);
+  assert.match(await guest("cat /tmp/stub.log"), /^stdin:do it$/m);
+});
+
 test("the CLI: key from the environment, failing agent exits 1, bad workdir is one clear sentence", { timeout: 120_000 }, async () => {
   await reset("fail");
   const prompt = join(lima.dir, "PROMPT.md");
   await writeFile(prompt, "do it\n");
-  const r = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--workdir", repo, "--json"], { ANTHROPIC_API_KEY: KEY });
+  const r = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--not-sandboxed", "--workdir", repo, "--json"], { ANTHROPIC_API_KEY: KEY });
   assert.equal(r.code, 1, r.stderr);
   const result = JSON.parse(r.stdout) as { outcome: string; exitCode: number };
   assert.equal(result.outcome, "failed");
@@ -161,7 +179,7 @@ test("the CLI: key from the environment, failing agent exits 1, bad workdir is o
   assert.match(r.stderr, /stub: failing/);
   assert.ok(!r.stderr.includes(KEY) && !r.stdout.includes(KEY));
 
-  const bad = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--workdir", "/no/such/dir"], { ANTHROPIC_API_KEY: KEY });
+  const bad = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--not-sandboxed", "--workdir", "/no/such/dir"], { ANTHROPIC_API_KEY: KEY });
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /nixlima: The folder \/no\/such\/dir does not exist in VM `disp`\./);
   assert.equal((await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "gpt"])).code, 2);

@@ -87,7 +87,7 @@ test("the agent's commit and its uncommitted work come back as branch nixlima/VM
   const vm = await inspectVm(l, NAME, undefined);
   assert.deepEqual(vm.mounts, [], "the test VM has no host folder mounted");
 
-  const result = await dispatch(vm, { agent: "claude", prompt: "Add a line to the notes.", project: repo.root }, {}, quiet(), never);
+  const result = await dispatch(vm, { agent: "claude", notSandboxed: true, prompt: "Add a line to the notes.", project: repo.root }, {}, quiet(), never);
   assert.equal(result.outcome, "done");
   assert.match(result.branch ?? "", /^nixlima\/taskbr\/[0-9a-f]{8}$/);
   assert.equal(result.base, head);
@@ -122,7 +122,7 @@ test("the CLI prints the branch and the task commands; an agent that changes not
   const repo = busyHostRepo();
   const prompt = join(repo.root, "..", "PROMPT.md");
   writeFileSync(prompt, "Add a line to the notes.\n");
-  const run = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root]);
+  const run = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--not-sandboxed", "--project", repo.root]);
   assert.equal(run.code, 0, run.stderr);
   const branch = /on branch (nixlima\/taskbr\/[0-9a-f]{8}) of /.exec(run.stdout)?.[1];
   assert.ok(branch, run.stdout);
@@ -131,7 +131,7 @@ test("the CLI prints the branch and the task commands; an agent that changes not
   assert.equal(repo.hookRuns(), "");
 
   await guest("echo idle > /tmp/task-stub.mode");
-  const idle = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root, "--json"]);
+  const idle = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--not-sandboxed", "--project", repo.root, "--json"]);
   assert.equal(idle.code, 0, idle.stderr);
   const result = JSON.parse(idle.stdout) as { branch: string | null; commits: number };
   assert.equal(result.branch, null);
@@ -150,7 +150,7 @@ test("the agent reaches the API through the task's ssh forward and proxy; the re
     const repo = busyHostRepo();
     const vm = await inspectVm(l, NAME, undefined);
     const r = quiet();
-    const result = await dispatch(vm, { agent: "claude", prompt: "Ask the model.", project: repo.root }, { ANTHROPIC_API_KEY: KEY }, r, never);
+    const result = await dispatch(vm, { agent: "claude", notSandboxed: true, prompt: "Ask the model.", project: repo.root }, { ANTHROPIC_API_KEY: KEY }, r, never);
     assert.equal(result.outcome, "finished", r.lines.join("\n"));
     // The answer came back through the proxy, and the work (the saved answer) as the branch.
     assert.match(repo.git("show", `${result.branch}:answer.txt`), /event: first[\s\S]*event: second/);

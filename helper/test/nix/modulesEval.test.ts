@@ -102,7 +102,11 @@ test("agent: the agent's DNS goes to dnsmasq, which answers only allowed names a
   assert.equal(r.dnsmasq.enable, true);
   assert.equal(r.dnsmasq.resolveLocalQueries, false, "other users keep the system resolver");
   assert.deepEqual(dnsmasqLines(r, "address"), ["/#/"], "every other name: NXDOMAIN, never forwarded");
-  assert.deepEqual(dnsmasqLines(r, "server"), defaultHosts.map((h) => `/${h}/#`));
+  // resolv.conf's servers would serve every name address=/#/ should refuse (seen in a real guest):
+  // dnsmasq reads none, and each allowed domain names its server, Lima's DNS address.
+  assert.ok(r.dnsmasq.conf.split("\n").includes("no-resolv"), r.dnsmasq.conf);
+  assert.deepEqual(dnsmasqLines(r, "server"), defaultHosts.map((h) => `/${h}/192.168.5.3`));
+  assert.doesNotMatch(r.dnsmasq.conf, /^server=[^/]|\/#$/m, "no server for every name, no 'standard servers' forward");
   assert.deepEqual(
     dnsmasqLines(r, "nftset"),
     defaultHosts.map((h) => `/${h}/4#inet#nixlima_egress#allow4,6#inet#nixlima_egress#allow6`),
@@ -124,7 +128,15 @@ test("agent module imported but not enabled: nothing of the sandbox is configure
 test("a custom allow list adds to the agents' own API hosts", async () => {
   const r = await render("agent", { services: { nixlima: { agent: { egress: { allow: ["github.com", "api.openai.com"] } } } } });
   assert.deepEqual(agentJson(r).egress.allow, [...defaultHosts, "github.com"]);
-  assert.ok(dnsmasqLines(r, "server").includes("/github.com/#"));
+  assert.ok(dnsmasqLines(r, "server").includes("/github.com/192.168.5.3"));
+});
+
+test("custom resolvers: each allowed domain is asked of each of them, and of nothing else", async () => {
+  const resolvers = ["10.0.2.3", "fd00::3"];
+  const r = await render("agent", { services: { nixlima: { agent: { egress: { allow: ["github.com"], resolvers } } } } });
+  const github = dnsmasqLines(r, "server").filter((l) => l.startsWith("/github.com/"));
+  assert.deepEqual(github, ["/github.com/10.0.2.3", "/github.com/fd00::3"]);
+  assert.ok(!r.dnsmasq.conf.includes("192.168.5.3"), r.dnsmasq.conf);
 });
 
 test("a custom user: the rules, files and agent.json follow it", async () => {
@@ -141,7 +153,7 @@ const telemetry = (endpoint: string) => render("agent", { services: { nixlima: {
 test("telemetry http://host:port: the host is allowed by name, and Claude Code reports there", async () => {
   const r = await telemetry("http://otel.example.internal:4318");
   assert.ok(agentJson(r).egress.allow.includes("otel.example.internal"));
-  assert.ok(dnsmasqLines(r, "server").includes("/otel.example.internal/#"));
+  assert.ok(dnsmasqLines(r, "server").includes("/otel.example.internal/192.168.5.3"));
   assert.equal(r.variables.OTEL_EXPORTER_OTLP_ENDPOINT, "http://otel.example.internal:4318");
 });
 

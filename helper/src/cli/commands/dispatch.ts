@@ -10,6 +10,7 @@ import { dispatch } from "../../dispatch/dispatch";
 import { AGENT_KEYS, agentSecrets } from "../../shared/agentKeys";
 import { parseDuration } from "../../shared/duration";
 import { DONE_MARKER } from "../../dispatch/remoteScript";
+import { NOT_SANDBOXED_FLAG } from "../../dispatch/sandboxWarning";
 import { NixlimaError } from "../../errors";
 import { inspectVm } from "../../lima/operations";
 import { checkVmName } from "../../shared/vmNames";
@@ -19,12 +20,14 @@ import { progressPrinter } from "../progressPrinter";
 import { EXIT_FAILURE, EXIT_OK, interruptSignal, locateLimactl, parseCommandArgs, reportError } from "../support";
 
 const usage = [
-  "nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION] [--workdir DIR] [--json]",
+  `nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION] [--workdir DIR] [${NOT_SANDBOXED_FLAG}] [--json]`,
   `  --loop N        run up to N rounds; stop early when the agent creates ${DONE_MARKER} in the workdir`,
   "  --timeout D     wall-clock limit for the whole run (90s, 30m, 2h, 1h30m); the agent is then killed",
   "  --project DIR   the host git repository cloned into the VM (default: the current folder's);",
   "                  the agent's work comes back as branch nixlima/VM/TASK; the host folder never changes",
   "  --workdir DIR   run in this guest folder instead, in place (a writable mount: host files change directly)",
+  `  ${NOT_SANDBOXED_FLAG} run even though the VM's guest does not show an agent sandbox (agent user`,
+  "                  without sudo, egress filter loaded); without it such a VM is refused",
   "  --json          print the result as JSON on stdout (the agent's output goes to stderr)",
 ].join("\n");
 
@@ -43,6 +46,7 @@ export const dispatchCommand: CliCommand = {
         workdir: { type: "string" },
         project: { type: "string" },
         json: { type: "boolean" },
+        "not-sandboxed": { type: "boolean" },
       });
       if (positionals.length !== 2) throw new NixlimaError("usage", "dispatch needs a VM name and a prompt file.");
       const [name, promptFile] = positionals as [string, string];
@@ -66,7 +70,7 @@ export const dispatchCommand: CliCommand = {
       const agentOut = values.json ? io.stderr : io.stdout;
       const result = await dispatch(
         vm,
-        { agent: agent.data, prompt, loop, timeoutMs, ...(values.workdir === undefined ? { project: values.project ?? process.cwd() } : { workdir: values.workdir }) },
+        { agent: agent.data, prompt, loop, timeoutMs, notSandboxed: values["not-sandboxed"] === true, ...(values.workdir === undefined ? { project: values.project ?? process.cwd() } : { workdir: values.workdir }) },
         secrets,
         { ...printer, output: (line) => agentOut.write(`${line}\n`), warn: (message) => io.stderr.write(`nixlima: warning: ${message}\n`) },
         interrupt.signal,
