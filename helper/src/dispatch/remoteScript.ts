@@ -1,7 +1,10 @@
 // The fixed bash script a dispatch runs in the guest. Nothing the user typed is pasted into it:
 // run id, agent, workdir, rounds and marker arrive as quoted arguments ($1…$5); the secrets and
 // the prompt arrive on stdin — `NAME=value` lines exported by the `export` builtin (so they are
-// never in any process's argv, nor in a file), an empty line, then the prompt in base64. stdin
+// never in any process's argv, nor in a file), an empty line, then the prompt in base64. Each
+// agent reads the prompt on its stdin, never from argv (where every user of the guest sees it):
+// `claude -p` and `codex exec -` say so; `opencode run` with no message words appends what a
+// non-terminal stdin holds to its message. stdin
 // then stays open as a lifeline: when it closes (the host stopped the run, or died), the whole
 // process group of the run is killed. Status lines start with `@nixlima-RUNID` and go to ssh's
 // stderr; the agent's stdout and stderr both go to ssh's stdout, which is never read for status,
@@ -43,7 +46,7 @@ while [ "$round" -lt "$rounds" ]; do
   case $agent in
     claude) claude --dangerously-skip-permissions -p < "$state/prompt" ;;
     codex) codex exec --dangerously-bypass-approvals-and-sandbox - < "$state/prompt" ;;
-    opencode) opencode run "$(cat "$state/prompt")" < /dev/null ;;
+    opencode) opencode run < "$state/prompt" ;;
   esac 2>&1
   status=$?
   echo "$tag exit $round $status" >&2
