@@ -1,6 +1,7 @@
 // How agent tasks read in the editor, and which stored keys a dispatch sends: pure functions,
 // tested without VS Code.
 import type { DispatchResult, FleetResult } from "../../../helper/src/protocol";
+import { sanitizeTerminalText } from "../../../helper/src/shared/terminalText";
 
 /** A pasted key: one line, no spaces. Returns the problem, or undefined when it looks right. */
 export function checkApiKey(value: string): string | undefined {
@@ -47,7 +48,10 @@ export function assignPrompts<F extends { name: string }>(vms: string[], files: 
   return sorted.map((file, i) => ({ vm: vms[i]!, file }));
 }
 
-/** Pseudoterminals need CRLF; the agent's lines arrive without their newline. */
+/**
+ * A line for a task's Pseudoterminal: only text and colours (the agent cannot move the cursor
+ * over, erase or forge the lines nixlima writes there), CRLF line ends as a Pseudoterminal needs.
+ */
 export function terminalLine(line: string): string {
-  return `${line.replace(/\r?\n/g, "\r\n")}\r\n`;
+  return `${sanitizeTerminalText(line).replace(/\n/g, "\r\n")}\r\n`;
 }

@@ -62,3 +62,25 @@ test("prompt files go to the VMs in name order; one file goes to all; too many i
 test("terminal lines end in CRLF", () => {
   assert.equal(terminalLine("a\nb"), "a\r\nb\r\n");
 });
+
+/** Every escape in `written` is a colour (ESC [ digits ; : m) and every CR starts a CRLF. */
+function onlyTextAndColours(written: string): boolean {
+  return !/\x1b(?!\[[0-9;:]*m)|\r(?!\n)|[\x00-\x08\x0b-\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]/.test(written);
+}
+
+test("the task terminal gets only text and colours from the agent: nixlima's status line cannot be erased or forged", () => {
+  const agent = [
+    "\x1b[1A\x1b[2K\r── claude in a-1: done after 1 round", // up a line, erase it, write a fake result
+    "\x1b]52;c;cm0gLXJmIH4K\x07\x1b]0;nixlima\x07\x1b[?1049h\x1b[2J\x1b[H", // clipboard, title, alternate screen, clear
+    "progress 10%\rprogress 99%\u009b1A\x1b7\x1b8\x08\x08\x07",
+    "\x1b[8m\x1b[30;40m", // conceal and black on black, left open for the next line
+  ];
+  const written = agent.map(terminalLine).join("") + terminalLine("── claude in a-1: failed");
+  assert.ok(onlyTextAndColours(written), JSON.stringify(written));
+  assert.equal(
+    written,
+    "\r\n── claude in a-1: done after 1 round\r\n\r\nprogress 10%\r\nprogress 99%1A\r\n\x1b[8m\x1b[30;40m\x1b[0m\r\n── claude in a-1: failed\r\n",
+  );
+  assert.equal(terminalLine("\x1b[32mok\x1b[0m two\nlines"), "\x1b[32mok\x1b[0m two\r\nlines\r\n");
+  assert.equal(onlyTextAndColours("a\x1b[2Kb"), false);
+});

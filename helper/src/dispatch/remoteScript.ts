@@ -1,10 +1,16 @@
 // The fixed bash script a dispatch runs in the guest. Nothing the user typed is pasted into it:
 // run id, agent, workdir, rounds and marker arrive as quoted arguments ($1…$5); the secrets and
 // the prompt arrive on stdin — `NAME=value` lines exported by the `export` builtin (so they are
-// never in any process's argv, nor in a file), an empty line, then the prompt in base64. stdin
+// never in any process's argv, nor in a file), an empty line, then the prompt in base64. Each
+// agent reads the prompt on its stdin, never from argv (where every user of the guest sees it):
+// `claude -p` and `codex exec -` say so; `opencode run` with no message words appends what a
+// non-terminal stdin holds to its message. stdin
 // then stays open as a lifeline: when it closes (the host stopped the run, or died), the whole
-// process group of the run is killed. Status lines start with `@nixlima-RUNID` (random per run,
-// so agent output cannot forge them).
+// process group of the run is killed. Status lines start with `@nixlima-RUNID` and go to ssh's
+// stderr; the agent's stdout and stderr both go to ssh's stdout, which is never read for status,
+// so nothing the agent prints can forge one (the run id is no secret: it is in the script's argv).
+// A process of the login user could still reopen the script's stderr (/proc/PID/fd/2); an agent
+// running as a user of its own cannot.
 
 /** The file an agent creates in the workdir to say "done"; the loop stops there. */
 export const DONE_MARKER = ".nixlima-done";
@@ -15,6 +21,7 @@ export const DISPATCH_SCRIPT = String.raw`
 set -u
 run=$1 agent=$2 workdir=$3 rounds=$4 marker=$5
 tag="@nixlima-$run"
+case $agent in claude|codex|opencode) ;; *) echo "$tag error agent" >&2; exit 95 ;; esac
 while IFS= read -r line && [ -n "$line" ]; do export "$line"; done
 IFS= read -r prompt_b64
 read -r _ _ _ _ pgid _ < /proc/$$/stat
@@ -39,9 +46,8 @@ while [ "$round" -lt "$rounds" ]; do
   case $agent in
     claude) claude --dangerously-skip-permissions -p < "$state/prompt" ;;
     codex) codex exec --dangerously-bypass-approvals-and-sandbox - < "$state/prompt" ;;
-    opencode) opencode run "$(cat "$state/prompt")" < /dev/null ;;
-    *) echo "$tag error agent" >&2; exit 95 ;;
-  esac
+    opencode) opencode run < "$state/prompt" ;;
+  esac 2>&1
   status=$?
   echo "$tag exit $round $status" >&2
   if [ -e "$marker" ]; then outcome=done; break; fi

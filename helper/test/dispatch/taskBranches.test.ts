@@ -89,6 +89,18 @@ test("nixlima task review, merge and discard act on the branch; the user's check
   assert.match(again.stderr, /There is no branch nixlima\/vm1\/0123abcd in /);
 });
 
+test("nixlima task review prints the agent's patch with nothing a terminal would obey but colours", async () => {
+  const r = repo();
+  await addTaskBranch(r, BRANCH, (dir, git) => {
+    writeFileSync(join(dir, "notes.txt"), "start\n\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J\x1b[1A\x1b[2Kforged\rover\n");
+    git("commit", "-q", "-am", "agent: write escapes");
+  });
+  const review = await nixlima(tmpdir(), ["task", "review", BRANCH, "--project", r.root]);
+  assert.equal(review.code, 0, review.stderr);
+  assert.match(review.stdout, /^\+forged$\n^over$/m);
+  assert.doesNotMatch(review.stdout, /\x1b(?!\[[0-9;:]*m)|\r|\x07/);
+});
+
 test("only task branches are accepted; a folder outside git gets one sentence", async () => {
   assert.equal(checkTaskBranch(`refs/heads/${BRANCH}`), BRANCH);
   for (const bad of ["main", "nixlima/vm1/../main", "nixlima/vm1/0123abcd/x", "nixlima/-x/0123abcd"]) {

@@ -17,6 +17,7 @@ import { checkVmName } from "../../shared/vmNames";
 import { AgentName, type DispatchResult } from "../../protocol";
 import type { CliCommand } from "../command";
 import { progressPrinter } from "../progressPrinter";
+import { agentLineWriter, writeAgentText } from "../agentOutput";
 import { EXIT_FAILURE, EXIT_OK, interruptSignal, locateLimactl, parseCommandArgs, reportError } from "../support";
 
 const usage = [
@@ -72,12 +73,12 @@ export const dispatchCommand: CliCommand = {
         vm,
         { agent: agent.data, prompt, loop, timeoutMs, notSandboxed: values["not-sandboxed"] === true, ...(values.workdir === undefined ? { project: values.project ?? process.cwd() } : { workdir: values.workdir }) },
         secrets,
-        { ...printer, output: (line) => agentOut.write(`${line}\n`), warn: (message) => io.stderr.write(`nixlima: warning: ${message}\n`) },
+        { ...printer, output: agentLineWriter(agentOut), warn: (message) => io.stderr.write(`nixlima: warning: ${message}\n`) },
         interrupt.signal,
       );
       printer.done();
       if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
-      else io.stdout.write(formatResult(result));
+      else writeAgentText(io.stdout, formatResult(result));
       return result.outcome === "done" || result.outcome === "finished" ? EXIT_OK : EXIT_FAILURE;
     } catch (err) {
       printer?.done();

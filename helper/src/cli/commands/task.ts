@@ -6,6 +6,7 @@ import { hostProject } from "../../dispatch/hostGit";
 import { branchDiff } from "../../dispatch/taskRepo";
 import { NixlimaError } from "../../errors";
 import type { CliCommand } from "../command";
+import { writeAgentText } from "../agentOutput";
 import { EXIT_OK, parseCommandArgs, reportError } from "../support";
 
 const usage = [
@@ -32,7 +33,7 @@ export const taskCommand: CliCommand = {
       if (action === "review") {
         const { base, head } = await taskRange(root, name);
         const diff = await branchDiff(root, base, head, Number.MAX_SAFE_INTEGER);
-        io.stdout.write(`${name} against ${base.slice(0, 12)}:\n${diff.stat}\n${diff.patch}`);
+        writeAgentText(io.stdout, `${name} against ${base.slice(0, 12)}:\n${diff.stat}\n${diff.patch}`); // the agent wrote the patch
       } else if (action === "merge") {
         await mergeTask(root, name);
         io.stdout.write(`Merged ${name} into the current branch of ${root}.\nDelete the branch with: nixlima task discard ${name}\n`);
