@@ -34,5 +34,5 @@ export async function installAgentStub(limaHome: string, vm: string): Promise<st
 
 /** A clean start for the next run: no record, the repository back at its commit, the given mode. */
 export async function resetAgentStub(limaHome: string, vm: string, repo: string, mode: AgentStubMode): Promise<void> {
-  await guestShell(limaHome, vm, `rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
+  await guestShell(limaHome, vm, `sudo rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids /tmp/stub.mode; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
 }
