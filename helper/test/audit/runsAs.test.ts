@@ -4,12 +4,15 @@ import { test } from "node:test";
 import { dispatchAgentUser } from "../../src/audit/runsAs";
 import type { AgentFacts } from "../../src/protocol";
 
-const proven: AgentFacts = { source: "guest", user: "agent", egressAllow: [], proof: { agentUser: true, agentSudo: false, egressFilter: true } };
+const proven: AgentFacts = { source: "guest", user: "agent", egressAllow: [], proof: { agentUser: true, agentSudo: false, egressFilter: true, agentGroups: ["users"], nixTrusted: false, factsRootOnly: true } };
 
 test("the agent user on a proven sandbox, Lima's user (undefined) on anything less", () => {
   assert.equal(dispatchAgentUser(proven), "agent");
-  assert.equal(dispatchAgentUser({ ...proven, proof: { agentUser: true, agentSudo: true, egressFilter: true } }), undefined);
-  assert.equal(dispatchAgentUser({ ...proven, proof: { agentUser: true, agentSudo: false, egressFilter: false } }), undefined);
+  const proof = proven.proof!;
+  assert.equal(dispatchAgentUser({ ...proven, proof: { ...proof, agentSudo: true } }), undefined);
+  assert.equal(dispatchAgentUser({ ...proven, proof: { ...proof, egressFilter: false } }), undefined);
+  assert.equal(dispatchAgentUser({ ...proven, proof: { ...proof, agentGroups: ["wheel"] } }), undefined);
+  assert.equal(dispatchAgentUser({ ...proven, proof: { ...proof, factsRootOnly: false } }), undefined);
   assert.equal(dispatchAgentUser({ ...proven, proof: undefined }), undefined);
   assert.equal(dispatchAgentUser({ source: "none" }), undefined);
 });
