@@ -67,7 +67,8 @@ export async function dispatch(
   const { seen, exitCode, stopReason } = await runAgent(vm, opts, runId, ws, secrets, r, signal);
 
   if (!stopReason && seen.error === "workdir") {
-    throw new NixlimaError("not-found", `The folder ${requestedWorkdir || "~"} does not exist in VM \`${vm.name}\`.`, "Pass an existing guest folder with --workdir.");
+    const who = ws.runAs ? ` or its agent user ${ws.runAs} cannot enter it` : "";
+    throw new NixlimaError("not-found", `The folder ${requestedWorkdir || "~"} does not exist in VM \`${vm.name}\`${who}.`, "Pass an existing guest folder with --workdir.");
   }
   if (!stopReason && seen.workdir === undefined) {
     throw new NixlimaError("failed", `ssh to \`${vm.name}\` failed (exit code ${exitCode})${seen.lastSshLine ? `: ${seen.lastSshLine}` : "."}`, `Check that \`nixlima shell ${vm.name}\` works.`);
