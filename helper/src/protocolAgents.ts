@@ -11,6 +11,14 @@ export const SandboxProof = z.object({
   agentUser: z.boolean(),
   agentSudo: z.boolean().nullable(),
   egressFilter: z.boolean().nullable(),
+  /** The user the check ran as: Lima's user. */
+  limaUser: z.string().optional(),
+  /** The agent user's groups, from the guest's accounts. */
+  agentGroups: z.array(z.string()).optional(),
+  /** Whether the guest's nix.conf trusts the agent user (by name, one of its groups, or `*`). */
+  nixTrusted: z.boolean().nullable().optional(),
+  /** Whether only root can change agent.json and its folder (null: agent.json is not there). */
+  factsRootOnly: z.boolean().nullable().optional(),
 });
 export type SandboxProof = z.infer<typeof SandboxProof>;
 
@@ -58,6 +66,8 @@ export const Audit = z.object({
   unrestrictedNetwork: z.boolean(),
   /** Whether the guest proved it is an agent sandbox (agent user without sudo, egress filter loaded). */
   sandbox: z.boolean(),
+  /** The guest user a dispatch runs agents as: the agent user on a proven sandbox, else Lima's user (its name when known). */
+  runsAs: z.string().optional(),
   /** Autonomous agents plus a writable home mount, agent forwarding or an unrestricted network. */
   flagged: z.boolean(),
   /** One line: why the VM is flagged (or that it is not). */

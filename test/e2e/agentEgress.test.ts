@@ -182,8 +182,9 @@ test("a guest without nixlima's modules (as on the published image) is not calle
 
 test("with the rendered sandbox installed, the guest shows it and the audit calls it one", { timeout: 60_000 }, async () => {
   const a = await auditVm(limactl, name);
-  assert.deepEqual(a.agent.proof, { agentUser: true, agentSudo: false, egressFilter: true });
+  assert.deepEqual([a.agent.proof?.agentUser, a.agent.proof?.agentSudo, a.agent.proof?.egressFilter], [true, false, true]);
   assert.equal(a.sandbox, true, a.summary);
+  assert.equal(a.runsAs, "agent");
   assert.ok(a.agent.egressAllow?.includes(allowedName));
   assert.equal(a.findings.find((f) => f.id === "sandbox")?.level, "ok");
 });

@@ -1,7 +1,8 @@
 // A stand-in coding agent for dispatch tests on the real test VM (the real agents need their
 // vendors' servers): one bash script installed in the guest as `claude`, `codex` and `opencode`.
 // It records what it got (its name, arguments, both key variables, stdin, folder, Anthropic base URL) in
-// /tmp/stub.log, then acts by the mode in /tmp/stub.mode (see `resetAgentStub`).
+// /tmp/stub.log, then acts by the mode in /tmp/stub.mode (see `resetAgentStub`); `probe` records
+// who it runs as, its variables' names, whether sudo works and whether it can write agent.json.
 import { readFileSync } from "node:fs";
 import { guestShell, limactl } from "./testVmRun";
 
@@ -15,12 +16,16 @@ case $(cat /tmp/stub.mode) in
   slow) echo "stub: thinking"; sleep 8; echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;
   loop) echo "loop round $n" >> notes.txt; echo "stub: round $n"; [ "$n" -ge 2 ] && touch .nixlima-done ;;
   fail) echo "stub: failing" >&2; exit 3 ;;
+  probe) { echo "user:$(id -un)"; echo "home:$HOME"; echo "env:$(env | cut -d= -f1 | sort | tr '\n' ' ')"
+      if sudo -n true 2> /dev/null; then echo "sudo:yes"; else echo "sudo:no"; fi
+      if : >> /etc/nixlima/agent.json 2> /dev/null; then echo "facts:writable"; else echo "facts:refused"; fi; } >> /tmp/stub.log
+    echo "changed by the agent" >> notes.txt; echo "stub: probed" ;;
   sleep) sleep 300 & echo "$$ $!" > /tmp/stub.pids; echo "stub: sleeping"; wait ;;
 esac
 exit 0
 `;
 
-export type AgentStubMode = "edit" | "slow" | "loop" | "fail" | "sleep";
+export type AgentStubMode = "edit" | "slow" | "loop" | "fail" | "sleep" | "probe";
 
 /** Installs the stand-in (and the host's git, which the test guest lacks); returns a fresh git repository's path in the guest. */
 export async function installAgentStub(limaHome: string, vm: string): Promise<string> {
@@ -34,5 +39,5 @@ export async function installAgentStub(limaHome: string, vm: string): Promise<st
 
 /** A clean start for the next run: no record, the repository back at its commit, the given mode. */
 export async function resetAgentStub(limaHome: string, vm: string, repo: string, mode: AgentStubMode): Promise<void> {
-  await guestShell(limaHome, vm, `rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
+  await guestShell(limaHome, vm, `sudo rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids /tmp/stub.mode; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
 }

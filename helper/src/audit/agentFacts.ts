@@ -57,7 +57,7 @@ export async function agentFacts(vm: Vm, onProblem?: (message: string) => void):
       const text = await runGuestScript(vm, READ_SCRIPT, [GUEST_FACTS_PATH], 30_000);
       const facts = GuestFile.nullable().parse(JSON.parse(text));
       // agent.json says what was configured; the guest must still show it (sandboxProof.ts).
-      const proof = facts?.user ? await readSandboxProof(vm, facts.user) : undefined;
+      const proof = facts?.user ? await readSandboxProof(vm, facts.user, GUEST_FACTS_PATH) : undefined;
       cache.guest = { seenAt: Date.now(), facts, ...(proof ? { proof } : {}) };
       await writeCache(vm.dir, cache);
       return toFacts(cache, "guest");

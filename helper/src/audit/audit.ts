@@ -11,6 +11,7 @@ import { limaHomeOf } from "../templates/create";
 import { homedir } from "node:os";
 import { coversLimaHome, exposesHome } from "../shared/homeMounts";
 import { sandboxVerdict } from "./sandboxProof";
+import { dispatchUserName, runsAsFinding } from "./runsAs";
 
 export interface AuditDeps {
   home?: string;
@@ -38,9 +39,9 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, givenHome?: st
   const mounts = config.mounts.map((m) => ({ ...m, exposesHome: exposesHome(m.location, home) }));
   const homeMounts = mounts.filter((m) => m.exposesHome);
   const homeExposure = homeMounts.some((m) => m.writable) ? "writable" : homeMounts.length > 0 ? "read-only" : "none";
-  const unrestrictedNetwork = agent.egressAllow === undefined;
-  const autonomous = agent.autonomousMode === true;
   const verdict = sandboxVerdict(agent);
+  const unrestrictedNetwork = agent.egressAllow === undefined || !verdict.proven; // the filter confines only the agent user
+  const autonomous = agent.autonomousMode === true;
 
   const reasons = [
     homeExposure === "writable" ? "a writable mount of your home folder" : undefined,
@@ -62,7 +63,7 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, givenHome?: st
         : "No autonomous agents known in this VM; nothing flagged.";
 
   const findings: AuditFinding[] = [
-    sandboxFinding(verdict, agent),
+    ...[sandboxFinding(verdict, agent), runsAsFinding(agent)],
     mountsFinding(mounts),
     homeFinding(homeExposure, homeMounts.map((m) => m.location)),
     ...(limaHomeWriters.length > 0
@@ -75,7 +76,7 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, givenHome?: st
       ? info("ssh-keys", "Your ~/.ssh public keys log in", "Lima adds your ~/.ssh/*.pub keys to the guest's authorized keys (public keys only).", "Set ssh.loadDotSSHPubKeys: false (nixlima harden).")
       : ok("ssh-keys", "Only Lima's own key logs in", "Your ~/.ssh keys are not loaded into the guest."),
     portForwardFinding(config),
-    networkFinding(config, unrestrictedNetwork, agent),
+    networkFinding(config, unrestrictedNetwork, agent, verdict.proven),
     autonomousFinding(agent),
   ];
   return {
@@ -89,7 +90,7 @@ export function judge(config: EffectiveConfig, agent: AgentFacts, givenHome?: st
     networkModes: config.networkModes,
     agent,
     unrestrictedNetwork,
-    sandbox: verdict.proven,
+    ...{ sandbox: verdict.proven, runsAs: dispatchUserName(agent) },
     flagged,
     summary,
     findings,
@@ -154,10 +155,18 @@ function portForwardFinding(config: EffectiveConfig): AuditFinding {
   return info("port-forwards", "Port forwards on loopback only", detail);
 }
 
-function networkFinding(config: EffectiveConfig, unrestricted: boolean, agent: AgentFacts): AuditFinding {
+function networkFinding(config: EffectiveConfig, unrestricted: boolean, agent: AgentFacts, sandbox: boolean): AuditFinding {
   const modes = config.networkModes.join(", ");
   if (!unrestricted) {
-    return ok("network", "Egress limited to an allow list", `Networks: ${modes}. The agent user may reach only: ${(agent.egressAllow ?? []).join(", ") || "nothing"}.`);
+    return ok("network", "Egress limited to an allow list", `Networks: ${modes}. Dispatched agents run as ${agent.user}, who may reach only: ${(agent.egressAllow ?? []).join(", ") || "nothing"}.`);
+  }
+  if (agent.egressAllow !== undefined && !sandbox) {
+    return warn(
+      "network",
+      "Egress allow list not in force for agents",
+      `Networks: ${modes}. agent.json lists an allow list, but the guest does not show the sandbox, so dispatched agents run as Lima's user, whom no filter confines: they can reach any host.`,
+      "Use a nixlima agent image, where the egress filter is loaded and agents run as its agent user.",
+    );
   }
   const bridged = config.networkModes.some((m) => m === "lima:bridged");
   return warn(

@@ -14,10 +14,11 @@ import { signalGroup } from "../proc/processGroup";
 import { limaSshConfigPath } from "../shared/limaSsh";
 import { followGuestReport } from "./guestReport";
 import { checkSandbox } from "./sandboxWarning";
+import { dispatchRunAs } from "./agentIdentity";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DISPATCH_SCRIPT, DONE_MARKER, STOP_SCRIPT } from "./remoteScript";
 import { taskKeys } from "./taskKeys";
-import { collectWork, prepareWorkspace } from "./taskWorkspace";
+import { collectWork, prepareWorkspace, type TaskWorkspace } from "./taskWorkspace";
 
 /** After the stop script and the closed lifeline, how long the local ssh has before SIGKILL. */
 const SSH_STOP_GRACE_MS = 10_000;
@@ -60,13 +61,14 @@ export async function dispatch(
   else if (warning) r.log(`warning: ${warning}`);
   const started = Date.now();
   await recordDispatch(vm, started);
-  const ws = await prepareWorkspace(vm, opts, task, r);
+  const ws = await prepareWorkspace(vm, opts, task, r, await dispatchRunAs(vm, (line) => r.log(line)));
   const requestedWorkdir = ws.workdir;
 
-  const { seen, exitCode, stopReason } = await runAgent(vm, opts, runId, requestedWorkdir, secrets, r, signal);
+  const { seen, exitCode, stopReason } = await runAgent(vm, opts, runId, ws, secrets, r, signal);
 
   if (!stopReason && seen.error === "workdir") {
-    throw new NixlimaError("not-found", `The folder ${requestedWorkdir || "~"} does not exist in VM \`${vm.name}\`.`, "Pass an existing guest folder with --workdir.");
+    const who = ws.runAs ? ` or its agent user ${ws.runAs} cannot enter it` : "";
+    throw new NixlimaError("not-found", `The folder ${requestedWorkdir || "~"} does not exist in VM \`${vm.name}\`${who}.`, "Pass an existing guest folder with --workdir.");
   }
   if (!stopReason && seen.workdir === undefined) {
     throw new NixlimaError("failed", `ssh to \`${vm.name}\` failed (exit code ${exitCode})${seen.lastSshLine ? `: ${seen.lastSshLine}` : "."}`, `Check that \`nixlima shell ${vm.name}\` works.`);
@@ -93,20 +95,21 @@ export async function dispatch(
  * Runs the dispatch script over ssh: the API keys stay in the host's proxy for the run's length;
  * the guest gets, on stdin, the proxy's base URLs and token (and any other secret as given).
  */
-async function runAgent(vm: Vm, opts: DispatchOptions, runId: string, workdir: string, secrets: Record<string, string>, r: DispatchReporter, signal: AbortSignal) {
+async function runAgent(vm: Vm, opts: DispatchOptions, runId: string, ws: TaskWorkspace, secrets: Record<string, string>, r: DispatchReporter, signal: AbortSignal) {
+  const { workdir, runAs } = ws;
   const rounds = opts.loop ?? 1;
   const keys = await taskKeys(secrets);
   try {
     r.progress({ stage: "Connecting", message: vm.name });
     const proxied = Object.keys(secrets).filter((k) => !keys.unproxied.includes(k));
-    r.log(`$ ssh -F ${limaSshConfigPath(vm)} ${keys.sshOptions.join(" ")} ${vm.hostname} -- bash -c <dispatch script> (agent ${opts.agent}, run ${runId}, up to ${rounds} round${rounds === 1 ? "" : "s"}, workdir ${workdir || "~"}; keys kept on the host behind a proxy: ${proxied.join(", ") || "none"}; into the VM as given: ${keys.unproxied.join(", ") || "none"})`);
+    r.log(`$ ssh -F ${limaSshConfigPath(vm)} ${keys.sshOptions.join(" ")} ${vm.hostname} -- ${runAs ? `sudo -n -u ${runAs} -H -- ` : ""}bash -c <dispatch script> (agent ${opts.agent}, run ${runId}, up to ${rounds} round${rounds === 1 ? "" : "s"}, workdir ${workdir || "~"}; keys kept on the host behind a proxy: ${proxied.join(", ") || "none"}; into the VM as given: ${keys.unproxied.join(", ") || "none"})`);
     const input = `${Object.entries(keys.guestEnv).map(([k, v]) => `${k}=${v}\n`).join("")}\n${Buffer.from(opts.prompt).toString("base64")}\n`;
-    const child = spawnGuestScript(vm, DISPATCH_SCRIPT, [runId, opts.agent, workdir, String(rounds), DONE_MARKER], { input, keepStdinOpen: true, sshOptions: keys.sshOptions });
+    const child = spawnGuestScript(vm, DISPATCH_SCRIPT, [runId, opts.agent, workdir, String(rounds), DONE_MARKER], { input, keepStdinOpen: true, sshOptions: keys.sshOptions, runAs });
     const seen = followGuestReport(child.stdout!, child.stderr!, `@nixlima-${runId}`, {
       output: (line, stream) => (r.output ? r.output(line, stream) : r.log(line)),
       round: (round) => r.progress({ stage: `Round ${round} of ${rounds}`, message: `${opts.agent} in ${vm.name}`, fraction: (round - 1) / rounds }),
     });
-    return { seen, ...(await runUntilStopped(vm, runId, child, signal, opts.timeoutMs, r)) };
+    return { seen, ...(await runUntilStopped(vm, { runId, runAs }, child, signal, opts.timeoutMs, r)) };
   } finally {
     await keys.close();
   }
@@ -116,16 +119,18 @@ type GuestRun = ReturnType<typeof spawnGuestScript>;
 
 /**
  * Waits for the run to end; a cancel or the time limit stops the agent in the guest first
- * (its process group gets SIGTERM, then SIGKILL), then closes the lifeline on stdin.
+ * (its process group gets SIGTERM, then SIGKILL, sent as the user it runs as: under sudo the
+ * agent's processes are that user's, and sudo ends with them), then closes the lifeline on stdin.
  */
-async function runUntilStopped(vm: Vm, runId: string, child: GuestRun, signal: AbortSignal, timeoutMs: number | undefined, r: Reporter) {
+async function runUntilStopped(vm: Vm, run: { runId: string; runAs?: string | undefined }, child: GuestRun, signal: AbortSignal, timeoutMs: number | undefined, r: Reporter) {
+  const { runId, runAs } = run;
   let stopReason: "stopped" | "timeout" | undefined;
   const stop = async (why: "stopped" | "timeout") => {
     if (stopReason) return;
     stopReason = why;
     r.progress({ stage: why === "timeout" ? "Time is up: stopping the agent" : "Stopping the agent" });
     r.log(`stopping run ${runId} in ${vm.name}: its process group in the guest gets SIGTERM, then SIGKILL`);
-    await runGuestScript(vm, STOP_SCRIPT, [runId], 30_000).catch((err: unknown) => r.log(`could not stop the agent over ssh: ${err instanceof Error ? err.message : String(err)}`));
+    await runGuestScript(vm, STOP_SCRIPT, [runId], 30_000, runAs).catch((err: unknown) => r.log(`could not stop the agent over ssh: ${err instanceof Error ? err.message : String(err)}`));
     child.stdin?.end(); // the lifeline: the guest kills the run when it closes, even if the above failed
     setTimeout(() => signalGroup(child.pid, "SIGKILL"), SSH_STOP_GRACE_MS).unref();
   };

@@ -1,6 +1,7 @@
 // Runs a fixed shell script inside a running VM over Lima's own ssh config (`ssh -F
 // <instance>/ssh.config lima-NAME`): no shell on the host, the script and its arguments quoted
-// for the guest's login shell, and secrets only ever on ssh's stdin.
+// for the guest's login shell, and secrets only ever on ssh's stdin. A script meant for the agent
+// user runs under `sudo -n -u USER -H --` (Lima's user only starts it; see agentIdentity.ts).
 import { execa, type ResultPromise } from "execa";
 import { NixlimaError } from "../errors";
 import type { Vm } from "../protocol";
@@ -8,12 +9,13 @@ import { limaSshConfigPath } from "../shared/limaSsh";
 import { shellQuote } from "../shared/shellQuote";
 
 /**
- * The remote command line: `bash -c SCRIPT NAME ARG…`, every word quoted. ssh joins its
- * arguments with spaces and hands the result to the remote login shell, so quoting here is
- * what keeps an argument one argument.
+ * The remote command line: `bash -c SCRIPT NAME ARG…`, every word quoted, run as `runAs` through
+ * non-interactive sudo when given. ssh joins its arguments with spaces and hands the result to
+ * the remote login shell, so quoting here is what keeps an argument one argument.
  */
-export function remoteCommand(script: string, name: string, args: string[]): string {
-  return ["bash", "-c", script, name, ...args].map(shellQuote).join(" ");
+export function remoteCommand(script: string, name: string, args: string[], runAs?: string): string {
+  const sudo = runAs === undefined ? [] : ["sudo", "-n", "-u", runAs, "-H", "--"];
+  return [...sudo, "bash", "-c", script, name, ...args].map(shellQuote).join(" ");
 }
 
 export interface GuestSshOptions {
@@ -24,6 +26,8 @@ export interface GuestSshOptions {
   timeoutMs?: number;
   /** Extra ssh options (a dispatch's reverse forward to its API proxy). */
   sshOptions?: string[];
+  /** The guest user the script runs as (through sudo); Lima's user when absent. */
+  runAs?: string;
 }
 
 export function sshArgv(vm: Vm, command: string, options: string[] = []): string[] {
@@ -51,7 +55,7 @@ export function requireRunning(vm: Vm): void {
 
 /** Spawns ssh running `script` in the guest; the caller reads its streams and awaits it. */
 export function spawnGuestScript(vm: Vm, script: string, args: string[], opts: GuestSshOptions = {}): ResultPromise {
-  const child = execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args), opts.sshOptions), {
+  const child = execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args, opts.runAs), opts.sshOptions), {
     reject: false,
     stdin: "pipe",
     stdout: "pipe",
@@ -66,8 +70,8 @@ export function spawnGuestScript(vm: Vm, script: string, args: string[], opts: G
 }
 
 /** Runs a short script to completion and returns its stdout; a failure becomes a NixlimaError. */
-export async function runGuestScript(vm: Vm, script: string, args: string[], timeoutMs = 60_000): Promise<string> {
-  const result = await execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args)), {
+export async function runGuestScript(vm: Vm, script: string, args: string[], timeoutMs = 60_000, runAs?: string): Promise<string> {
+  const result = await execa("ssh", sshArgv(vm, remoteCommand(script, "nixlima", args, runAs)), {
     reject: false,
     stdin: "ignore",
     stripFinalNewline: false,

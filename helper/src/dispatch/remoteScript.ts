@@ -1,5 +1,6 @@
 // The fixed bash script a dispatch runs in the guest. Nothing the user typed is pasted into it:
-// run id, agent, workdir, rounds and marker arrive as quoted arguments ($1…$5); the secrets and
+// run id, agent, workdir, rounds and marker arrive as quoted arguments ($1…$5); the environment is
+// cleared to the account's basics (HOME, USER, PATH, locale); the secrets and
 // the prompt arrive on stdin — `NAME=value` lines exported by the `export` builtin (so they are
 // never in any process's argv, nor in a file), an empty line, then the prompt in base64. Each
 // agent reads the prompt on its stdin, never from argv (where every user of the guest sees it):
@@ -22,6 +23,10 @@ set -u
 run=$1 agent=$2 workdir=$3 rounds=$4 marker=$5
 tag="@nixlima-$run"
 case $agent in claude|codex|opencode) ;; *) echo "$tag error agent" >&2; exit 95 ;; esac
+# Only the intended environment: the account's basics, then the task's variables from stdin.
+for v in $(compgen -e); do
+  case $v in HOME|USER|LOGNAME|PATH|LANG|LC_ALL|TERM|TZ|LOCALE_ARCHIVE) ;; *) unset -v "$v" 2> /dev/null ;; esac
+done
 while IFS= read -r line && [ -n "$line" ]; do export "$line"; done
 IFS= read -r prompt_b64
 read -r _ _ _ _ pgid _ < /proc/$$/stat

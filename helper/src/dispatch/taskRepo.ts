@@ -39,10 +39,13 @@ function sshFailure(vm: Vm, what: string, r: { exitCode?: number; stderr: unknow
   return new NixlimaError("failed", `Could not ${what} in VM \`${vm.name}\`${last ? `: ${last}` : "."}`);
 }
 
-/** Clones the project's HEAD into the guest on the task's own branch; returns the clone's path there. */
-export async function cloneIntoGuest(vm: Vm, project: HostProject, task: string): Promise<string> {
+/**
+ * Clones the project's HEAD into the guest on the task's own branch, in the home of `runAs` (the
+ * agent user) when given, else of Lima's user; returns the clone's path there.
+ */
+export async function cloneIntoGuest(vm: Vm, project: HostProject, task: string, runAs?: string): Promise<string> {
   const packed = await hostGitBytes(project.root, ["bundle", "create", "-q", "-", "HEAD"], `pack the repository ${project.root} for the VM`);
-  const r = await execa("ssh", sshArgv(vm, remoteCommand(CLONE_SCRIPT, "nixlima", [task, guestBranch(task), project.base])), {
+  const r = await execa("ssh", sshArgv(vm, remoteCommand(CLONE_SCRIPT, "nixlima", [task, guestBranch(task), project.base], runAs)), {
     input: packed,
     reject: false,
     timeout: 600_000,
@@ -60,12 +63,14 @@ export interface BroughtBack {
 /**
  * Commits what the agent left uncommitted in the guest's clone, carries the clone's commits since
  * the base back as a bundle and fetches it into the host repository as the task's branch. Only
- * git objects and two refs change on the host; the clone in the guest is removed afterwards.
+ * git objects and two refs change on the host; the clone in the guest is removed afterwards. In
+ * the guest this runs as the user the agent ran as: git there obeys the clone's config and hooks,
+ * which the agent could have changed.
  */
-export async function bringBackFromGuest(vm: Vm, project: HostProject, clone: string, task: string, marker: string): Promise<BroughtBack> {
+export async function bringBackFromGuest(vm: Vm, project: HostProject, clone: string, task: string, marker: string, runAs?: string): Promise<BroughtBack> {
   const outcome = await withTempDir(async (dir) => {
     const file = join(dir, "work.bundle");
-    const r = await execa("ssh", sshArgv(vm, remoteCommand(COLLECT_SCRIPT, "nixlima", [clone, project.base, marker])), {
+    const r = await execa("ssh", sshArgv(vm, remoteCommand(COLLECT_SCRIPT, "nixlima", [clone, project.base, marker], runAs)), {
       stdin: "ignore",
       stdout: { file },
       reject: false,
@@ -75,7 +80,7 @@ export async function bringBackFromGuest(vm: Vm, project: HostProject, clone: st
     if ((await stat(file)).size === 0) return { branch: null, commits: 0 };
     return fetchWorkBundle(project, file, taskBranch(vm.name, task));
   });
-  await runGuestScript(vm, REMOVE_CLONE_SCRIPT, [task], 60_000);
+  await runGuestScript(vm, REMOVE_CLONE_SCRIPT, [task], 60_000, runAs);
   return outcome;
 }
 

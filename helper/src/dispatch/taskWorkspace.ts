@@ -13,18 +13,21 @@ export interface TaskWorkspace {
   workdir: string;
   /** Set when the project was cloned in: its work goes back as a branch. */
   project?: HostProject;
+  /** The guest user the clone, the agent and the collection run as; Lima's user when absent. */
+  runAs?: string;
 }
 
 type WorkResult = Pick<DispatchResult, "diffStat" | "patch" | "patchTruncated" | "project" | "base" | "branch" | "commits">;
 
 const noDiff: WorkResult = { diffStat: null, patch: null, patchTruncated: false };
 
-export async function prepareWorkspace(vm: Vm, opts: DispatchOptions, task: string, r: Reporter): Promise<TaskWorkspace> {
-  if (opts.workdir !== undefined || opts.project === undefined) return { workdir: opts.workdir ?? "" };
+export async function prepareWorkspace(vm: Vm, opts: DispatchOptions, task: string, r: Reporter, runAs?: string): Promise<TaskWorkspace> {
+  const as = runAs === undefined ? {} : { runAs };
+  if (opts.workdir !== undefined || opts.project === undefined) return { workdir: opts.workdir ?? "", ...as };
   const project = await hostProject(opts.project);
   r.progress({ stage: "Copying the repository", message: `${project.root} into ${vm.name}` });
   r.log(`cloning ${project.root} at ${project.base.slice(0, 12)} into ${vm.name} (a git bundle over ssh; no host folder is mounted)`);
-  return { workdir: await cloneIntoGuest(vm, project, task), project };
+  return { workdir: await cloneIntoGuest(vm, project, task, runAs), project, ...as };
 }
 
 /**
@@ -34,20 +37,20 @@ export async function prepareWorkspace(vm: Vm, opts: DispatchOptions, task: stri
 export async function collectWork(vm: Vm, ws: TaskWorkspace, task: string, seen: { workdir?: string; base: string }, marker: string, r: Reporter): Promise<WorkResult> {
   if (!ws.project) {
     if (seen.base === "none" || !seen.workdir) return noDiff;
-    return collectGuestDiff(vm, seen.workdir, seen.base, marker, r);
+    return collectGuestDiff(vm, seen.workdir, seen.base, marker, r, ws.runAs);
   }
   const { root, base } = ws.project;
   r.progress({ stage: "Bringing the work back", message: `as a branch of ${root}` });
-  const back = await bringBackFromGuest(vm, ws.project, ws.workdir, task, marker);
+  const back = await bringBackFromGuest(vm, ws.project, ws.workdir, task, marker, ws.runAs);
   if (!back.branch) return { diffStat: "", patch: "", patchTruncated: false, project: root, base, branch: null, commits: 0 };
   r.log(`the agent's work is on branch ${back.branch} of ${root} (${back.commits} commit${back.commits === 1 ? "" : "s"})`);
   const diff = await branchDiff(root, base, `refs/heads/${back.branch}`, PATCH_LIMIT);
   return { diffStat: diff.stat, patch: diff.patch, patchTruncated: diff.truncated, project: root, base, branch: back.branch, commits: back.commits };
 }
 
-async function collectGuestDiff(vm: Vm, workdir: string, base: string, marker: string, r: Reporter): Promise<WorkResult> {
+async function collectGuestDiff(vm: Vm, workdir: string, base: string, marker: string, r: Reporter, runAs?: string): Promise<WorkResult> {
   try {
-    const out = await runGuestScript(vm, DIFF_SCRIPT, [workdir, base, marker, String(PATCH_LIMIT + 1)], 120_000);
+    const out = await runGuestScript(vm, DIFF_SCRIPT, [workdir, base, marker, String(PATCH_LIMIT + 1)], 120_000, runAs);
     const nul = out.indexOf("\0");
     if (nul < 0) return noDiff;
     const patch = out.slice(nul + 1);

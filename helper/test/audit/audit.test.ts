@@ -30,7 +30,7 @@ function create(name: string, yaml: string): string {
 function rememberGuest(dir: string, facts: unknown, proof?: SandboxProof): void {
   writeFileSync(join(dir, CACHE_FILE), JSON.stringify({ guest: { seenAt: 1, facts, ...(proof ? { proof } : {}) } }));
 }
-const shown: SandboxProof = { agentUser: true, agentSudo: false, egressFilter: true };
+const shown: SandboxProof = { agentUser: true, agentSudo: false, egressFilter: true, limaUser: "me", agentGroups: ["users"], nixTrusted: false, factsRootOnly: true };
 
 async function audit(name: string): Promise<{ code: number; audit: Audit }> {
   const r = await nixlima(lima.dir, ["audit", name, "--json"]);
@@ -74,7 +74,7 @@ test("a dev-style VM running agents autonomously is flagged for home, agent forw
     [[home, true, true], [project, true, false]],
   );
   const levels = Object.fromEntries(a.findings.map((f) => [f.id, f.level]));
-  assert.deepEqual(levels, { sandbox: "warning", mounts: "warning", home: "warning", "forward-agent": "warning", "ssh-keys": "info", "port-forwards": "warning", network: "warning", autonomous: "info" });
+  assert.deepEqual(levels, { sandbox: "warning", "runs-as": "warning", mounts: "warning", home: "warning", "forward-agent": "warning", "ssh-keys": "info", "port-forwards": "warning", network: "warning", autonomous: "info" });
   assert.equal(a.hardenChanges.length, 3);
   assert.match(a.findings.find((f) => f.id === "mounts")!.detail, /can plant git hooks, \.vscode\/tasks\.json or package\.json scripts there/);
 
@@ -106,6 +106,9 @@ test("an agent sandbox with only the project mounted and an egress allow list is
   assert.equal(a.unrestrictedNetwork, false);
   assert.deepEqual(a.agent.egressAllow, ["api.anthropic.com"]);
   assert.match(a.summary, /inside a sandbox/);
+  assert.equal(a.runsAs, "agent");
+  assert.equal(a.findings.find((f) => f.id === "runs-as")?.title, "Dispatched agents run as agent");
+  assert.equal(a.findings.find((f) => f.id === "network")?.level, "ok");
   assert.deepEqual(a.hardenChanges, []);
 });
 
@@ -127,6 +130,10 @@ test("agent.json alone is no sandbox: the guest must show the agent user without
     ["agent with sudo", { ...shown, agentSudo: true }, /an agent user without sudo \(agent can use sudo\)/],
     ["filter not loaded", { ...shown, egressFilter: false }, /the egress filter in the kernel/],
     ["Lima's user without sudo could not look", { ...shown, agentSudo: null, egressFilter: null }, /a check that the agent user cannot use sudo and a check that the egress filter is loaded/],
+    ["agent in wheel", { ...shown, agentGroups: ["users", "wheel"] }, /an agent user outside the admin groups \(agent is in wheel\)/],
+    ["agent trusted by Nix", { ...shown, nixTrusted: true }, /an agent user the Nix daemon does not trust/],
+    ["agent.json writable by others", { ...shown, factsRootOnly: false }, /an agent\.json only root can change/],
+    ["an old reading without the account checks", { agentUser: true, agentSudo: false, egressFilter: true }, /a check of the agent user's groups, a check of the Nix daemon's trusted users and a check of who can change agent\.json/],
   ];
   for (const [i, [what, proof, missing]] of cases.entries()) {
     const dir = create(`np${i}`, `mounts: []\nssh: {forwardAgent: false, loadDotSSHPubKeys: false}\n`);
@@ -138,6 +145,11 @@ test("agent.json alone is no sandbox: the guest must show the agent user without
     const finding = a.findings.find((f) => f.id === "sandbox");
     assert.equal(finding?.level, "warning", what);
     assert.match(finding?.detail ?? "", missing, what);
+    // The allow list in agent.json does not hold for an agent that runs as Lima's user.
+    assert.equal(a.runsAs, proof?.limaUser ?? "Lima's user", what);
+    assert.equal(a.findings.find((f) => f.id === "runs-as")?.level, "warning", what);
+    assert.equal(a.unrestrictedNetwork, true, what);
+    assert.equal(a.findings.find((f) => f.id === "network")?.title, "Egress allow list not in force for agents", what);
   }
 });
 

@@ -6,6 +6,9 @@ import { parseDuration } from "../../src/shared/duration";
 import { remoteCommand } from "../../src/dispatch/guestSsh";
 import type { Vm } from "../../src/protocol";
 import { execa } from "execa";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const vm = (status: Vm["status"]): Vm => ({ name: "v", status, dir: "/nonexistent", hostname: "lima-v", mounts: [], portForwards: [], protected: false, errors: [] });
 const quiet = { progress: () => undefined, log: () => undefined };
@@ -31,4 +34,19 @@ test("the remote command keeps every argument one word through a real shell", as
   const cmd = remoteCommand('printf "%s|" "$@"', "nixlima", args);
   const { stdout } = await execa("sh", ["-c", cmd]);
   assert.equal(stdout, `${args.join("|")}|`);
+});
+
+test("a script for the agent user runs under non-interactive sudo as that user, every argument still one word", async () => {
+  // FAKE sudo (the real one needs root here): prints the words it got, then runs the command as is.
+  const bin = await mkdtemp(join(tmpdir(), "nixlima-sudo-"));
+  try {
+    await writeFile(join(bin, "sudo"), '#!/bin/sh\nprintf sudo:; printf "%s|" "$@"; echo; while [ "$1" != "--" ]; do shift; done; shift; exec "$@"\n', { mode: 0o755 });
+    const args = ["it's", "$(touch /tmp/pwned)", "a b"];
+    const { stdout } = await execa("sh", ["-c", remoteCommand('printf "%s|" "$@"', "nixlima", args, "agent")], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const [sudoLine, scriptLine] = stdout.split("\n");
+    assert.match(sudoLine ?? "", /^sudo:-n\|-u\|agent\|-H\|--\|bash\|-c\|/);
+    assert.equal(scriptLine, `${args.join("|")}|`);
+  } finally {
+    await rm(bin, { recursive: true, force: true });
+  }
 });

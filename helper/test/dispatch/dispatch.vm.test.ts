@@ -4,7 +4,8 @@
 // or sleeps (stop mode). Checks: the
 // right flags arrive, and a proxy token and base URL instead of the key; the key is in no file nixlima wrote, no log line and no host argv;
 // the loop stops at the marker; stop and timeout kill the agent in the guest; the diff is reported.
-// Also, on the same running VM: the audit reads the guest's agent facts, harden refuses to run.
+// Also, on the same running VM: the audit reads the guest's agent facts and, with agent.json but no
+// sandbox, says agents run as Lima's user with an open network; harden refuses to run.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -186,18 +187,28 @@ test("the CLI: key from the environment, failing agent exits 1, bad workdir is o
   assert.equal((await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "gpt"])).code, 2);
 });
 
-test("the audit reads the guest's agent facts, and agent.json alone makes no sandbox; harden refuses a running VM", { timeout: 120_000 }, async () => {
+test("agent.json alone limits nothing: the audit says dispatch runs as Lima's user with an open network, and flags it; harden refuses a running VM", { timeout: 120_000 }, async () => {
   await guest(`sudo mkdir -p /etc/nixlima && echo '{"user":"agent","agents":["claude"],"autonomousMode":true,"egress":{"allow":["api.anthropic.com"]}}' | sudo tee /etc/nixlima/agent.json > /dev/null`);
+  const limaUser = (await guest("id -un")).trim();
   const audit = await auditVm(l, NAME);
   assert.equal(audit.agent.source, "guest");
   assert.equal(audit.agent.autonomousMode, true);
   assert.deepEqual(audit.agent.egressAllow, ["api.anthropic.com"]);
-  assert.equal(audit.unrestrictedNetwork, false);
-  // This guest has no agent user and no egress table in its kernel: not a sandbox, and flagged.
-  assert.deepEqual(audit.agent.proof, { agentUser: false, agentSudo: false, egressFilter: false });
+  // This guest has no agent user and no egress table in its kernel: dispatch runs as Lima's user,
+  // whom no filter confines, so the allow list in agent.json limits nothing.
+  assert.equal(audit.agent.proof?.agentUser, false);
+  assert.equal(audit.agent.proof?.egressFilter, false);
   assert.equal(audit.sandbox, false);
+  assert.equal(audit.runsAs, limaUser);
+  assert.equal(audit.unrestrictedNetwork, true);
+  const finding = (id: string) => audit.findings.find((f) => f.id === id);
+  assert.equal(finding("network")?.level, "warning");
+  assert.equal(finding("network")?.title, "Egress allow list not in force for agents");
+  assert.equal(finding("runs-as")?.title, `Dispatched agents run as Lima's user (${limaUser})`);
+  assert.equal(finding("runs-as")?.level, "warning");
   assert.equal(audit.flagged, true, audit.summary);
-  assert.match(audit.findings.find((f) => f.id === "sandbox")?.detail ?? "", /lacks the agent user agent and the egress filter in the kernel/);
+  assert.match(audit.summary, /an unrestricted network/);
+  assert.match(finding("sandbox")?.detail ?? "", /lacks the agent user agent and the egress filter in the kernel/);
   await assert.rejects(hardenVm(l, NAME, {}), /VM `disp` is running; nixlima hardens only a stopped VM\./);
 });
 
