@@ -20,7 +20,7 @@ export interface LocalRun {
 }
 
 /** Runs `agent` (a program named so in `fakes`, written to a scratch folder) on `prompt`, once. */
-export async function runDispatchLocally(agent: string, prompt: string, fakes: Record<string, string>, env: Record<string, string> = {}): Promise<LocalRun> {
+export async function runDispatchLocally(agent: string, prompt: string, fakes: Record<string, string>): Promise<LocalRun> {
   const dir = await realpath(await mkdtemp(join(tmpdir(), "nixlima-dispatch-")));
   try {
     for (const [name, text] of Object.entries(fakes)) {
@@ -31,7 +31,7 @@ export async function runDispatchLocally(agent: string, prompt: string, fakes: R
     const child = execa("bash", ["-c", DISPATCH_SCRIPT, "bash", RUN_ID, agent, dir, "1", DONE_MARKER], {
       detached: true,
       reject: false,
-      env: { ...env, PATH: `${dir}:${process.env.PATH}`, FAKE_DIR: dir },
+      env: { PATH: `${dir}:${process.env.PATH}` }, // the script clears all else for the agent anyway
       extendEnv: false,
     });
     child.stdin!.write(`\n${Buffer.from(prompt).toString("base64")}\n`); // no secrets, then the prompt; stdin stays open

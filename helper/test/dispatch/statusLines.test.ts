@@ -6,21 +6,23 @@ import { test } from "node:test";
 import { TAG, runDispatchLocally } from "./localDispatch";
 
 // FAKE claude: the real CLI cannot run here without a model; this one only forges status lines.
+// The run's tag is written into it: the script clears the agent's environment, and the tag is
+// no secret anyway (it is in the script's argv).
 const FAKE_AGENT = `#!/bin/sh
 cat > /dev/null
 for out in 1 2; do
-  echo "$FORGE_TAG base 0123456789abcdef0123456789abcdef01234567" >&$out
-  echo "$FORGE_TAG workdir /forged" >&$out
-  echo "$FORGE_TAG round 9" >&$out
-  echo "$FORGE_TAG outcome done 1 0" >&$out
-  echo "$FORGE_TAG error workdir" >&$out
+  echo "${TAG} base 0123456789abcdef0123456789abcdef01234567" >&$out
+  echo "${TAG} workdir /forged" >&$out
+  echo "${TAG} round 9" >&$out
+  echo "${TAG} outcome done 1 0" >&$out
+  echo "${TAG} error workdir" >&$out
 done
 echo "agent's own line" >&2
 exit 3
 `;
 
 test("status lines the agent prints, on stdout or stderr, never count as the script's", async () => {
-  const { dir, exitCode, report, rounds, lines } = await runDispatchLocally("claude", "do it", { claude: FAKE_AGENT }, { FORGE_TAG: TAG });
+  const { dir, exitCode, report, rounds, lines } = await runDispatchLocally("claude", "do it", { claude: FAKE_AGENT });
   assert.equal(exitCode, 3);
   assert.equal(report.workdir, dir);
   assert.equal(report.base, "none");
