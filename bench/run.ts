@@ -6,6 +6,7 @@ import { benchDevVm } from "./devVm";
 import { benchFleet } from "./fleet";
 import { benchHelperMemory } from "./helperMemory";
 import { benchIdle } from "./idle";
+import { benchInitReady } from "./initReady";
 import { benchNixLog } from "./nixLog";
 import { benchProgressBytes } from "./progressBytes";
 import { benchRefresh } from "./refresh";
@@ -23,6 +24,7 @@ if (want("memory")) await benchHelperMemory();
 if (want("tree")) await benchTreeFill();
 if (want("nix")) benchNixLog();
 if (want("ready")) await benchStartReady();
+if (want("ready")) await benchInitReady(); // cloud-init beside nixlima's lima-init
 if (only.includes("fleet")) await benchFleet(); // boots 8 VMs: only when asked
 if (want("bytes")) await benchProgressBytes(); // boots the test guest once
 if (only.includes("devvm")) await benchDevVm(); // boots 3 times: only when asked

@@ -3,8 +3,12 @@
 # (cloud-init, sshd, sudo, kernel) made with debootstrap, as a qcow2 disk holding one ext4
 # filesystem plus the kernel and initrd beside it (Lima boots them directly: no boot loader).
 # Output: .cache/guest/<content hash>/{disk.qcow2,vmlinuz,initrd.img,manifest.json}. The hash
-# covers this script and scripts/setup/guest/, so a second run with nothing changed is instant;
-# test/support/testVm.ts computes the same hash to find the image.
+# covers this script, scripts/setup/guest/ and nixlima's guest scripts copied into the image
+# (nix/modules/lima-init.sh, lima-guestagent.sh), so a second run with nothing changed is
+# instant; test/support/testVm.ts computes the same hash to find the image.
+# The same image boots two ways, chosen by the kernel command line: with cloud-init (the
+# default), or with nixlima's own init (`cloud-init=disabled nixlima.init=lima-init`: the units in
+# scripts/setup/guest/lima-init/ run the NixOS module's scripts, see test/support/testVm.ts).
 set -euo pipefail
 cd "$NIXLIMA_ROOT"
 source scripts/setup/lib.sh
@@ -15,7 +19,8 @@ root_label=nixlima-root
 fs_size=2G
 kernel_cmdline="root=LABEL=$root_label rw console=ttyS0 quiet net.ifnames=0 mitigations=off"
 
-hash=$(find scripts/setup/30-guest-image.sh scripts/setup/guest -type f -print0 |
+guest_scripts=(nix/modules/lima-init.sh nix/modules/lima-guestagent.sh)
+hash=$(find scripts/setup/30-guest-image.sh scripts/setup/guest "${guest_scripts[@]}" -type f -print0 |
   LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 cache="$NIXLIMA_ROOT/.cache/guest"
 out="$cache/$hash"
@@ -52,6 +57,9 @@ fi
 echo "guest image: debootstrap done in $(($(date +%s) - started)) s"
 
 cp scripts/setup/guest/configure-rootfs.sh "$rootfs/tmp/configure-rootfs.sh"
+install -d "$rootfs/usr/lib/nixlima"
+install -m 644 "${guest_scripts[@]}" scripts/setup/guest/lima-init/nixos-paths.conf "$rootfs/usr/lib/nixlima/"
+install -m 644 scripts/setup/guest/lima-init/*.service scripts/setup/guest/lima-init/*.mount "$rootfs/usr/lib/systemd/system/"
 mount -t proc proc "$rootfs/proc"
 chroot "$rootfs" /bin/sh /tmp/configure-rootfs.sh "$root_label" >"$work/configure.log" 2>&1 || {
   tail -n 40 "$work/configure.log" >&2

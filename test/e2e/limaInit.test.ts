@@ -4,7 +4,7 @@
 // cloud-init has configured that guest already, so each test first undoes what it checks, then
 // runs lima-init as root. Shimmed: only the NixOS paths the script uses (a copy of bash at
 // /run/current-system/sw/bin, sudo at /run/wrappers/bin, a wheel group with passwordless sudo).
-// The boot itself (without cloud-init) is not yet switched to lima-init.
+// A whole boot with lima-init instead of cloud-init: test/e2e/limaInitBoot.test.ts.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -14,11 +14,33 @@ export interface TestGuest {
   kernelCmdline: string;
 }
 
-const imageInputs = ["scripts/setup/30-guest-image.sh", "scripts/setup/guest"];
+const imageInputs = [
+  "scripts/setup/30-guest-image.sh",
+  "scripts/setup/guest",
+  // nixlima's guest scripts, copied into the image for boots with its own init.
+  "nix/modules/lima-init.sh",
+  "nix/modules/lima-guestagent.sh",
+];
+
+/** How the test guest configures itself from Lima's cidata disk on boot. */
+export type GuestInit = "cloud-init" | "lima-init";
+
+/**
+ * Kernel arguments that boot the same image with nixlima's own init: cloud-init's generator
+ * honours `cloud-init=disabled`, and the image's lima-init units (scripts/setup/guest/lima-init/)
+ * run only when `nixlima.init=lima-init` is there.
+ */
+const limaInitCmdline = "cloud-init=disabled nixlima.init=lima-init";
 
 function filesUnder(path: string): string[] {
   if (!statSync(join(repoRoot, path)).isDirectory()) return [path];
   return readdirSync(join(repoRoot, path)).flatMap((name) => filesUnder(`${path}/${name}`));
+}
+
+/** A line as GNU sha256sum prints it: a name with a backslash (a systemd unit's \x2d) is escaped, and marked by a leading backslash. */
+function sha256sumLine(digest: string, path: string): string {
+  if (!/[\\\n]/.test(path)) return `${digest}  ${path}\n`;
+  return `\\${digest}  ${path.replaceAll("\\", "\\\\").replaceAll("\n", "\\n")}\n`;
 }
 
 /** The same content hash as the set-up script (`sha256sum` of each input, then of that list). */
@@ -26,7 +48,7 @@ function imageHash(): string {
   const lines = imageInputs
     .flatMap(filesUnder)
     .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-    .map((path) => `${createHash("sha256").update(readFileSync(join(repoRoot, path))).digest("hex")}  ${path}\n`);
+    .map((path) => sha256sumLine(createHash("sha256").update(readFileSync(join(repoRoot, path))).digest("hex"), path));
   return createHash("sha256").update(lines.join("")).digest("hex").slice(0, 16);
 }
 
@@ -55,6 +77,8 @@ export interface TestVmOptions {
   memory?: string;
   /** Lima `mounts:` entries; none unless a test needs them (9p under TCG is slow to set up). */
   mounts?: unknown[];
+  /** cloud-init (the default) or nixlima's own init, the NixOS module's lima-init unit. */
+  init?: GuestInit;
 }
 
 /**
@@ -73,7 +97,10 @@ export function testVmConfig(template: string | Record<string, unknown>, options
       {
         location: guest.disk,
         arch: "x86_64",
-        kernel: { location: guest.kernel, cmdline: guest.kernelCmdline },
+        kernel: {
+          location: guest.kernel,
+          cmdline: options.init === "lima-init" ? `${guest.kernelCmdline} ${limaInitCmdline}` : guest.kernelCmdline,
+        },
         initrd: { location: guest.initrd },
       },
     ],

@@ -72,6 +72,17 @@ cat >/etc/tmpfiles.d/lima-host-services.conf <<'TMP'
 d /run/host-services 1777 root root -
 TMP
 
+# nixlima's own init (scripts/setup/guest/lima-init/, only on boots with nixlima.init=lima-init):
+# what NixOS has and Debian lacks. A bash outside /usr/bin for /run/current-system/sw/bin, the
+# wheel group with passwordless sudo (security.sudo.wheelNeedsPassword = false), and the unit
+# that pulls lima-init in, as NixOS's wantedBy does.
+install -d /usr/lib/nixlima/sw/bin
+cp /usr/bin/bash /usr/lib/nixlima/sw/bin/bash
+getent group wheel >/dev/null || groupadd --system wheel
+echo '%wheel ALL=(ALL:ALL) NOPASSWD: ALL' >/etc/sudoers.d/nixlima-wheel
+chmod 440 /etc/sudoers.d/nixlima-wheel
+systemctl enable lima-guestagent.service
+
 # Root has no password; people log in as Lima's user with its key.
 passwd -l root
 # Nothing in the guest may try the network for packages or time on boot.
