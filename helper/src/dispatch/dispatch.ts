@@ -13,8 +13,7 @@ import { DispatchOptions, type DispatchResult, type Vm } from "../protocol";
 import { signalGroup } from "../proc/processGroup";
 import { limaSshConfigPath } from "../shared/limaSsh";
 import { followGuestReport } from "./guestReport";
-import { checkSandbox } from "./sandboxWarning";
-import { dispatchRunAs } from "./agentIdentity";
+import { sandboxGate } from "./sandboxWarning";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DISPATCH_SCRIPT, DONE_MARKER, STOP_SCRIPT } from "./remoteScript";
 import { taskKeys } from "./taskKeys";
@@ -56,12 +55,12 @@ export async function dispatch(
   if (signal.aborted) throw new NixlimaError("cancelled", "The dispatch was cancelled before it started.");
   const runId = randomBytes(8).toString("hex");
   const task = runId.slice(0, 8);
-  const warning = await checkSandbox(vm, opts.notSandboxed === true);
+  const { warning, runAs } = await sandboxGate(vm, opts.notSandboxed === true, (line) => r.log(line));
   if (warning && r.warn) r.warn(warning);
   else if (warning) r.log(`warning: ${warning}`);
   const started = Date.now();
   await recordDispatch(vm, started);
-  const ws = await prepareWorkspace(vm, opts, task, r, await dispatchRunAs(vm, (line) => r.log(line)));
+  const ws = await prepareWorkspace(vm, opts, task, r, runAs);
   const requestedWorkdir = ws.workdir;
 
   const { seen, exitCode, stopReason } = await runAgent(vm, opts, runId, ws, secrets, r, signal);

@@ -1,7 +1,7 @@
 // Runs a fixed shell script inside a running VM over Lima's own ssh config (`ssh -F
 // <instance>/ssh.config lima-NAME`): no shell on the host, the script and its arguments quoted
 // for the guest's login shell, and secrets only ever on ssh's stdin. A script meant for the agent
-// user runs under `sudo -n -u USER -H --` (Lima's user only starts it; see agentIdentity.ts).
+// user runs under `sudo -n -u USER -H --` (Lima's user only starts it; see sandboxWarning.ts).
 import { execa, type ResultPromise } from "execa";
 import { NixlimaError } from "../errors";
 import type { Vm } from "../protocol";
