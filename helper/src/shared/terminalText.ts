@@ -2,8 +2,8 @@
 // printable text, newlines, tabs and colours (SGR, `ESC [ … m`). Everything else a terminal
 // would obey is dropped, so the agent cannot move the cursor over nixlima's own lines, clear the
 // screen, set the window title, write the clipboard (OSC 52), plant hyperlinks (OSC 8) or
-// switch terminal modes. Streaming: state carries across chunks, so a sequence or a UTF-8
-// character split between two chunks is handled as if it came whole.
+// switch terminal modes. The agent's output reaches here as whole lines (decoded by readline),
+// so each text is cleaned on its own.
 
 const ESC = "\x1b";
 /** Longest CSI kept in memory; anything longer is dropped unseen. */
@@ -15,28 +15,23 @@ const STRING_INTRODUCERS = new Set(["]", "P", "X", "^", "_"]);
 
 type State = "text" | "esc" | "escIntermediate" | "csi" | "string" | "stringEsc";
 
-export class TerminalTextSanitizer {
+class TerminalTextSanitizer {
   private state: State = "text";
   private csi = "";
   private afterCr = false;
   /** A colour was set on the current line and not yet reset. */
   private colourOpen = false;
-  private readonly decoder = new TextDecoder("utf-8");
 
-  /** The part of `chunk` that may reach a terminal; bytes are decoded as UTF-8 across chunks. */
-  push(chunk: string | Uint8Array): string {
-    const text = typeof chunk === "string" ? chunk : this.decoder.decode(chunk, { stream: true });
+  /** The part of `text` that may reach a terminal. */
+  push(text: string): string {
     let out = "";
     for (const ch of text) out += this.char(ch);
     return out;
   }
 
-  /** Ends the stream: drops an unfinished sequence and closes a colour still open. */
+  /** Ends the text: an unfinished sequence stays dropped, a colour still open is closed. */
   end(): string {
-    const rest = this.push(this.decoder.decode());
-    this.state = "text";
-    this.csi = "";
-    return rest + this.closeColour();
+    return this.closeColour();
   }
 
   private closeColour(): string {

@@ -2,7 +2,7 @@
 // would obey beyond that, even when the agent splits a sequence across chunks.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { TerminalTextSanitizer, sanitizeTerminalText } from "../../src/shared/terminalText";
+import { sanitizeTerminalText } from "../../src/shared/terminalText";
 
 const clean = sanitizeTerminalText;
 
@@ -51,19 +51,4 @@ test("a lone ESC, or one that breaks a sequence off, is dropped and the text aft
 test("an unterminated string or overlong sequence ends at the line break; later lines still show", () => {
   assert.equal(clean("\x1b]52;c;AAAA\nvisible"), "\nvisible");
   assert.equal(clean(`\x1b[${"1;".repeat(100)}mx`), "x");
-});
-
-test("sequences and characters split across chunks are handled as if they came whole", () => {
-  const s = new TerminalTextSanitizer();
-  const parts = ["ok \x1b", "]52;c;", "cm0g", "\x07 \x1b[", "3", "1m", "red\x1b[0", "m\x1b[1", "A\r", "\nend ", "✓"];
-  assert.equal(parts.map((p) => s.push(p)).join("") + s.end(), "ok  \x1b[31mred\x1b[0m\nend ✓");
-  // UTF-8 bytes split mid-character, and an escape split mid-sequence, as Buffers.
-  const bytes = Buffer.from("ü🙂\x1b[2Jx\x1b[32mg\x1b[0m", "utf8");
-  const b = new TerminalTextSanitizer();
-  let out = "";
-  for (let i = 0; i < bytes.length; i++) out += b.push(bytes.subarray(i, i + 1));
-  assert.equal(out + b.end(), "ü🙂x\x1b[32mg\x1b[0m");
-  // A CR at a chunk's end followed by LF at the next one's start is one line break.
-  const c = new TerminalTextSanitizer();
-  assert.equal(c.push("a\r") + c.push("\nb") + c.end(), "a\nb");
 });
