@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Locator, Page } from "playwright-core";
 import { stringify } from "yaml";
-import { openWorkbench, outputChannelText, resultsDir, screenshot } from "../support/codeServer";
+import { openWorkbench, outputChannelText, resultsDir, screenshot, testVsix as vsix } from "../support/codeServer";
 import { repoRoot, tempLimaHome } from "../support/lima";
 import { runNpmStart, type NpmStart } from "../support/npmStart";
 import { testVmConfig } from "../support/testVm";
@@ -36,7 +36,6 @@ import {
   waitForTreeRow,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 const NAME = "firstvm";
 const FOLDER = "first-hour";
 /** A TCG boot takes ~70 s on a quiet machine and 2–4× that under load. */

@@ -10,13 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { stringify } from "yaml";
-import { outputChannelText, readActivationMs, startCodeServer, type CodeServer } from "../support/codeServer";
+import { readActivationMs, startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
 import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
 import { testVmConfig } from "../support/testVm";
 import { destroyInstance, instanceLogTail, limactl, secondsSince } from "../support/testVmRun";
 import { clickContextMenuItem, contextMenuItems, openViewContainer, rowIcon, waitForNotification, waitForRowDescription, waitForTreeRow } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 const NAME = "minvm";
 /** A TCG boot takes ~70 s on a quiet machine and 2–4× that under load. */
 const BOOT_TIMEOUT_MS = 8 * 60_000;
@@ -27,24 +27,14 @@ describe("the oldest supported VS Code (engines.vscode) runs nixlima", () => {
   let home: string;
   let server: CodeServer | undefined;
 
-  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`min-vscode-failed-${step}`).catch(() => undefined);
-      const log = server ? outputChannelText(server, "nixlima") : "";
-      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${log}\n${instanceLogTail(lima.dir, NAME, 20)}`, {
-        cause: err,
-      });
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>) => explainStep(server, "min-vscode", step, body, instanceLogTail(lima.dir, NAME, 20));
 
   before(async () => {
     assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
     lima = tempLimaHome();
     await limactl(lima.dir, ["create", "--name", NAME, "-"], { input: stringify(testVmConfig({})) });
     home = mkdtempSync("/tmp/nmh-");
-    server = await startCodeServer({ install: "min", vsix, env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv }, settings: { "nixlima.limactlPath": limactlPath } });
+    server = await startCodeServer({ install: "min", vsix, env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv }, machineSettings: { "nixlima.limactlPath": limactlPath } });
   });
 
   after(async () => {

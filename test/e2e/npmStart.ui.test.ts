@@ -9,12 +9,11 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
 import type { Browser, Page } from "playwright-core";
-import { openWorkbench, screenshot } from "../support/codeServer";
-import { limactlPath, repoRoot, tempLimaHome } from "../support/lima";
+import { openWorkbench, screenshot, testVsix as vsix } from "../support/codeServer";
+import { limactlPath, tempLimaHome } from "../support/lima";
 import { runNpmStart, type NpmStart } from "../support/npmStart";
 import { openViewContainer, waitForTreeRow } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 const fixture = '{images: [{location: "/etc/profile"}], disk: "1M", containerd: {system: false, user: false}}';
 
 describe("npm start without a desktop VS Code", () => {

@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
-import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
-import { limactlPath, repoRoot, tempLimaHome } from "../support/lima";
+import { startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
+import { limactlPath, tempLimaHome } from "../support/lima";
 import { clickContextMenuItem, contextMenuItems, notificationMessages, openViewContainer, waitForNotification, waitForTreeRow } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 const fixture = '{images: [{location: "/etc/profile"}], disk: "1M", containerd: {system: false, user: false}}';
 
 describe("nixlima in an untrusted folder of a browser VS Code", () => {
@@ -20,15 +20,7 @@ describe("nixlima in an untrusted folder of a browser VS Code", () => {
   let scratch: string;
   let server: CodeServer | undefined;
 
-  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`restricted-failed-${step}`).catch(() => undefined);
-      const log = server ? outputChannelText(server, "nixlima") : "";
-      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${log}`, { cause: err });
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>) => explainStep(server, "restricted", step, body);
 
   before(async () => {
     assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
@@ -44,7 +36,7 @@ describe("nixlima in an untrusted folder of a browser VS Code", () => {
       workspace,
       untrusted: true,
       env: { LIMA_HOME: lima.dir, HOME: home },
-      settings: { "nixlima.limactlPath": limactlPath },
+      machineSettings: { "nixlima.limactlPath": limactlPath },
     });
   });
 

@@ -7,8 +7,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
-import { outputChannelText, readActivationMs, startCodeServer, waitForOutputLine, type CodeServer } from "../support/codeServer";
-import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import { outputChannelText, readActivationMs, startCodeServer, waitForOutputLine, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
+import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
 import {
   answerDialog,
   clickContextMenuItem,
@@ -27,7 +28,6 @@ import {
   waitForTreeRow,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 /** A real Lima instance that is never booted (containerd off: its archive would be downloaded). */
 const fixture = '{images: [{location: "/etc/profile"}], disk: "1M", containerd: {system: false, user: false}}';
 
@@ -41,15 +41,7 @@ describe("the VM explorer in a real VS Code", () => {
     execa(limactlPath, ["create", "--tty=false", "--name", name, "-"], { input: fixture, env, timeout: 60_000 });
 
   /** On failure, say what the server and the extension logged, not only which selector timed out. */
-  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`ui-failed-${step}`).catch(() => undefined);
-      const nixlimaLog = server ? outputChannelText(server, "nixlima") : "";
-      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${nixlimaLog}`, { cause: err });
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>) => explainStep(server, "ui", step, body);
 
   before(async () => {
     assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
@@ -60,7 +52,7 @@ describe("the VM explorer in a real VS Code", () => {
     // The session's own HOME keeps the helper's ssh config Include out of the test user's.
     // Outside LIMA_HOME: a folder there would be listed as a (broken) instance.
     home = mkdtempSync("/tmp/nlh-");
-    server = await startCodeServer({ vsix, env: { ...env, HOME: home }, settings: { "nixlima.limactlPath": limactlPath } });
+    server = await startCodeServer({ vsix, env: { ...env, HOME: home }, machineSettings: { "nixlima.limactlPath": limactlPath } });
     const t = server.timings;
     console.log(
       `code-server: vsix installed in ${t.installMs.toFixed(0)} ms, listening after ${t.listenMs.toFixed(0)} ms, workbench shown after ${t.workbenchMs.toFixed(0)} ms`,

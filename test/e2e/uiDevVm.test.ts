@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
 import type { Locator, Page } from "playwright-core";
-import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
-import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import { startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
+import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
 import { writeSystemdLimactl } from "../support/systemdLimactl";
 import {
   answerDialog,
@@ -31,7 +32,6 @@ import {
   waitForTreeRow,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 /** A real Lima instance that is never booted (containerd off: its archive would be downloaded). */
 const fixture = '{images: [{location: "/etc/profile"}], disk: "1M", containerd: {system: false, user: false}}';
 const GIB = 2 ** 30;
@@ -62,15 +62,7 @@ describe("dev-VM operations in a real VS Code", () => {
   const unitFile = (name: string) => join(units, `lima-vm@${name}.service`);
 
   /** On failure, a screenshot and what the extension logged, not only which selector timed out. */
-  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`uidevvm-failed-${step}`).catch(() => undefined);
-      const log = server ? outputChannelText(server, "nixlima") : "";
-      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${log}`, { cause: err });
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>) => explainStep(server, "uidevvm", step, body);
 
   /** A fixture VM made from a terminal, once its row shows it stopped. */
   async function stoppedRow(name: string): Promise<Locator> {
@@ -93,7 +85,7 @@ describe("dev-VM operations in a real VS Code", () => {
     server = await startCodeServer({
       vsix,
       env: { ...env, HOME: home, XDG_CONFIG_HOME: xdg, SYSTEMD_OFFLINE: "1" },
-      settings: { "nixlima.limactlPath": wrapper },
+      machineSettings: { "nixlima.limactlPath": wrapper },
     });
   });
 

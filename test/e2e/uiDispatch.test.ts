@@ -11,9 +11,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { installAgentStub, resetAgentStub } from "../support/agentStub";
-import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
+import { outputChannelText, startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
 import { filesUnder } from "../support/files";
-import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
 import { stringify } from "yaml";
 import { testVmConfig } from "../support/testVm";
 import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../support/testVmRun";
@@ -31,7 +32,6 @@ import {
   waitForTreeRow,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 const NAME = "uidisp";
 const KEY = `sk-ant-ui-${Date.now().toString(36)}-planted-key`;
 const TASK_TIMEOUT_MS = 2 * 60_000;
@@ -43,15 +43,7 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
   let repo: string;
   let server: CodeServer | undefined;
 
-  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`ui-dispatch-failed-${step}`).catch(() => undefined);
-      const log = server ? outputChannelText(server, "nixlima") : "";
-      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${log}`, { cause: err });
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>) => explainStep(server, "ui-dispatch", step, body);
 
   const explorer = () => openViewContainer(server!.page, "nixlima", "nixlima");
 
@@ -75,7 +67,8 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
       workspace,
       env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv },
       // The DOM renderer keeps a terminal's text in the page, where the test can read it.
-      settings: { "nixlima.limactlPath": limactlPath, "terminal.integrated.gpuAcceleration": "off" },
+      machineSettings: { "nixlima.limactlPath": limactlPath },
+      settings: { "terminal.integrated.gpuAcceleration": "off" },
     });
   });
 

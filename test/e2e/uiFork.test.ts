@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
 import { stringify } from "yaml";
-import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
-import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import { startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
+import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
 import { testVmConfig } from "../support/testVm";
 import { destroyInstance, instanceLogTail, limactl } from "../support/testVmRun";
 import {
@@ -25,7 +26,6 @@ import {
   waitForTreeRow,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 /** A TCG boot takes ~70 s on a quiet machine and 2–4× that under load. */
 const BOOT_TIMEOUT_MS = 10 * 60_000;
 const UNITS: Record<string, number> = { MiB: 2 ** 20, GiB: 2 ** 30 };
@@ -63,16 +63,8 @@ describe("fork and image sizes in a real VS Code", () => {
   let server: CodeServer | undefined;
   const made: string[] = [];
 
-  async function explain<T>(step: string, body: () => Promise<T>, vm?: string): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`uifork-failed-${step}`).catch(() => undefined);
-      const log = server ? outputChannelText(server, "nixlima") : "";
-      const tail = vm ? instanceLogTail(lima.dir, vm, 20) : "";
-      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${log}\n${tail}`, { cause: err });
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>, vm?: string) =>
+    explainStep(server, "uifork", step, body, vm ? instanceLogTail(lima.dir, vm, 20) : "");
   const limaVms = async (): Promise<LimaVm[]> =>
     (await limactl(lima.dir, ["list", "--json"])).stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as LimaVm);
   const view = () => openViewContainer(server!.page, "nixlima", "nixlima");
@@ -83,7 +75,7 @@ describe("fork and image sizes in a real VS Code", () => {
     home = mkdtempSync("/tmp/nlh-");
     // The Images view watches this folder; it exists, empty, before the window opens.
     mkdirSync(join(lima.dir, "_images"));
-    server = await startCodeServer({ vsix, env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv }, settings: { "nixlima.limactlPath": limactlPath } });
+    server = await startCodeServer({ vsix, env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv }, machineSettings: { "nixlima.limactlPath": limactlPath } });
   });
 
   after(async () => {

@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import { stringify } from "yaml";
-import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
+import { startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
 import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
 import { testVmConfig } from "../support/testVm";
 import { bootTestVm, destroyInstance, guestShell, instanceLogTail } from "../support/testVmRun";
@@ -32,7 +33,6 @@ import {
   waitForTreeRow,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 /** A TCG boot takes ~70 s on a quiet machine and 2–4× that under load. */
 const BOOT_TIMEOUT_MS = 10 * 60_000;
 /** nixlima's templates start with this line; the explorer then knows the VM boots NixOS (Rebuild VM…). */
@@ -78,16 +78,8 @@ describe("host sockets and Rebuild VM… in a real VS Code", () => {
   const sockets: Server[] = [];
   const made: string[] = [];
 
-  async function explain<T>(step: string, body: () => Promise<T>, vm?: string): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`uihostsockets-failed-${step.replace(/\W+/g, "-")}`).catch(() => undefined);
-      const log = server ? outputChannelText(server, "nixlima") : "";
-      const tail = vm ? instanceLogTail(lima.dir, vm, 20) : "";
-      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${log}\n${tail}`, { cause: err });
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>, vm?: string) =>
+    explainStep(server, "uihostsockets", step, body, vm ? instanceLogTail(lima.dir, vm, 20) : "");
   const view = () => openViewContainer(server!.page, "nixlima", "nixlima");
 
   before(async () => {

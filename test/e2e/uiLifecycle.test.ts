@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
 import { stringify } from "yaml";
-import { outputChannelText, packageVsix, resultsDir, startCodeServer, waitForOutputLine, type CodeServer } from "../support/codeServer";
+import { packageVsix, resultsDir, startCodeServer, waitForOutputLine, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
 import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
 import { testVmConfig } from "../support/testVm";
 import { destroyInstance, instanceLogTail, secondsSince } from "../support/testVmRun";
@@ -31,7 +32,6 @@ import {
   waitForTreeRow,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 const NAME = "uiboot";
 const HOST = `lima-${NAME}`;
 /** A TCG boot takes ~70 s on a quiet machine and 2–4× that under load. */
@@ -50,18 +50,7 @@ describe("a real VM from Create VM… to Delete… in a real VS Code", () => {
   /** Lima's ssh port for the VM as the explorer showed it. */
   let sshPort: string;
 
-  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`ui-lifecycle-failed-${step}`).catch(() => undefined);
-      const nixlimaLog = server ? outputChannelText(server, "nixlima") : "";
-      throw new Error(
-        `${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${nixlimaLog}\n${instanceLogTail(lima.dir, NAME, 20)}`,
-        { cause: err },
-      );
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>) => explainStep(server, "ui-lifecycle", step, body, instanceLogTail(lima.dir, NAME, 20));
 
   const explorer = () => openViewContainer(server!.page, "nixlima", "nixlima");
 
@@ -81,7 +70,8 @@ describe("a real VM from Create VM… to Delete… in a real VS Code", () => {
       vsix: [vsix, fake],
       env: { LIMA_HOME: lima.dir, NIXLIMA_TEMPLATES: templates, HOME: home, ...qemuEnv },
       // A value the user set for another host must survive nixlima's write.
-      settings: { "nixlima.limactlPath": limactlPath, "remote.SSH.remotePlatform": { builder: "macOS" } },
+      machineSettings: { "nixlima.limactlPath": limactlPath },
+      settings: { "remote.SSH.remotePlatform": { builder: "macOS" } },
     });
     const t = server.timings;
     console.log(`code-server with nixlima and the fake Remote-SSH: up in ${((t.installMs + t.listenMs + t.workbenchMs) / 1000).toFixed(1)} s`);

@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Locator } from "playwright-core";
 import { stringify } from "yaml";
-import { machineSettingsPath, outputChannelText, startCodeServer, waitForOutputLine, type CodeServer } from "../support/codeServer";
-import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import { machineSettingsPath, outputChannelText, startCodeServer, waitForOutputLine, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
 import { testVmConfig } from "../support/testVm";
 import { destroyInstance, instanceLogTail, limactl } from "../support/testVmRun";
 import {
@@ -28,7 +28,6 @@ import {
   waitForWorkbench,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 /** A TCG boot takes ~70 s on a quiet machine and 2–4× that under load; these wait for less. */
 const JOB_TIMEOUT_MS = 4 * 60_000;
 /** Lima's cheap never-booted fixture, started for real: QEMU runs and limactl waits for ssh until stopped. */

@@ -6,10 +6,10 @@
 // Needs scripts/setup.sh and `npm run package`; runs as the unprivileged test user.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { outputChannelText, startCodeServer, type CodeServer } from "../support/codeServer";
-import { limactlPath, qemuEnv, repoRoot, tempLimaHome } from "../support/lima";
+import { startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { explainStep } from "../support/uiStep";
+import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
 import { bootTestVm, destroyInstance, guestShell, instanceLogTail, limactl } from "../support/testVmRun";
 import {
   answerDialog,
@@ -23,7 +23,6 @@ import {
   waitForTreeRow,
 } from "../support/workbench";
 
-const vsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
 const NAME = "uisnap";
 /** A TCG boot takes ~70 s on a quiet machine and 2–4× that under load. */
 const BOOT_TIMEOUT_MS = 10 * 60_000;
@@ -35,15 +34,7 @@ describe("snapshots of a running VM in a real VS Code", () => {
   let home: string;
   let server: CodeServer | undefined;
 
-  async function explain<T>(step: string, body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (err) {
-      await server?.screenshot(`uisnap-failed-${step}`).catch(() => undefined);
-      const log = server ? outputChannelText(server, "nixlima") : "";
-      throw new Error(`${step}: ${err instanceof Error ? err.message : String(err)}\n--- nixlima log ---\n${log}\n${instanceLogTail(lima.dir, NAME, 20)}`, { cause: err });
-    }
-  }
+  const explain = <T>(step: string, body: () => Promise<T>) => explainStep(server, "uisnap", step, body, instanceLogTail(lima.dir, NAME, 20));
   /** `limactl snapshot list`'s text; "" when Lima says there are none (it exits non-zero then). */
   const tags = async () => (await limactl(lima.dir, ["snapshot", "list", NAME]).catch(() => ({ stdout: "" }))).stdout;
   /** Waits until Lima's own list has (or no longer has) the tag: the job ends a moment before the row redraws. */
@@ -58,7 +49,7 @@ describe("snapshots of a running VM in a real VS Code", () => {
     lima = tempLimaHome();
     home = mkdtempSync("/tmp/nlh-");
     await bootTestVm(lima.dir, NAME, "snapshots");
-    server = await startCodeServer({ vsix, env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv }, settings: { "nixlima.limactlPath": limactlPath } });
+    server = await startCodeServer({ vsix, env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv }, machineSettings: { "nixlima.limactlPath": limactlPath } });
   });
 
   after(async () => {

@@ -21,6 +21,10 @@ export const codeServerNode = codeServerNodeOf("current");
 export const codeServerEntry = codeServerEntryOf("current");
 export const chromiumPath = process.env.NIXLIMA_TEST_CHROMIUM ?? "/usr/bin/chromium";
 export const resultsDir = join(repoRoot, "test-results");
+/** The packaged extension the UI tests install (npm run package writes it). */
+export const testVsix = process.env.NIXLIMA_TEST_VSIX ?? join(repoRoot, "dist/nixlima.vsix");
+/** nixlima's machine-scoped settings: code-server ignores them in user settings once it knows them. */
+const MACHINE_SCOPED = ["nixlima.limactlPath", "nixlima.limaHome"];
 
 function extensionId(): string {
   const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { publisher: string; name: string };
@@ -86,6 +90,8 @@ export interface CodeServer {
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   const codeServerEntry = codeServerEntryOf(options.install ?? "current");
   const codeServerNode = codeServerNodeOf(options.install ?? "current");
+  const misplaced = MACHINE_SCOPED.filter((key) => options.settings && key in options.settings);
+  if (misplaced.length > 0) throw new Error(`${misplaced.join(", ")} belong in machineSettings: code-server ignores them in user settings.`);
   for (const [what, path] of [["code-server", codeServerEntry], ["its Node", codeServerNode], ["Chromium", chromiumPath]]) {
     if (!existsSync(path)) throw new Error(`${what} is missing at ${path}: run scripts/setup.sh as root first.`);
   }
@@ -158,10 +164,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   }
 }
 
-/** Debian's Chromium on a code-server's address, once the workbench shows. */
 /** Where code-server keeps the server machine's settings; VS Code watches it, as a person's edit there. */
 export const machineSettingsPath = (userDataDir: string) => join(userDataDir, "Machine/settings.json");
 
+/** Debian's Chromium on a code-server's address, once the workbench shows. */
 export async function openWorkbench(url: string): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
