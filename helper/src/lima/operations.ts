@@ -104,18 +104,26 @@ export async function inspectVm(l: Limactl, name: string, r: Reporter | undefine
 /** start and restart: progress from the boot log; cancel stops the VM, because killing
  *  `limactl start` leaves the host agent and the VM running. */
 async function bootLike(l: Limactl, args: string[], name: string, r: Reporter, signal: AbortSignal): Promise<void> {
-  try {
-    await runLogged(l, args, r, signal, START_TIMEOUT_MS);
-  } catch (err) {
-    if (err instanceof NixlimaError && (err.code === "cancelled" || err.code === "timeout")) {
-      r.progress({ stage: "Stopping after cancel" });
-      await stopAfterCancel(l, name, r);
-      throw err;
+  let command = args;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runLogged(l, command, r, signal, START_TIMEOUT_MS);
+      return;
+    } catch (err) {
+      if (err instanceof NixlimaError && (err.code === "cancelled" || err.code === "timeout")) {
+        r.progress({ stage: "Stopping after cancel" });
+        await stopAfterCancel(l, name, r);
+        throw err;
+      }
+      if (!(err instanceof NixlimaError && /^(exiting|degraded), status=/.test(err.message))) throw err;
+      const failure = await explainStartFailure(name, err);
+      // Lima picks the SSH port and its DNS port each as "free right now", so both can be the same
+      // port and QEMU then cannot listen on it (seen in CI). A second start picks new ports.
+      if (!failure.hostPortTaken || attempt >= 2) throw failure.error;
+      r.log(`${failure.error.message} Starting again with new ports.`);
+      r.progress({ stage: "Starting again" });
+      command = ["start", name]; // a restart that failed to start is a stopped VM now
     }
-    if (err instanceof NixlimaError && /^(exiting|degraded), status=/.test(err.message)) {
-      throw await explainStartFailure(name, err);
-    }
-    throw err;
   }
 }
 
