@@ -19,6 +19,8 @@ export const SandboxProof = z.object({
   nixTrusted: z.boolean().nullable().optional(),
   /** Whether only root can change agent.json and its folder (null: agent.json is not there). */
   factsRootOnly: z.boolean().nullable().optional(),
+  /** Whether the agent user can ask a name-service cache (nscd), which resolves past the DNS filter; false also when there is none. */
+  nscdOpen: z.boolean().nullable().optional(),
 });
 export type SandboxProof = z.infer<typeof SandboxProof>;
 

@@ -15,6 +15,9 @@ let
     map (ip: "    ip daddr ${ip} accept") allowed.ipv4 ++ map (ip: "    ip6 daddr ${ip} accept") allowed.ipv6;
 in
 {
+  # nscd would resolve any name for the agent as its own user: agent-nscd.nix closes it.
+  imports = [ ./agent-nscd.nix ];
+
   options.services.nixlima.agent.egress = {
     allow = mkOption {
       type = types.listOf types.str;

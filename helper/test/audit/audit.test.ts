@@ -30,7 +30,7 @@ function create(name: string, yaml: string): string {
 function rememberGuest(dir: string, facts: unknown, proof?: SandboxProof): void {
   writeFileSync(join(dir, CACHE_FILE), JSON.stringify({ guest: { seenAt: 1, facts, ...(proof ? { proof } : {}) } }));
 }
-const shown: SandboxProof = { agentUser: true, agentSudo: false, egressFilter: true, limaUser: "me", agentGroups: ["users"], nixTrusted: false, factsRootOnly: true };
+const shown: SandboxProof = { agentUser: true, agentSudo: false, egressFilter: true, limaUser: "me", agentGroups: ["users"], nixTrusted: false, factsRootOnly: true, nscdOpen: false };
 
 async function audit(name: string): Promise<{ code: number; audit: Audit }> {
   const r = await nixlima(lima.dir, ["audit", name, "--json"]);
@@ -133,7 +133,8 @@ test("agent.json alone is no sandbox: the guest must show the agent user without
     ["agent in wheel", { ...shown, agentGroups: ["users", "wheel"] }, /an agent user outside the admin groups \(agent is in wheel\)/],
     ["agent trusted by Nix", { ...shown, nixTrusted: true }, /an agent user the Nix daemon does not trust/],
     ["agent.json writable by others", { ...shown, factsRootOnly: false }, /an agent\.json only root can change/],
-    ["an old reading without the account checks", { agentUser: true, agentSudo: false, egressFilter: true }, /a check of the agent user's groups, a check of the Nix daemon's trusted users and a check of who can change agent\.json/],
+    ["agent can ask nscd", { ...shown, nscdOpen: true }, /a name-service cache closed to the agent user \(agent can resolve any name through nscd, past the DNS filter\)/],
+    ["an old reading without the account and nscd checks", { agentUser: true, agentSudo: false, egressFilter: true }, /a check of the agent user's groups, a check of the Nix daemon's trusted users, a check of who can change agent\.json and a check that the agent user cannot use the name-service cache \(nscd\)/],
   ];
   for (const [i, [what, proof, missing]] of cases.entries()) {
     const dir = create(`np${i}`, `mounts: []\nssh: {forwardAgent: false, loadDotSSHPubKeys: false}\n`);

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { dispatchAgentUser } from "../../src/audit/runsAs";
 import type { AgentFacts } from "../../src/protocol";
 
-const proven: AgentFacts = { source: "guest", user: "agent", egressAllow: [], proof: { agentUser: true, agentSudo: false, egressFilter: true, agentGroups: ["users"], nixTrusted: false, factsRootOnly: true } };
+const proven: AgentFacts = { source: "guest", user: "agent", egressAllow: [], proof: { agentUser: true, agentSudo: false, egressFilter: true, agentGroups: ["users"], nixTrusted: false, factsRootOnly: true, nscdOpen: false } };
 
 test("the agent user on a proven sandbox, Lima's user (undefined) on anything less", () => {
   assert.equal(dispatchAgentUser(proven), "agent");

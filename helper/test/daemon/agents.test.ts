@@ -49,7 +49,7 @@ const status = async (name: string) => {
 test("audit flags an autonomous VM with a writable home mount and agent forwarding; harden's dry run changes nothing, then it fixes lima.yaml", async () => {
   create("sbx", `# keep this comment\nmounts: [{location: "~", writable: true}]\nssh: {forwardAgent: true}\n`);
   // What the agent module reported from this guest when it last ran, and what the guest showed (agentFacts' cache).
-  const proof = { agentUser: true, agentSudo: false, egressFilter: true, agentGroups: ["users"], nixTrusted: false, factsRootOnly: true };
+  const proof = { agentUser: true, agentSudo: false, egressFilter: true, agentGroups: ["users"], nixTrusted: false, factsRootOnly: true, nscdOpen: false };
   writeFileSync(join(home.dir, "sbx", CACHE_FILE), JSON.stringify({ guest: { seenAt: 1, facts: { user: "agent", autonomousMode: true, egress: { allow: ["api.anthropic.com"] } }, proof } }));
 
   const audit = await request(conn, AgentRequests.vmsAudit, { vm: "sbx" });

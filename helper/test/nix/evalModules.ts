@@ -32,6 +32,10 @@ export interface Rendered {
   limaInitIsTheScript: boolean;
   guestAgentIsTheScript: boolean;
   packages: string[];
+  /** nscd.service's ExecStartPre commands (none when nothing is added to NixOS's own unit). */
+  nscdStartPre: string[];
+  /** The `hosts:` sources of nsswitch.conf, in order. */
+  nsswitchHosts: string[];
 }
 
 export interface EvalExtra {
