@@ -1,6 +1,7 @@
 // `npm run bench`: prints nixlima's speed and size numbers. Not a test: numbers vary with the
 // machine, so compare them as ratios within one run.
 import { benchActivation } from "./activation";
+import { benchApiProxy } from "./apiProxy";
 import { benchBundle } from "./bundle";
 import { benchDevVm } from "./devVm";
 import { benchFleet } from "./fleet";
@@ -23,6 +24,7 @@ if (want("idle")) await benchIdle();
 if (want("memory")) await benchHelperMemory();
 if (want("tree")) await benchTreeFill();
 if (want("nix")) benchNixLog();
+if (want("proxy")) await benchApiProxy();
 if (want("ready")) await benchStartReady();
 if (want("ready")) await benchInitReady(); // cloud-init beside nixlima's lima-init
 if (only.includes("fleet")) await benchFleet(); // boots 8 VMs: only when asked

@@ -1,6 +1,7 @@
 // A stand-in for the model vendors' HTTPS APIs: a local TLS server whose certificate is signed by
 // a CA made for this test run (openssl), recording each request and answering with a Server-Sent
-// Events stream whose second half it sends only when the test says so.
+// Events stream whose second half it sends only when the test says so. makeCa also serves the
+// proxy bench (bench/apiProxy.ts).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
@@ -25,7 +26,7 @@ export interface TlsUpstream {
   close(): Promise<void>;
 }
 
-function makeCa(dir: string): { caFile: string; key: Buffer; cert: Buffer } {
+export function makeCa(dir: string): { caFile: string; key: Buffer; cert: Buffer } {
   const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
   ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=nixlima test CA");
   ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=127.0.0.1");

@@ -1,0 +1,94 @@
+// The per-task model-API proxy (helper/src/proxy/apiProxy.ts) against talking to the API directly:
+// a local TLS server stands in for the vendor. Per request: the median time of a small answer,
+// direct and through the proxy (the difference is the proxy's overhead). Streaming: MiB/s of a long
+// Server-Sent Events answer, direct and through the proxy, as a ratio (goal ≥ 0.95). Both clients
+// keep their connection alive, as the agents' own HTTP clients do.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { STREAM_MIB } from "./apiProxyParts";
+import { makeCa } from "../test/support/tlsUpstream";
+import { median, report } from "./stats";
+
+const REQUESTS = 200;
+const STREAM_RUNS = 5;
+
+/** Forks one part of bench/apiProxyParts.ts; resolves with what it sends back. */
+function startPart(data: Record<string, string>): Promise<{ child: ChildProcess; port: number; token?: string }> {
+  const child = fork(fileURLToPath(new URL("./apiProxyParts.ts", import.meta.url)), { execArgv: ["--import", "tsx"] });
+  child.send(data);
+  return new Promise((resolve, reject) => {
+    child.once("message", (m: { port: number; token?: string }) => resolve({ child, ...m }));
+    child.once("error", reject);
+  });
+}
+
+type Send = (path: string) => Promise<number>;
+
+/** One request; resolves with the answer's size in bytes once it has all come. */
+function drain(res: IncomingMessage, resolve: (bytes: number) => void): void {
+  let bytes = 0;
+  res.on("data", (c: Buffer) => (bytes += c.length));
+  res.on("end", () => resolve(bytes));
+}
+
+async function timeEach(send: Send, path: string, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await send(path);
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+async function mibPerSecond(send: Send): Promise<number> {
+  const rates: number[] = [];
+  for (let i = 0; i < STREAM_RUNS; i++) {
+    const start = performance.now();
+    const bytes = await send("/v1/stream");
+    rates.push(bytes / 1024 / 1024 / ((performance.now() - start) / 1000));
+  }
+  return median(rates);
+}
+
+export async function benchApiProxy(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "nixlima-proxybench-"));
+  const { caFile, key, cert } = makeCa(dir);
+  const ca = readFileSync(caFile);
+  const vendor = await startPart({ part: "vendor", key: key.toString(), cert: cert.toString() });
+  const vendorUrl = `https://127.0.0.1:${vendor.port}`;
+  const proxy = await startPart({ part: "proxy", vendorUrl, ca: ca.toString() });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, ca });
+  const httpAgent = new HttpAgent({ keepAlive: true });
+  const direct: Send = (path) =>
+    new Promise((resolve, reject) => httpsRequest(`${vendorUrl}/anthropic${path}`, { method: "POST", agent: httpsAgent, headers: { "x-api-key": "real-key" } }, (res) => drain(res, resolve)).on("error", reject).end("{}"));
+  const proxied: Send = (path) =>
+    new Promise((resolve, reject) => httpRequest(`http://127.0.0.1:${proxy.port}/anthropic${path}`, { method: "POST", agent: httpAgent, headers: { "x-api-key": proxy.token } }, (res) => drain(res, resolve)).on("error", reject).end("{}"));
+  try {
+    await timeEach(direct, "/v1/small", 20); // warm both paths (TLS session, JIT)
+    await timeEach(proxied, "/v1/small", 20);
+    const directMs = median(await timeEach(direct, "/v1/small", REQUESTS));
+    const proxiedMs = median(await timeEach(proxied, "/v1/small", REQUESTS));
+    const directRate = await mibPerSecond(direct);
+    const proxiedRate = await mibPerSecond(proxied);
+    report("model-API proxy (vendor stand-in, proxy and client: three processes)", {
+      [`request, direct (ms, median of ${REQUESTS})`]: directMs,
+      [`request, through the proxy (ms, median of ${REQUESTS})`]: proxiedMs,
+      "proxy overhead per request (ms)": proxiedMs - directMs,
+      [`stream ${STREAM_MIB} MiB, direct (MiB/s, median of ${STREAM_RUNS})`]: directRate,
+      [`stream ${STREAM_MIB} MiB, through the proxy (MiB/s)`]: proxiedRate,
+      "streaming through the proxy ÷ direct (goal ≥ 0.95)": proxiedRate / directRate,
+    });
+  } finally {
+    httpsAgent.destroy();
+    httpAgent.destroy();
+    vendor.child.kill();
+    proxy.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

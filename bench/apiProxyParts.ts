@@ -1,0 +1,46 @@
+// The two other parties of the proxy bench, each a process of its own as in life (the vendor is
+// another machine, the proxy runs in the helper, the agent in the VM): forked by bench/apiProxy.ts
+// with one message, { part: "vendor", key, cert } or { part: "proxy", vendorUrl, ca } (PEM text);
+// sends its port (and the proxy its token) back.
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { startApiProxy } from "../helper/src/proxy/apiProxy";
+
+export const STREAM_MIB = 32;
+const EVENT = Buffer.from(`event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", delta: { text: "x".repeat(16_000) } })}\n\n`);
+
+/** The vendor stand-in: `…/stream` answers STREAM_MIB of SSE events, anything else a short JSON. */
+async function vendor(key: Buffer, cert: Buffer): Promise<void> {
+  const server = createServer({ key, cert }, (req, res) => {
+    req.resume();
+    req.on("end", () => {
+      if (!req.url?.endsWith("/stream")) {
+        res.end(JSON.stringify({ type: "message", usage: { input_tokens: 1, output_tokens: 1 } }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      let left = STREAM_MIB * 1024 * 1024;
+      const pump = () => {
+        while (left > 0) {
+          left -= EVENT.length;
+          if (!res.write(EVENT)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.send?.({ port: (server.address() as AddressInfo).port });
+}
+
+async function proxy(vendorUrl: string, ca: Buffer): Promise<void> {
+  const upstreams = { anthropic: { url: `${vendorUrl}/anthropic/`, ca }, openai: { url: `${vendorUrl}/openai/`, ca } };
+  const p = await startApiProxy({ keys: { anthropic: "real-key" }, upstreams });
+  process.send?.({ port: p.port, token: p.token });
+}
+
+process.once("message", (data: { part: string; key: string; cert: string; vendorUrl: string; ca: string }) => {
+  if (data.part === "vendor") void vendor(Buffer.from(data.key), Buffer.from(data.cert));
+  if (data.part === "proxy") void proxy(data.vendorUrl, Buffer.from(data.ca));
+});
