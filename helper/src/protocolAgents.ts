@@ -1,6 +1,6 @@
 // The agent-sandbox part of the protocol (protocol.ts re-exports it; import from there).
 import * as z from "zod";
-import { HelperError, Mount, None, PortForward, VmStatus } from "./protocolShapes";
+import { HelperError, Mount, None, PortForward, TaskUsage, VmStatus } from "./protocolShapes";
 
 // ---- Agent sandboxes (issue 6): isolation audit, dispatch, fleets. Dispatch and fleet actions
 // ---- run as jobs (kinds "dispatch" and "fleet"); audit, harden and fleets/list are AgentRequests.
@@ -114,17 +114,6 @@ export const DispatchOptions = z.object({
   notSandboxed: z.boolean().optional(),
 });
 export type DispatchOptions = z.infer<typeof DispatchOptions>;
-
-/** The model tokens a task used through the key proxy, and their estimated cost (absent when no model used was priced). */
-export const TaskUsage = z.object({
-  tokensIn: z.number(),
-  tokensOut: z.number(),
-  costUsd: z.number().optional(),
-  /** Some answers came from a model without a known price: the cost leaves them out. */
-  costPartial: z.boolean().optional(),
-  requests: z.number(),
-});
-export type TaskUsage = z.infer<typeof TaskUsage>;
 
 export const DispatchResult = z.object({
   vm: z.string(),

@@ -17,6 +17,14 @@ export function budgetSentence(limits: BudgetLimits): string {
   return `Stopped: the task used its budget of ${parts.join(" or ") || "tokens"}.`;
 }
 
+/** Which of a task's limits it used, in the sentence people see when it stops for its budget. */
+export function budgetStopSentence(r: BudgetLimits & { usage?: TaskUsage | undefined }): string {
+  const used = r.usage ? r.usage.tokensIn + r.usage.tokensOut : 0;
+  if (r.maxTokens !== undefined && used >= r.maxTokens) return budgetSentence({ maxTokens: r.maxTokens });
+  if (r.maxCostUsd !== undefined && (r.usage?.costUsd ?? 0) >= r.maxCostUsd) return budgetSentence({ maxCostUsd: r.maxCostUsd });
+  return budgetSentence(r);
+}
+
 /** 950, 12.3k, 1.2M. */
 export function formatTokens(n: number): string {
   if (n < 1000) return String(Math.round(n));
