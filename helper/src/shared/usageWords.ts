@@ -74,3 +74,22 @@ export function parseCostLimit(text: string): number {
   if (!(n > 0)) throw new NixlimaError("usage", `${JSON.stringify(text)} is not a cost limit; use an amount of US dollars above zero such as 2 or 0.50.`);
   return n;
 }
+
+/** The editor's one budget answer: "200k", "$2" or both ("200k $2"); empty: no limit. */
+export function parseBudget(text: string): BudgetLimits {
+  const limits: BudgetLimits = {};
+  for (const word of text.split(/[\s,]+/).filter(Boolean)) {
+    const cost = word.startsWith("$");
+    if (cost ? limits.maxCostUsd !== undefined : limits.maxTokens !== undefined) {
+      throw new NixlimaError("usage", "Give at most one token limit and one cost limit, for example 200k $2.");
+    }
+    if (cost) limits.maxCostUsd = parseCostLimit(word);
+    else limits.maxTokens = parseTokenLimit(word);
+  }
+  return limits;
+}
+
+/** The answer parseBudget reads back: "200000 $2". */
+export function budgetText(limits: BudgetLimits): string {
+  return [limits.maxTokens === undefined ? "" : String(limits.maxTokens), limits.maxCostUsd === undefined ? "" : `$${limits.maxCostUsd}`].filter(Boolean).join(" ");
+}
