@@ -33,8 +33,10 @@ export interface ApiProxy {
   close(): Promise<void>;
 }
 
-// Headers that name the hop or the guest's credentials: never forwarded.
-const DROP = new Set(["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "x-api-key", "authorization", "content-length"]);
+// Headers that name the hop or the guest's credentials: never forwarded. Nor accept-encoding: the
+// answer then comes uncompressed, so its usage can be read as it passes (a budget a gzipped
+// answer could slip past would be no budget).
+const DROP = new Set(["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "x-api-key", "authorization", "content-length", "accept-encoding"]);
 
 /** The token the request carries: Anthropic's `x-api-key`, or `Authorization: Bearer`. */
 function presentedToken(req: IncomingMessage): string {

@@ -49,7 +49,9 @@ async function proxyWith(budget: TaskBudget) {
 
 function post(port: number, token: string, body: object): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request({ agent: false, host: "127.0.0.1", port, path: "/anthropic/v1/messages", method: "POST", headers: { "content-type": "application/json", "x-api-key": token } }, resolve);
+    // Clients ask for compressed answers; the proxy must not let the vendor compress (it could not read the usage).
+    const headers = { "content-type": "application/json", "x-api-key": token, "accept-encoding": "gzip, deflate, br" };
+    const req = request({ agent: false, host: "127.0.0.1", port, path: "/anthropic/v1/messages", method: "POST", headers }, resolve);
     req.on("error", reject);
     req.end(JSON.stringify(body));
   });
@@ -85,6 +87,7 @@ test("a JSON answer and a stream are counted into the task's totals, with an est
     const json = await post(proxy.port, proxy.token, { model: "claude-sonnet-4-5", input: 1000, output: 200 });
     assert.equal(json.statusCode, 200);
     await readAll(json);
+    assert.equal(upstream.seen.at(-1)!.headers["accept-encoding"], undefined);
     const streamed = await post(proxy.port, proxy.token, { model: "claude-sonnet-4-5", stream: true, input: 3000, output: 800 });
     const { first, all } = await readStream(streamed);
     // Seen by the client before the upstream sent the rest: a buffering proxy never gets here.
