@@ -11,14 +11,23 @@ export class TaskMeter {
   /** Aborted when the budget is used: the dispatch then stops the task. */
   readonly spent = new AbortController();
   private stage: Progress = { stage: "Running the agent" };
+  private warnedUnpriced = false;
 
   constructor(
     opts: DispatchOptions,
     private readonly what: string,
-    private readonly r: Reporter,
+    private readonly r: Reporter & { warn?(message: string): void },
   ) {
     this.budget = new TaskBudget({ maxTokens: opts.maxTokens, maxCostUsd: opts.maxCostUsd });
-    this.budget.onChange(() => this.report());
+    this.budget.onChange((usage) => {
+      this.report();
+      if (usage.costPartial && opts.maxCostUsd !== undefined && !this.warnedUnpriced) {
+        this.warnedUnpriced = true;
+        const why = "The agent uses a model nixlima has no price for: the cost limit cannot count its answers (the token count still does).";
+        if (r.warn) r.warn(why);
+        else r.log(`warning: ${why}`);
+      }
+    });
     this.budget.onExhausted(() => this.spent.abort());
   }
 
