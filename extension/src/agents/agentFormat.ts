@@ -18,7 +18,8 @@ export function describeDispatchResult(r: DispatchResult): string {
   const exit = r.exitCode === null ? "killed" : `exit code ${r.exitCode}`;
   const diff = r.diffStat === null ? "not a git repository" : r.diffStat.trim() === "" ? "no changes" : (r.diffStat.trim().split("\n").at(-1) ?? "").trim();
   const branch = r.branch ? ` · on branch ${r.branch}` : "";
-  const used = r.usage ? ` · ${describeUsage(r.usage)}` : "";
+  // Only when the agent asked the model through the proxy: "0 in · 0 out" says nothing.
+  const used = r.usage?.requests ? ` · ${describeUsage(r.usage)}` : "";
   const why = r.outcome === "budget" ? `${budgetStopSentence(r)} ` : "";
   return `${why}${r.agent} in ${r.vm}: ${r.outcome} after ${rounds} in ${formatDuration(r.durationMs)}, ${exit} · ${diff}${branch}${used}`;
 }

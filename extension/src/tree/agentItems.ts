@@ -21,7 +21,7 @@ export class FleetItem extends vscode.TreeItem {
   ) {
     super(fleet.prefix, vscode.TreeItemCollapsibleState.Expanded);
     this.id = `fleet:${fleet.prefix}`;
-    const total = usage ? ` · tasks: ${describeUsage(usage)}` : "";
+    const total = usage?.requests ? ` · tasks: ${describeUsage(usage)}` : "";
     this.description = `${job ? `${job.progress.stage}${job.progress.message ? `: ${job.progress.message}` : ""}` : describeFleet(fleet)}${total}`;
     // fleet+busy offers no actions: the helper would refuse them while the fleet job runs.
     this.contextValue = job ? "fleet+busy" : "fleet";
@@ -39,7 +39,7 @@ export class TaskItem extends vscode.TreeItem {
     const r = job.result?.dispatch;
     const progress = `${job.progress.stage}${job.progress.message ? ` · ${job.progress.message}` : ""}`;
     const usage = taskUsage(job);
-    const used = back && r && usage ? ` · ${describeUsage(usage)}` : "";
+    const used = back && r && usage?.requests ? ` · ${describeUsage(usage)}` : "";
     this.description = `${d?.agent ?? "agent"} · ${back && r ? `${r.outcome} · ${back.branch} · ${r.commits ?? 0} commit${r.commits === 1 ? "" : "s"} to review${used}` : progress}`;
     // task+branch: finished, its work waiting on a branch of the host repository.
     this.contextValue = back ? "task+branch" : "task";

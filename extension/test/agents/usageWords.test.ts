@@ -28,6 +28,8 @@ test("a budget stop says which limit it used, in a plain sentence, and the usage
   assert.match(byCost, /^Stopped: the task used its budget of \$0\.15 \(estimated\)\. /);
   const noProxy = describeDispatchResult({ ...result, outcome: "done", exitCode: 0, usage: undefined });
   assert.equal(noProxy, "claude in a-1: done after 2 rounds in 1 m 4 s, exit code 0 · no changes");
+  const noRequests = describeDispatchResult({ ...result, outcome: "done", exitCode: 0, usage: { tokensIn: 0, tokensOut: 0, requests: 0 } });
+  assert.equal(noRequests, "claude in a-1: done after 2 rounds in 1 m 4 s, exit code 0 · no changes");
 });
 
 test("a task's usage: its result's when it ended, else its last progress's", () => {

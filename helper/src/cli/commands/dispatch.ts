@@ -99,7 +99,7 @@ export const dispatchCommand: CliCommand = {
 
 function formatResult(r: DispatchResult): string {
   const exit = r.exitCode === null ? "killed" : `exit code ${r.exitCode}`;
-  const used = r.usage ? `; ${describeUsage(r.usage)}` : "";
+  const used = r.usage?.requests ? `; ${describeUsage(r.usage)}` : "";
   const why = r.outcome === "budget" ? `${budgetStopSentence(r)}\n` : "";
   const head = `\n--- ${r.agent} in ${r.vm}: ${r.outcome} after ${r.rounds} round${r.rounds === 1 ? "" : "s"}, ${(r.durationMs / 1000).toFixed(1)} s, ${exit}${used}; workdir ${r.workdir}\n${why}`;
   if (r.branch === null) return `${head}(no changes: no branch was made)\n`;
