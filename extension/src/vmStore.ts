@@ -90,6 +90,11 @@ export class VmStore implements vscode.Disposable {
     return last && !this.handledTasks.has(last.id) && taskBranchOf(last) ? last : undefined;
   }
 
+  /** The VM's latest task, running or ended. */
+  latestTask(vmName: string): Job | undefined {
+    return [...this.jobs.values()].filter((j) => j.request.kind === "dispatch" && j.request.vm === vmName).at(-1);
+  }
+
   /** The task's branch was discarded: its row goes. */
   taskHandled(id: string): void {
     this.handledTasks.add(id);

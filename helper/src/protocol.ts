@@ -3,7 +3,7 @@
 import * as z from "zod";
 import { JobResult } from "./protocolAgents";
 import { JobRequest, JobStartParams } from "./protocolJobs";
-import { HelperError, None, Vm } from "./protocolShapes";
+import { HelperError, None, TaskUsage, Vm } from "./protocolShapes";
 
 export * from "./protocolAgents";
 export * from "./protocolJobs";
@@ -29,6 +29,8 @@ export const Progress = z.object({
   message: z.string().optional(),
   /** 0..1 where the operation knows how far it is. */
   fraction: z.number().min(0).max(1).optional(),
+  /** A task's model usage so far, counted by its key proxy (dispatch only). */
+  usage: TaskUsage.optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 

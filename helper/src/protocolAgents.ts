@@ -1,6 +1,6 @@
 // The agent-sandbox part of the protocol (protocol.ts re-exports it; import from there).
 import * as z from "zod";
-import { HelperError, Mount, None, PortForward, VmStatus } from "./protocolShapes";
+import { HelperError, Mount, None, PortForward, TaskUsage, VmStatus } from "./protocolShapes";
 
 // ---- Agent sandboxes (issue 6): isolation audit, dispatch, fleets. Dispatch and fleet actions
 // ---- run as jobs (kinds "dispatch" and "fleet"); audit, harden and fleets/list are AgentRequests.
@@ -101,6 +101,10 @@ export const DispatchOptions = z.object({
   loop: z.number().int().positive().optional(),
   /** Wall-clock limit for the whole run, in milliseconds. */
   timeoutMs: z.number().int().positive().optional(),
+  /** Budget: model tokens (in + out) the task may use through the key proxy; past it the task stops with outcome "budget". */
+  maxTokens: z.number().int().positive().optional(),
+  /** Budget: estimated cost in USD (proxy/pricing.ts) the task may use; past it the task stops with outcome "budget". */
+  maxCostUsd: z.number().positive().optional(),
   /**
    * A folder in the guest to run in, in place (for example a writable mount: the agent then changes
    * host files directly). When absent, `project` is cloned into the guest instead.
@@ -116,8 +120,13 @@ export type DispatchOptions = z.infer<typeof DispatchOptions>;
 export const DispatchResult = z.object({
   vm: z.string(),
   agent: AgentName,
-  /** done: the agent wrote the done marker; finished: rounds ran out or a single run ended. */
-  outcome: z.enum(["done", "finished", "failed", "timeout", "stopped"]),
+  /** done: the agent wrote the done marker; finished: rounds ran out or a single run ended; budget: it used its token or cost limit. */
+  outcome: z.enum(["done", "finished", "failed", "timeout", "stopped", "budget"]),
+  /** What the agent's model requests used, counted by the key proxy; absent when no key went through it. */
+  usage: TaskUsage.optional(),
+  /** The limits the task ran under, for the sentence that says why it stopped. */
+  maxTokens: z.number().optional(),
+  maxCostUsd: z.number().optional(),
   exitCode: z.number().nullable(),
   rounds: z.number(),
   durationMs: z.number(),

@@ -58,6 +58,17 @@ export const Vm = z.object({
 });
 export type Vm = z.infer<typeof Vm>;
 
+/** The model tokens a task used through the key proxy, and their estimated cost (absent when no model used was priced). */
+export const TaskUsage = z.object({
+  tokensIn: z.number(),
+  tokensOut: z.number(),
+  costUsd: z.number().optional(),
+  /** Some answers came from a model without a known price: the cost leaves them out. */
+  costPartial: z.boolean().optional(),
+  requests: z.number(),
+});
+export type TaskUsage = z.infer<typeof TaskUsage>;
+
 export const ErrorCode = z.enum([
   "limactl-missing",
   "limactl-too-old",

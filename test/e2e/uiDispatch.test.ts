@@ -101,6 +101,7 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
     await explain("agent", () => pickQuickPickItem(page, "claude"));
     await explain("rounds", () => answerQuickInput(page, "1", /^Rounds at most/));
     await explain("time limit", () => answerQuickInput(page, "5m", /^Time limit/));
+    await explain("budget", () => answerQuickInput(page, "", /^Budget for the model/));
     await explain("folder", () => answerQuickInput(page, repo, /^Folder in the VM/));
     await explain("questions done", () => waitForQuickInputClosed(page));
     const started = performance.now();

@@ -4,6 +4,7 @@
 // proxy bench (bench/apiProxy.ts).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -35,8 +36,11 @@ export function makeCa(dir: string): { caFile: string; key: Buffer; cert: Buffer
   return { caFile: join(dir, "ca.pem"), key: readFileSync(join(dir, "srv.key")), cert: readFileSync(join(dir, "srv.pem")) };
 }
 
-/** Answers every request with `event: first`, then, after release(), `event: second` and the end. */
-export async function startTlsUpstream(): Promise<TlsUpstream> {
+/**
+ * Answers every request with `event: first`, then, after release(), `event: second` and the end;
+ * or, when given, with `respond` (which then owns the answer).
+ */
+export async function startTlsUpstream(respond?: (seen: SeenRequest, res: ServerResponse) => void): Promise<TlsUpstream> {
   const dir = mkdtempSync(join(tmpdir(), "nixlima-tls-"));
   const { caFile, key, cert } = makeCa(dir);
   const seen: SeenRequest[] = [];
@@ -47,6 +51,7 @@ export async function startTlsUpstream(): Promise<TlsUpstream> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString() });
+      if (respond) return respond(seen.at(-1)!, res);
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write('event: first\ndata: {"type":"message_start"}\n\n');
       const rest = () => res.end('event: second\ndata: {"type":"message_stop"}\n\n');

@@ -1,6 +1,7 @@
 // How agent tasks read in the editor, and which stored keys a dispatch sends: pure functions,
 // tested without VS Code.
-import type { DispatchResult, FleetResult } from "../../../helper/src/protocol";
+import type { DispatchResult, FleetResult, Job, TaskUsage } from "../../../helper/src/protocol";
+import { budgetStopSentence, describeUsage } from "../../../helper/src/shared/usageWords";
 import { sanitizeTerminalText } from "../../../helper/src/shared/terminalText";
 
 /** A pasted key: one line, no spaces. Returns the problem, or undefined when it looks right. */
@@ -11,13 +12,21 @@ export function checkApiKey(value: string): string | undefined {
   return undefined;
 }
 
-/** `done after 2 rounds in 1 m 4 s, exit code 0 · 3 files changed, 10 insertions(+)` */
+/** `done after 2 rounds in 1 m 4 s, exit code 0 · 3 files changed, 10 insertions(+) · 12.3k in · 1.2k out · ~$0.05` */
 export function describeDispatchResult(r: DispatchResult): string {
   const rounds = `${r.rounds} round${r.rounds === 1 ? "" : "s"}`;
   const exit = r.exitCode === null ? "killed" : `exit code ${r.exitCode}`;
   const diff = r.diffStat === null ? "not a git repository" : r.diffStat.trim() === "" ? "no changes" : (r.diffStat.trim().split("\n").at(-1) ?? "").trim();
   const branch = r.branch ? ` · on branch ${r.branch}` : "";
-  return `${r.agent} in ${r.vm}: ${r.outcome} after ${rounds} in ${formatDuration(r.durationMs)}, ${exit} · ${diff}${branch}`;
+  // Only when the agent asked the model through the proxy: "0 in · 0 out" says nothing.
+  const used = r.usage?.requests ? ` · ${describeUsage(r.usage)}` : "";
+  const why = r.outcome === "budget" ? `${budgetStopSentence(r)} ` : "";
+  return `${why}${r.agent} in ${r.vm}: ${r.outcome} after ${rounds} in ${formatDuration(r.durationMs)}, ${exit} · ${diff}${branch}${used}`;
+}
+
+/** What a task's model requests used: its result's count when it ended, else the last progress's. */
+export function taskUsage(job: Job): TaskUsage | undefined {
+  return job.result?.dispatch?.usage ?? job.progress.usage;
 }
 
 export function formatDuration(ms: number): string {

@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import { localProjectFolder } from "../agents/taskProject";
 import { askNotSandboxed } from "../agents/notSandboxedQuestion";
+import { askBudget } from "../agents/budgetQuestion";
 import { parseDuration } from "../../../helper/src/shared/duration";
 import { inFleet } from "../../../helper/src/shared/jobHolds";
 import { checkVmName } from "../../../helper/src/shared/vmNames";
@@ -54,7 +55,7 @@ async function readPrompt(uri: vscode.Uri): Promise<string | undefined> {
 type RunSettings = Omit<DispatchOptions, "prompt">;
 const lastSettings = "nixlima.dispatchSettings";
 
-/** Agent, rounds, time limit and guest folder; the last answers are proposed again. */
+/** Agent, rounds, time limit, budget and guest folder; the last answers are proposed again. */
 async function askRunSettings(ctx: Ctx, title: string): Promise<RunSettings | undefined> {
   const last = ctx.extension.workspaceState.get<Partial<RunSettings>>(lastSettings, {});
   const agents = AgentName.options.map((a) => ({ label: a, description: a === last.agent ? "last used" : "", agent: a }));
@@ -85,6 +86,8 @@ async function askRunSettings(ctx: Ctx, title: string): Promise<RunSettings | un
     },
   });
   if (timeout === undefined) return undefined;
+  const budget = await askBudget(title, last);
+  if (budget === undefined) return undefined;
   const project = localProjectFolder();
   const workdir = await vscode.window.showInputBox({
     title,
@@ -95,7 +98,7 @@ async function askRunSettings(ctx: Ctx, title: string): Promise<RunSettings | un
     ignoreFocusOut: true,
   });
   if (workdir === undefined) return undefined;
-  const settings: RunSettings = { agent, loop: Number(loop), ...(timeout.trim() ? { timeoutMs: parseDuration(timeout) } : {}), ...(workdir.trim() ? { workdir: workdir.trim() } : project ? { project } : {}) };
+  const settings: RunSettings = { agent, loop: Number(loop), ...(timeout.trim() ? { timeoutMs: parseDuration(timeout) } : {}), ...budget, ...(workdir.trim() ? { workdir: workdir.trim() } : project ? { project } : {}) };
   await ctx.extension.workspaceState.update(lastSettings, settings);
   return settings;
 }

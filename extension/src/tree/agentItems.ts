@@ -5,6 +5,9 @@ import { dispatchOf, type Job } from "../../../helper/src/protocol";
 import type { AuditEntry } from "../vmStore";
 import type { FleetGroup } from "../../../helper/src/shared/fleetMembers";
 import { taskBranchOf } from "../agents/taskReviewPlan";
+import { taskUsage } from "../agents/agentFormat";
+import type { TaskUsage } from "../../../helper/src/protocol";
+import { describeUsage } from "../../../helper/src/shared/usageWords";
 import { describeFleet } from "./fleetGroups";
 import { plainWords } from "../jobWords";
 import { describeSandbox, findingIcon, sandboxContext } from "./sandboxFormat";
@@ -13,10 +16,13 @@ export class FleetItem extends vscode.TreeItem {
   constructor(
     readonly fleet: FleetGroup,
     job: Job | undefined,
+    /** The members' latest tasks' usage added up, when any went through the key proxy. */
+    usage?: TaskUsage,
   ) {
     super(fleet.prefix, vscode.TreeItemCollapsibleState.Expanded);
     this.id = `fleet:${fleet.prefix}`;
-    this.description = job ? `${job.progress.stage}${job.progress.message ? `: ${job.progress.message}` : ""}` : describeFleet(fleet);
+    const total = usage?.requests ? ` · tasks: ${describeUsage(usage)}` : "";
+    this.description = `${job ? `${job.progress.stage}${job.progress.message ? `: ${job.progress.message}` : ""}` : describeFleet(fleet)}${total}`;
     // fleet+busy offers no actions: the helper would refuse them while the fleet job runs.
     this.contextValue = job ? "fleet+busy" : "fleet";
     this.iconPath = new vscode.ThemeIcon(job ? "loading~spin" : "layers");
@@ -32,7 +38,9 @@ export class TaskItem extends vscode.TreeItem {
     const back = taskBranchOf(job);
     const r = job.result?.dispatch;
     const progress = `${job.progress.stage}${job.progress.message ? ` · ${job.progress.message}` : ""}`;
-    this.description = `${d?.agent ?? "agent"} · ${back && r ? `${r.outcome} · ${back.branch} · ${r.commits ?? 0} commit${r.commits === 1 ? "" : "s"} to review` : progress}`;
+    const usage = taskUsage(job);
+    const used = back && r && usage?.requests ? ` · ${describeUsage(usage)}` : "";
+    this.description = `${d?.agent ?? "agent"} · ${back && r ? `${r.outcome} · ${back.branch} · ${r.commits ?? 0} commit${r.commits === 1 ? "" : "s"} to review${used}` : progress}`;
     // task+branch: finished, its work waiting on a branch of the host repository.
     this.contextValue = back ? "task+branch" : "task";
     this.iconPath = new vscode.ThemeIcon(back ? "git-branch" : "loading~spin");

@@ -6,10 +6,12 @@
 // asks for most.
 import { homedir } from "node:os";
 import * as vscode from "vscode";
-import type { Job, Vm } from "../../../helper/src/protocol";
+import type { Job, TaskUsage, Vm } from "../../../helper/src/protocol";
+import { taskUsage } from "../agents/agentFormat";
+import { addUsages } from "../../../helper/src/shared/usageWords";
 import type { VmStore } from "../vmStore";
 import { FleetItem, SandboxItem, TaskItem, sandboxChildren } from "./agentItems";
-import { groupFleets } from "../../../helper/src/shared/fleetMembers";
+import { groupFleets, type FleetGroup } from "../../../helper/src/shared/fleetMembers";
 import { writesHome } from "../../../helper/src/shared/homeMounts";
 import { describeVm, diskText, errorWords, formatBytes, sharedAliasNote, vmContext, vmState, type VmState } from "./format";
 
@@ -64,7 +66,7 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     if (!node) {
       const creating = this.store.pendingCreates().map((p) => placeholder(p.name));
       const { fleets, loose } = groupFleets([...this.store.vms(), ...creating]);
-      const fleetRows = fleets.map((f) => new FleetItem(f, this.store.fleetJob(f.prefix)));
+      const fleetRows = fleets.map((f) => new FleetItem(f, this.store.fleetJob(f.prefix), this.fleetUsage(f)));
       return [...fleetRows, ...loose.map((vm) => this.vmItem(vm))].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
     }
     if (node instanceof FleetItem) return node.fleet.members.map((vm) => this.vmItem(vm));
@@ -75,6 +77,12 @@ export class VmTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     }
     if (node instanceof SandboxItem) return sandboxChildren(node);
     return [];
+  }
+
+  /** A fleet's total: its members' latest tasks' usage added up. */
+  private fleetUsage(f: FleetGroup): TaskUsage | undefined {
+    const jobs = f.members.map((vm) => this.store.latestTask(vm.name)).filter((j) => j !== undefined);
+    return addUsages(jobs.map(taskUsage).filter((u) => u !== undefined));
   }
 
   private vmItem(vm: Vm): VmItem {

@@ -7,6 +7,7 @@ import { createFleet, deleteFleet, stopFleet } from "../fleet/fleet";
 import type { Limactl } from "../lima/limactl";
 import { inspectVm } from "../lima/operations";
 import type { DispatchResult, FleetResult, JobOf, JobResult } from "../protocol";
+import { budgetStopSentence } from "../shared/usageWords";
 import { JobFailedWithResult, type JobReporter } from "./jobs";
 
 export async function runDispatchJob(
@@ -27,6 +28,7 @@ function dispatchFailure(r: DispatchResult): string {
   const rounds = `${r.rounds} round${r.rounds === 1 ? "" : "s"}`;
   if (r.outcome === "timeout") return `${r.agent} in ${r.vm} ran out of time after ${rounds} and was killed.`;
   if (r.outcome === "stopped") return `${r.agent} in ${r.vm} was stopped after ${rounds}.`;
+  if (r.outcome === "budget") return `${budgetStopSentence(r).replace(/\.$/, "")} (${r.agent} in ${r.vm}, ${rounds}).`;
   return `${r.agent} in ${r.vm} failed${r.exitCode === null ? "" : ` with exit code ${r.exitCode}`} after ${rounds}; its output is in the task's terminal.`;
 }
 

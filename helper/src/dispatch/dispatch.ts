@@ -17,6 +17,7 @@ import { sandboxGate } from "./sandboxWarning";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
 import { DISPATCH_SCRIPT, DONE_MARKER, STOP_SCRIPT } from "./remoteScript";
 import { taskKeys } from "./taskKeys";
+import { TaskMeter } from "./taskMeter";
 import { collectWork, prepareWorkspace, type TaskWorkspace } from "./taskWorkspace";
 
 /** After the stop script and the closed lifeline, how long the local ssh has before SIGKILL. */
@@ -63,7 +64,8 @@ export async function dispatch(
   const ws = await prepareWorkspace(vm, opts, task, r, runAs);
   const requestedWorkdir = ws.workdir;
 
-  const { seen, exitCode, stopReason } = await runAgent(vm, opts, runId, ws, secrets, r, signal);
+  const meter = new TaskMeter(opts, `${opts.agent} in ${vm.name}`, r);
+  const { seen, exitCode, stopReason, proxied } = await runAgent(vm, opts, runId, ws, secrets, r, { signal, meter });
 
   if (!stopReason && seen.error === "workdir") {
     const who = ws.runAs ? ` or its agent user ${ws.runAs} cannot enter it` : "";
@@ -77,11 +79,14 @@ export async function dispatch(
   const work = await collectWork(vm, ws, task, seen, DONE_MARKER, r);
   const outcome = stopReason ?? (seen.outcome === "done" || seen.outcome === "finished" || seen.outcome === "failed" ? seen.outcome : "failed");
   const durationMs = Date.now() - started;
-  r.progress({ stage: `Agent ${outcome}`, message: `${seen.round} round${seen.round === 1 ? "" : "s"}, ${Math.round(durationMs / 1000)} s`, fraction: 1 });
+  r.progress(meter.progress({ stage: `Agent ${outcome}`, fraction: 1 }, `${seen.round} round${seen.round === 1 ? "" : "s"}, ${Math.round(durationMs / 1000)} s`));
   return {
     vm: vm.name,
     agent: opts.agent,
     outcome,
+    ...(proxied ? { usage: meter.usage() } : {}),
+    ...(opts.maxTokens === undefined ? {} : { maxTokens: opts.maxTokens }),
+    ...(opts.maxCostUsd === undefined ? {} : { maxCostUsd: opts.maxCostUsd }),
     exitCode: stopReason ? null : seen.exit,
     rounds: seen.round,
     durationMs,
@@ -94,10 +99,16 @@ export async function dispatch(
  * Runs the dispatch script over ssh: the API keys stay in the host's proxy for the run's length;
  * the guest gets, on stdin, the proxy's base URLs and token (and any other secret as given).
  */
-async function runAgent(vm: Vm, opts: DispatchOptions, runId: string, ws: TaskWorkspace, secrets: Record<string, string>, r: DispatchReporter, signal: AbortSignal) {
+async function runAgent(vm: Vm, opts: DispatchOptions, runId: string, ws: TaskWorkspace, secrets: Record<string, string>, r: DispatchReporter, stops: { signal: AbortSignal; meter: TaskMeter }) {
   const { workdir, runAs } = ws;
   const rounds = opts.loop ?? 1;
-  const keys = await taskKeys(secrets);
+  const { signal, meter } = stops;
+  const keys = await taskKeys(secrets, meter.budget);
+  if (!keys.proxied && (opts.maxTokens !== undefined || opts.maxCostUsd !== undefined)) {
+    const why = "The budget counts only requests through nixlima's key proxy, and no API key was given: it cannot be enforced for this task.";
+    if (r.warn) r.warn(why);
+    else r.log(`warning: ${why}`);
+  }
   try {
     r.progress({ stage: "Connecting", message: vm.name });
     const proxied = Object.keys(secrets).filter((k) => !keys.unproxied.includes(k));
@@ -106,9 +117,10 @@ async function runAgent(vm: Vm, opts: DispatchOptions, runId: string, ws: TaskWo
     const child = spawnGuestScript(vm, DISPATCH_SCRIPT, [runId, opts.agent, workdir, String(rounds), DONE_MARKER], { input, keepStdinOpen: true, sshOptions: keys.sshOptions, runAs });
     const seen = followGuestReport(child.stdout!, child.stderr!, `@nixlima-${runId}`, {
       output: (line, stream) => (r.output ? r.output(line, stream) : r.log(line)),
-      round: (round) => r.progress({ stage: `Round ${round} of ${rounds}`, message: `${opts.agent} in ${vm.name}`, fraction: (round - 1) / rounds }),
+      round: (round) => meter.round(round, rounds),
     });
-    return { seen, ...(await runUntilStopped(vm, { runId, runAs }, child, signal, opts.timeoutMs, r)) };
+    const ended = await runUntilStopped(vm, { runId, runAs }, child, { signal, timeoutMs: opts.timeoutMs, spent: meter.spent.signal }, r);
+    return { seen, proxied: keys.proxied, ...ended };
   } finally {
     await keys.close();
   }
@@ -116,31 +128,39 @@ async function runAgent(vm: Vm, opts: DispatchOptions, runId: string, ws: TaskWo
 
 type GuestRun = ReturnType<typeof spawnGuestScript>;
 
+type StopReason = "stopped" | "timeout" | "budget";
+const STOPPING: Record<StopReason, string> = { stopped: "Stopping the agent", timeout: "Time is up: stopping the agent", budget: "The budget is used: stopping the agent" };
+
 /**
- * Waits for the run to end; a cancel or the time limit stops the agent in the guest first
+ * Waits for the run to end; a cancel, the time limit or the used budget stops the agent in the guest first
  * (its process group gets SIGTERM, then SIGKILL, sent as the user it runs as: under sudo the
  * agent's processes are that user's, and sudo ends with them), then closes the lifeline on stdin.
  */
-async function runUntilStopped(vm: Vm, run: { runId: string; runAs?: string | undefined }, child: GuestRun, signal: AbortSignal, timeoutMs: number | undefined, r: Reporter) {
+async function runUntilStopped(vm: Vm, run: { runId: string; runAs?: string | undefined }, child: GuestRun, stops: { signal: AbortSignal; timeoutMs: number | undefined; spent: AbortSignal }, r: Reporter) {
   const { runId, runAs } = run;
-  let stopReason: "stopped" | "timeout" | undefined;
-  const stop = async (why: "stopped" | "timeout") => {
+  const { signal, timeoutMs, spent } = stops;
+  let stopReason: StopReason | undefined;
+  const stop = async (why: StopReason) => {
     if (stopReason) return;
     stopReason = why;
-    r.progress({ stage: why === "timeout" ? "Time is up: stopping the agent" : "Stopping the agent" });
+    r.progress({ stage: STOPPING[why] });
     r.log(`stopping run ${runId} in ${vm.name}: its process group in the guest gets SIGTERM, then SIGKILL`);
     await runGuestScript(vm, STOP_SCRIPT, [runId], 30_000, runAs).catch((err: unknown) => r.log(`could not stop the agent over ssh: ${err instanceof Error ? err.message : String(err)}`));
     child.stdin?.end(); // the lifeline: the guest kills the run when it closes, even if the above failed
     setTimeout(() => signalGroup(child.pid, "SIGKILL"), SSH_STOP_GRACE_MS).unref();
   };
   const onAbort = () => void stop("stopped");
+  const onSpent = () => void stop("budget");
   signal.addEventListener("abort", onAbort, { once: true });
+  spent.addEventListener("abort", onSpent, { once: true });
+  if (spent.aborted) onSpent();
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => void stop("timeout"), timeoutMs);
   try {
     const result = await child;
     return { exitCode: result.exitCode ?? result.signal, stopReason };
   } finally {
     signal.removeEventListener("abort", onAbort);
+    spent.removeEventListener("abort", onSpent);
     if (timer) clearTimeout(timer);
     child.stdin?.end();
   }

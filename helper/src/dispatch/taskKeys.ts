@@ -4,6 +4,7 @@
 // variables. The forward and the proxy end with the task.
 import { randomInt } from "node:crypto";
 import { startApiProxy, type ApiName } from "../proxy/apiProxy";
+import type { TaskBudget } from "../proxy/budget";
 
 const PROXIED: Record<string, ApiName> = { ANTHROPIC_API_KEY: "anthropic", OPENAI_API_KEY: "openai" };
 
@@ -14,10 +15,13 @@ export interface TaskKeys {
   sshOptions: string[];
   /** Names of secrets that enter the VM as they are (not proxied), for the log. */
   unproxied: string[];
+  /** Whether a proxy runs (some key was kept on the host): only then is usage counted. */
+  proxied: boolean;
   close(): Promise<void>;
 }
 
-export async function taskKeys(secrets: Record<string, string>): Promise<TaskKeys> {
+/** `budget` counts the answers' usage and, once used, makes the proxy refuse further requests. */
+export async function taskKeys(secrets: Record<string, string>, budget?: TaskBudget): Promise<TaskKeys> {
   const keys: Partial<Record<ApiName, string>> = {};
   const guestEnv: Record<string, string> = {};
   const unproxied: string[] = [];
@@ -29,8 +33,8 @@ export async function taskKeys(secrets: Record<string, string>): Promise<TaskKey
       unproxied.push(name);
     }
   }
-  if (!keys.anthropic && !keys.openai) return { guestEnv, sshOptions: [], unproxied, close: async () => undefined };
-  const proxy = await startApiProxy({ keys });
+  if (!keys.anthropic && !keys.openai) return { guestEnv, sshOptions: [], unproxied, proxied: false, close: async () => undefined };
+  const proxy = await startApiProxy({ keys, ...(budget ? { budget } : {}) });
   // The guest's end of the forward: loopback only, a port unlikely to be taken (ssh fails the task if it is).
   const guestPort = randomInt(20_000, 60_000);
   const base = `http://127.0.0.1:${guestPort}`;
@@ -41,6 +45,7 @@ export async function taskKeys(secrets: Record<string, string>): Promise<TaskKey
     // A connection of its own (not Lima's shared master): the forward then ends with this ssh.
     sshOptions: ["-o", "ControlPath=none", "-o", "ExitOnForwardFailure=yes", "-R", `127.0.0.1:${guestPort}:127.0.0.1:${proxy.port}`],
     unproxied,
+    proxied: true,
     close: () => proxy.close(),
   };
 }

@@ -2,12 +2,16 @@
 // loopback only (the guest reaches it through the task's own ssh reverse forward), accepts only
 // the task's random token, puts the real key in its place and forwards over TLS to the real API,
 // streaming the answer (SSE included) as it comes, without buffering. The key never leaves the
-// host: the guest only ever holds the token. It stops with the task.
+// host: the guest only ever holds the token. It stops with the task. It reads each answer's
+// token usage from a copy as it passes (usage.ts) into the task's budget, and once the budget is
+// used it refuses every further request (budget.ts).
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TaskBudget } from "./budget";
 import { apiUpstreams, type ApiUpstream } from "./upstreams";
+import { UsageReader } from "./usage";
 
 export type ApiName = "anthropic" | "openai";
 
@@ -16,6 +20,8 @@ export interface ApiProxyOptions {
   keys: Partial<Record<ApiName, string>>;
   /** Where each API really is (tests: a local TLS server and its CA). */
   upstreams?: Record<ApiName, ApiUpstream>;
+  /** Where the answers' usage is counted; past its limit requests are refused. */
+  budget?: TaskBudget;
 }
 
 export interface ApiProxy {
@@ -23,12 +29,14 @@ export interface ApiProxy {
   /** The per-task token the guest gets instead of a key. */
   token: string;
   /** Requests forwarded, and refused for a wrong or missing token. */
-  stats: { forwarded: number; refused: number };
+  stats: { forwarded: number; refused: number; overBudget: number };
   close(): Promise<void>;
 }
 
-// Headers that name the hop or the guest's credentials: never forwarded.
-const DROP = new Set(["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "x-api-key", "authorization", "content-length"]);
+// Headers that name the hop or the guest's credentials: never forwarded. Nor accept-encoding: the
+// answer then comes uncompressed, so its usage can be read as it passes (a budget a gzipped
+// answer could slip past would be no budget).
+const DROP = new Set(["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "x-api-key", "authorization", "content-length", "accept-encoding"]);
 
 /** The token the request carries: Anthropic's `x-api-key`, or `Authorization: Bearer`. */
 function presentedToken(req: IncomingMessage): string {
@@ -54,22 +62,42 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ type: "error", error: { type: "nixlima_proxy", message } }));
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, upstream: ApiUpstream, api: ApiName, path: string, key: string): void {
+/** Passes the answer through as it comes, and reads its usage from a copy into the budget. */
+function relay(answer: IncomingMessage, res: ServerResponse, budget: TaskBudget | undefined): void {
+  const back: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !["connection", "keep-alive", "transfer-encoding"].includes(name)) back[name] = value;
+  res.writeHead(answer.statusCode ?? 502, back);
+  res.flushHeaders();
+  const reader = new UsageReader(/text\/event-stream/i.test(String(answer.headers["content-type"] ?? "")));
+  let counted = false;
+  // Counted once: at the end, or with what came before the connection dropped.
+  const count = () => {
+    if (counted || !budget) return;
+    counted = true;
+    const usage = reader.end();
+    if (usage) budget.add(usage);
+  };
+  answer.on("data", (chunk: Buffer) => {
+    res.write(chunk);
+    reader.write(chunk);
+  });
+  answer.on("end", () => {
+    res.end();
+    count();
+  });
+  answer.on("error", () => res.destroy());
+  answer.on("close", count);
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, upstream: ApiUpstream, r: { api: ApiName; path: string }, key: string, budget: TaskBudget | undefined): void {
+  const { api, path } = r;
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !DROP.has(name)) headers[name] = value;
   if (api === "anthropic") headers["x-api-key"] = key;
   else headers.authorization = `Bearer ${key}`;
   if (req.headers["content-length"]) headers["content-length"] = req.headers["content-length"];
   const target = new URL(path.replace(/^\/+/, ""), upstream.url);
-  const out = httpsRequest(target, { method: req.method, headers, ...(upstream.ca ? { ca: upstream.ca } : {}) }, (answer) => {
-    const back: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !["connection", "keep-alive", "transfer-encoding"].includes(name)) back[name] = value;
-    res.writeHead(answer.statusCode ?? 502, back);
-    res.flushHeaders();
-    answer.on("data", (chunk: Buffer) => res.write(chunk));
-    answer.on("end", () => res.end());
-    answer.on("error", () => res.destroy());
-  });
+  const out = httpsRequest(target, { method: req.method, headers, ...(upstream.ca ? { ca: upstream.ca } : {}) }, (answer) => relay(answer, res, budget));
   out.on("error", () => (res.headersSent ? res.destroy() : refuse(res, 502, `The ${api} API could not be reached from the host.`)));
   req.pipe(out);
   res.on("close", () => out.destroy());
@@ -78,7 +106,8 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: ApiUpstrea
 export async function startApiProxy(options: ApiProxyOptions): Promise<ApiProxy> {
   const token = `nixlima-task-${randomBytes(24).toString("hex")}`;
   const upstreams = options.upstreams ?? apiUpstreams();
-  const stats = { forwarded: 0, refused: 0 };
+  const stats = { forwarded: 0, refused: 0, overBudget: 0 };
+  const { budget } = options;
   const server = createServer((req, res) => {
     const r = route(req.url ?? "");
     if (!r) return refuse(res, 404, "Use the base URL nixlima gave this task.");
@@ -88,8 +117,13 @@ export async function startApiProxy(options: ApiProxyOptions): Promise<ApiProxy>
     }
     const key = options.keys[r.api];
     if (!key) return refuse(res, 401, `No ${r.api} key was given to this task.`);
+    const spent = budget?.exhausted();
+    if (spent) {
+      stats.overBudget++;
+      return refuse(res, 402, `${spent.replace(/^Stopped: the task/, "This task")} nixlima refuses its further model requests.`);
+    }
     stats.forwarded++;
-    forward(req, res, upstreams[r.api], r.api, r.path, key);
+    forward(req, res, upstreams[r.api], r, key, budget);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

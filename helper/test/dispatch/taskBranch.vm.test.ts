@@ -7,9 +7,11 @@
 // clone is gone from the guest, and the CLI prints the branch and the task commands. Then the
 // stand-in asks the model API (python3's urllib, the guest's only HTTP client) through the task's
 // proxy, which forwards to a local TLS server standing in for the vendor: the key is in no guest
-// process's environment and no guest file.
+// process's environment and no guest file. Last, a stand-in that keeps asking is stopped once the
+// task's token budget is used, with outcome "budget".
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { dispatch, type DispatchReporter } from "../../src/dispatch/dispatch";
@@ -18,7 +20,7 @@ import { inspectVm } from "../../src/lima/operations";
 import { limactlPath, qemuEnv, tempLimaHome } from "../../../test/support/lima";
 import { hostRepoWithHooks, type HostRepo } from "../../../test/support/hostRepo";
 import { bootTestVm, destroyInstance, guestShell } from "../../../test/support/testVmRun";
-import { startTlsUpstream } from "../../../test/support/tlsUpstream";
+import { startTlsUpstream, type SeenRequest } from "../../../test/support/tlsUpstream";
 import { nixlima } from "../audit/cliHarness";
 
 const NAME = "taskbr";
@@ -48,6 +50,19 @@ req = urllib.request.Request(os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages", 
 with urllib.request.urlopen(req) as r: open("answer.txt", "wb").write(r.read())
 '
     echo "stub: asked the API" ;;
+  spend)
+    # Asks again and again, refused or not, until something stops it.
+    python3 -c '
+import os, time, urllib.request, urllib.error
+while True:
+    req = urllib.request.Request(os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages", data=b"{\"model\":\"claude-sonnet-4-5\",\"stream\":true}",
+        headers={"x-api-key": os.environ["ANTHROPIC_API_KEY"], "content-type": "application/json"})
+    try:
+        urllib.request.urlopen(req).read()
+    except urllib.error.HTTPError as e:
+        e.read()
+    time.sleep(0.2)
+' ;;
 esac
 `;
 
@@ -164,6 +179,42 @@ test("the agent reaches the API through the task's ssh forward and proxy; the re
     const hits = await guest("sudo grep -rlF -f /dev/stdin /tmp /etc /home /root /var/log 2>/dev/null; true", `${KEY}\n`);
     assert.deepEqual(hits.trim().split("\n").filter(Boolean), []);
     assert.ok(!r.lines.some((line) => line.includes(KEY)), "the key is in the log");
+  } finally {
+    delete process.env.NIXLIMA_TEST_API_UPSTREAM;
+    delete process.env.NIXLIMA_TEST_API_CA;
+    await upstream.close();
+  }
+});
+
+/** FAKE vendor: each answer a stream that reports 300 tokens in and 100 out. */
+function answerWithUsage(_seen: SeenRequest, res: ServerResponse): void {
+  const event = (name: string, data: object) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  res.write(event("message_start", { type: "message_start", message: { model: "claude-sonnet-4-5", usage: { input_tokens: 300, output_tokens: 1 } } }));
+  res.end(event("message_delta", { type: "message_delta", usage: { output_tokens: 100 } }) + event("message_stop", { type: "message_stop" }));
+}
+
+test("an agent that keeps asking the model is stopped once the task's token budget is used: outcome budget", { timeout: 300_000 }, async () => {
+  const upstream = await startTlsUpstream(answerWithUsage);
+  process.env.NIXLIMA_TEST_API_UPSTREAM = upstream.url;
+  process.env.NIXLIMA_TEST_API_CA = upstream.caFile;
+  try {
+    await guest("echo spend > /tmp/task-stub.mode");
+    const repo = busyHostRepo();
+    const vm = await inspectVm(l, NAME, undefined);
+    const messages: string[] = [];
+    const r = { ...quiet(), progress: (p: { stage: string; message?: string }) => messages.push(`${p.stage}: ${p.message ?? ""}`) };
+    const result = await dispatch(vm, { agent: "claude", notSandboxed: true, prompt: "Spend.", project: repo.root, maxTokens: 1000 }, { ANTHROPIC_API_KEY: "sk-ant-test" }, r, never);
+    assert.equal(result.outcome, "budget", messages.join("\n"));
+    assert.equal(result.exitCode, null);
+    // 400 tokens an answer: the third reaches 1,000; every later request was refused before the upstream.
+    assert.equal(upstream.seen.length, 3);
+    assert.deepEqual(result.usage, { tokensIn: 900, tokensOut: 300, requests: 3, costUsd: (900 * 3 + 300 * 15) / 1e6 });
+    assert.equal(result.maxTokens, 1000);
+    // Progress showed the count live, then why the agent was stopped.
+    assert.ok(messages.includes("Round 1 of 1: claude in taskbr · 600 in · 200 out · ~$0.0048"), messages.join("\n"));
+    assert.ok(messages.includes("The budget is used: stopping the agent: "), messages.join("\n"));
+    assert.equal((await guest("pgrep -f 'urllib[.]request' | wc -l")).trim(), "0");
   } finally {
     delete process.env.NIXLIMA_TEST_API_UPSTREAM;
     delete process.env.NIXLIMA_TEST_API_CA;

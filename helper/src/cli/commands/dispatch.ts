@@ -1,5 +1,5 @@
 // `nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION]
-// [--project DIR | --workdir DIR] [--json]`: runs the agent in the VM with its autonomous flag, on
+// [--max-tokens N] [--max-cost USD] [--project DIR | --workdir DIR] [--json]`: runs the agent in the VM with its autonomous flag, on
 // a clone of the host repository (the current folder's, or --project's); its work comes back as
 // branch nixlima/VM/TASK, which `nixlima task review|merge|discard` then handles. The agent's
 // output streams to stdout (to stderr with --json), progress to stderr; at the end the outcome,
@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { dispatch } from "../../dispatch/dispatch";
 import { AGENT_KEYS, agentSecrets } from "../../shared/agentKeys";
 import { parseDuration } from "../../shared/duration";
+import { budgetStopSentence, describeUsage, parseCostLimit, parseTokenLimit } from "../../shared/usageWords";
 import { DONE_MARKER } from "../../dispatch/remoteScript";
 import { NOT_SANDBOXED_FLAG } from "../../dispatch/sandboxWarning";
 import { NixlimaError } from "../../errors";
@@ -21,9 +22,12 @@ import { agentLineWriter, writeAgentText } from "../agentOutput";
 import { EXIT_FAILURE, EXIT_OK, interruptSignal, locateLimactl, parseCommandArgs, reportError } from "../support";
 
 const usage = [
-  `nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION] [--workdir DIR] [${NOT_SANDBOXED_FLAG}] [--json]`,
+  `nixlima dispatch VM PROMPT.md --agent claude|codex|opencode [--loop N] [--timeout DURATION] [--max-tokens N] [--max-cost USD] [--workdir DIR] [${NOT_SANDBOXED_FLAG}] [--json]`,
   `  --loop N        run up to N rounds; stop early when the agent creates ${DONE_MARKER} in the workdir`,
   "  --timeout D     wall-clock limit for the whole run (90s, 30m, 2h, 1h30m); the agent is then killed",
+  "  --max-tokens N  budget of model tokens, in and out (200000, 200k, 1.5M); past it requests are refused",
+  "                  and the agent is stopped (counted by nixlima's key proxy: needs the API key given here)",
+  "  --max-cost USD  budget as an estimated cost in US dollars (2, 0.50), from list prices; the same stop",
   "  --project DIR   the host git repository cloned into the VM (default: the current folder's);",
   "                  the agent's work comes back as branch nixlima/VM/TASK; the host folder never changes",
   "  --workdir DIR   run in this guest folder instead, in place (a writable mount: host files change directly)",
@@ -44,6 +48,8 @@ export const dispatchCommand: CliCommand = {
         agent: { type: "string" },
         loop: { type: "string" },
         timeout: { type: "string" },
+        "max-tokens": { type: "string" },
+        "max-cost": { type: "string" },
         workdir: { type: "string" },
         project: { type: "string" },
         json: { type: "boolean" },
@@ -57,6 +63,8 @@ export const dispatchCommand: CliCommand = {
       const loop = values.loop === undefined ? undefined : Number(values.loop);
       if (loop !== undefined && !(Number.isInteger(loop) && loop > 0)) throw new NixlimaError("usage", "--loop must be a whole number of rounds, 1 or more.");
       const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
+      const maxTokens = values["max-tokens"] === undefined ? undefined : parseTokenLimit(values["max-tokens"]);
+      const maxCostUsd = values["max-cost"] === undefined ? undefined : parseCostLimit(values["max-cost"]);
       const prompt = await readFile(promptFile, "utf8").catch(() => {
         throw new NixlimaError("not-found", `Cannot read the prompt file ${promptFile}.`, "Pass the path of a readable Markdown or text file.");
       });
@@ -71,7 +79,7 @@ export const dispatchCommand: CliCommand = {
       const agentOut = values.json ? io.stderr : io.stdout;
       const result = await dispatch(
         vm,
-        { agent: agent.data, prompt, loop, timeoutMs, notSandboxed: values["not-sandboxed"] === true, ...(values.workdir === undefined ? { project: values.project ?? process.cwd() } : { workdir: values.workdir }) },
+        { agent: agent.data, prompt, loop, timeoutMs, maxTokens, maxCostUsd, notSandboxed: values["not-sandboxed"] === true, ...(values.workdir === undefined ? { project: values.project ?? process.cwd() } : { workdir: values.workdir }) },
         secrets,
         { ...printer, output: agentLineWriter(agentOut), warn: (message) => io.stderr.write(`nixlima: warning: ${message}\n`) },
         interrupt.signal,
@@ -91,7 +99,9 @@ export const dispatchCommand: CliCommand = {
 
 function formatResult(r: DispatchResult): string {
   const exit = r.exitCode === null ? "killed" : `exit code ${r.exitCode}`;
-  const head = `\n--- ${r.agent} in ${r.vm}: ${r.outcome} after ${r.rounds} round${r.rounds === 1 ? "" : "s"}, ${(r.durationMs / 1000).toFixed(1)} s, ${exit}; workdir ${r.workdir}\n`;
+  const used = r.usage?.requests ? `; ${describeUsage(r.usage)}` : "";
+  const why = r.outcome === "budget" ? `${budgetStopSentence(r)}\n` : "";
+  const head = `\n--- ${r.agent} in ${r.vm}: ${r.outcome} after ${r.rounds} round${r.rounds === 1 ? "" : "s"}, ${(r.durationMs / 1000).toFixed(1)} s, ${exit}${used}; workdir ${r.workdir}\n${why}`;
   if (r.branch === null) return `${head}(no changes: no branch was made)\n`;
   if (r.diffStat === null) return `${head}(not a git repository: no diff)\n`;
   if (!r.diffStat.trim()) return `${head}(no changes)\n`;

@@ -1,0 +1,59 @@
+// A task's budget: the totals of what its model requests used (counted by the key proxy from each
+// answer's usage) against the limits set at dispatch, tokens (in + out) and/or estimated cost.
+// Once a limit is reached the proxy refuses every further request and the dispatch stops the
+// task with outcome "budget". One answer may carry the total past the limit: it is counted only
+// once it has come back.
+import type { TaskUsage } from "../protocol";
+import { estimateCost } from "./pricing";
+import type { ResponseUsage } from "./usage";
+import { budgetSentence, type BudgetLimits } from "../shared/usageWords";
+
+
+export class TaskBudget {
+  private readonly total: TaskUsage = { tokensIn: 0, tokensOut: 0, requests: 0 };
+  private readonly listeners: ((usage: TaskUsage) => void)[] = [];
+  private readonly exhaustedListeners: ((sentence: string) => void)[] = [];
+  private told = false;
+
+  constructor(readonly limits: BudgetLimits = {}) {}
+
+  /** Called after each counted answer with the new totals. */
+  onChange(listener: (usage: TaskUsage) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Called once, when the totals first reach a limit. */
+  onExhausted(listener: (sentence: string) => void): void {
+    this.exhaustedListeners.push(listener);
+  }
+
+  add(u: ResponseUsage): void {
+    const t = this.total;
+    t.tokensIn += u.input + u.cacheRead + u.cacheWrite;
+    t.tokensOut += u.output;
+    t.requests++;
+    const cost = estimateCost(u);
+    if (cost === undefined) t.costPartial = true;
+    else t.costUsd = (t.costUsd ?? 0) + cost;
+    const now = this.usage();
+    for (const l of this.listeners) l(now);
+    const sentence = this.exhausted();
+    if (sentence && !this.told) {
+      this.told = true;
+      for (const l of this.exhaustedListeners) l(sentence);
+    }
+  }
+
+  usage(): TaskUsage {
+    return { ...this.total };
+  }
+
+  /** Why no more requests may go out, or undefined while the budget lasts. */
+  exhausted(): string | undefined {
+    const { maxTokens, maxCostUsd } = this.limits;
+    const t = this.total;
+    if (maxTokens !== undefined && t.tokensIn + t.tokensOut >= maxTokens) return budgetSentence({ maxTokens });
+    if (maxCostUsd !== undefined && (t.costUsd ?? 0) >= maxCostUsd) return budgetSentence({ maxCostUsd });
+    return undefined;
+  }
+}
