@@ -25,6 +25,19 @@ export interface TlsUpstream {
   close(): Promise<void>;
 }
 
+export interface TestCa {
+  caFile: string;
+  key: Buffer;
+  cert: Buffer;
+  dispose(): void;
+}
+
+/** A CA made for this test run and a certificate it signed for 127.0.0.1, in a folder of their own. */
+export function makeTestCa(): TestCa {
+  const dir = mkdtempSync(join(tmpdir(), "nixlima-tls-"));
+  return { ...makeCa(dir), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 function makeCa(dir: string): { caFile: string; key: Buffer; cert: Buffer } {
   const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
   ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=nixlima test CA");
