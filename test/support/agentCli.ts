@@ -3,10 +3,11 @@
 // the Debian test guest (both glibc). Also the steps the scripted model (modelServer.ts) has the
 // agent take in the tests: write a file, run a command that records who it is and whether sudo
 // works, then say it is done.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./lima";
 import type { ScriptedToolUse } from "./modelServer";
+import { limactl } from "./testVmRun";
 
 const AGENTS = join(repoRoot, ".cache", "agents", "node_modules");
 export const CLAUDE_BINARY = join(AGENTS, "@anthropic-ai", "claude-code-linux-x64", "claude");
@@ -20,20 +21,37 @@ export function agentBinary(path: string): string {
 
 export const SCRIPTED_FILE = "hello.txt";
 export const SCRIPTED_CONTENT = "written by the real agent CLI on the scripted model's word\n";
-/** What the Bash step records, in the agent's working directory (and so in its diff). */
+/** What the Bash step records in the agent's home (so not in its work): user and sudo. */
 export const PROBE_FILE = "probe.txt";
 
-/** Write a file (Write), record user and sudo (Bash), create the done marker (Bash). */
-export function scriptedSteps(): ScriptedToolUse[] {
+/**
+ * Write a file (Write), record user and sudo in ~/probe.txt (Bash), create the done marker (Bash).
+ * With `holdUntil`, the Bash step then waits (at most 5 min) for that file to appear, so a test
+ * can look at the guest while the agent still runs.
+ */
+export function scriptedSteps(holdUntil?: string): ScriptedToolUse[] {
+  const hold = holdUntil ? `; n=0; while [ ! -e ${holdUntil} ] && [ $n -lt 600 ]; do sleep 0.5; n=$((n + 1)); done` : "";
   return [
     { name: "Write", input: (cwd) => ({ file_path: `${cwd}/${SCRIPTED_FILE}`, content: SCRIPTED_CONTENT }) },
     {
       name: "Bash",
       input: () => ({
-        command: `{ echo "user:$(id -un)"; if sudo -n true 2> /dev/null; then echo sudo:yes; else echo sudo:no; fi; } > ${PROBE_FILE}`,
+        command: `{ echo "user:$(id -un)"; if sudo -n true 2> /dev/null; then echo sudo:yes; else echo sudo:no; fi; } > ~/${PROBE_FILE}${hold}`,
         description: "Record who runs this and whether sudo works",
       }),
     },
     { name: "Bash", input: () => ({ command: "touch .nixlima-done", description: "Say the task is done" }) },
   ];
+}
+
+/**
+ * Puts the real claude binary (and the host's git, which the test guest lacks) into the running
+ * test guest's /usr/local/bin. This copy stands in for the NixOS module's install (the agent
+ * package in environment.systemPackages, on every user's PATH): no NixOS image builds here.
+ */
+export async function installRealClaude(limaHome: string, vm: string): Promise<void> {
+  for (const [from, to] of [["/usr/bin/git", "git"], [agentBinary(CLAUDE_BINARY), "claude"]] as const) {
+    await limactl(limaHome, ["shell", vm, "--", "sudo", "tee", `/usr/local/bin/${to}.part`], { input: readFileSync(from) as unknown as string, timeoutMs: 600_000 });
+    await limactl(limaHome, ["shell", vm, "--", "sudo", "sh", "-c", `chmod 755 /usr/local/bin/${to}.part && mv /usr/local/bin/${to}.part /usr/local/bin/${to}`]);
+  }
 }
