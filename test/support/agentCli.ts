@@ -51,7 +51,9 @@ export function scriptedSteps(holdUntil?: string): ScriptedToolUse[] {
  */
 export async function installRealClaude(limaHome: string, vm: string): Promise<void> {
   for (const [from, to] of [["/usr/bin/git", "git"], [agentBinary(CLAUDE_BINARY), "claude"]] as const) {
-    await limactl(limaHome, ["shell", vm, "--", "sudo", "tee", `/usr/local/bin/${to}.part`], { input: readFileSync(from) as unknown as string, timeoutMs: 600_000 });
-    await limactl(limaHome, ["shell", vm, "--", "sudo", "sh", "-c", `chmod 755 /usr/local/bin/${to}.part && mv /usr/local/bin/${to}.part /usr/local/bin/${to}`]);
+    // Written with cat, not tee: tee would echo the 400 MB binary back on stdout.
+    const path = `/usr/local/bin/${to}`;
+    const install = `cat > ${path}.part && chmod 755 ${path}.part && mv ${path}.part ${path}`;
+    await limactl(limaHome, ["shell", vm, "--", "sudo", "sh", "-c", install], { input: readFileSync(from) as unknown as string, timeoutMs: 900_000 });
   }
 }
