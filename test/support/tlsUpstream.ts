@@ -1,7 +1,6 @@
 // A stand-in for the model vendors' HTTPS APIs: a local TLS server whose certificate is signed by
 // a CA made for this test run (openssl), recording each request and answering with a Server-Sent
-// Events stream whose second half it sends only when the test says so. makeCa also serves the
-// proxy bench (bench/apiProxy.ts).
+// Events stream whose second half it sends only when the test says so.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
@@ -27,7 +26,20 @@ export interface TlsUpstream {
   close(): Promise<void>;
 }
 
-export function makeCa(dir: string): { caFile: string; key: Buffer; cert: Buffer } {
+export interface TestCa {
+  caFile: string;
+  key: Buffer;
+  cert: Buffer;
+  dispose(): void;
+}
+
+/** A CA made for this test run and a certificate it signed for 127.0.0.1, in a folder of their own. */
+export function makeTestCa(): TestCa {
+  const dir = mkdtempSync(join(tmpdir(), "nixlima-tls-"));
+  return { ...makeCa(dir), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function makeCa(dir: string): { caFile: string; key: Buffer; cert: Buffer } {
   const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
   ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=nixlima test CA");
   ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=127.0.0.1");

@@ -1,0 +1,135 @@
+// The real Claude Code CLI dispatched by `nixlima dispatch` into the real test VM (real limactl,
+// QEMU guest, OpenSSH, sudo, git), made an agent sandbox from what nixlima's modules render
+// (test/support/agentGuest.ts). The pinned linux-x64 binary of set-up step 50 is copied into the
+// guest (standing in for the NixOS module's package install). Its model is the scripted server
+// of test/support/modelServer.ts (FAKE: no model is reachable here), upstream of the task's
+// proxy over TLS; the CLI, its tools, the proxy, the ssh forward and the guest are real. The
+// script has it write a file, record its user and whether `sudo -n true` works, then create the
+// done marker. Checks: the branch that comes back holds exactly that file; the agent ran as
+// `agent` without sudo and with the autonomy flag; the real key was in no guest process's
+// environment, no guest file and not in the task's log, while the per-task token was.
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { DISPATCH_SCRIPT } from "../../src/dispatch/remoteScript";
+import { filesUnder } from "../../../test/support/files";
+import { installAgentSandbox } from "../../../test/support/agentGuest";
+import { installRealClaude, PROBE_FILE, SCRIPTED_CONTENT, SCRIPTED_FILE, scriptedSteps } from "../../../test/support/agentCli";
+import { hostRepoWithHooks, type HostRepo } from "../../../test/support/hostRepo";
+import { tempLimaHome } from "../../../test/support/lima";
+import { startModelServer, type ModelServer } from "../../../test/support/modelServer";
+import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../../../test/support/testVmRun";
+import { nixlima } from "../audit/cliHarness";
+import { evalProfile } from "../nix/evalModules";
+import { tempNix } from "../nix/nixEnv";
+
+const NAME = "realclaude";
+const FLAG = "--dangerously-skip-permissions";
+const HOLD = "/tmp/claude-may-finish";
+const lima = tempLimaHome();
+const nix = tempNix();
+const repos: HostRepo[] = [];
+
+const guest = (script: string, input?: string) => guestShell(lima.dir, NAME, script, input);
+
+before(async () => {
+  const rendered = await evalProfile(nix.env, "agent", {});
+  await bootTestVm(lima.dir, NAME, "real claude");
+  await installAgentSandbox(guest, rendered);
+  const start = performance.now();
+  await installRealClaude(lima.dir, NAME);
+  console.log(`real claude: binary copied into the guest in ${secondsSince(start)} s`);
+});
+
+after(async () => {
+  await destroyInstance(lima.dir, NAME);
+  lima.dispose();
+  nix.dispose();
+  for (const r of repos) r.dispose();
+});
+
+/** Waits until the agent's Bash step has written its probe (it then holds until HOLD exists). */
+async function untilProbed(running: Promise<unknown>): Promise<void> {
+  let ended = false;
+  void running.finally(() => (ended = true));
+  const deadline = Date.now() + 400_000;
+  while ((await guest(`sudo test -e /home/agent/${PROBE_FILE} && echo yes || echo no`)).trim() !== "yes") {
+    assert.ok(!ended, "the dispatch ended before the agent's Bash step ran");
+    assert.ok(Date.now() < deadline, "the agent's Bash step never ran");
+    await new Promise((res) => setTimeout(res, 2000));
+  }
+}
+
+/** While the agent runs: every guest process's environment, and the agent's command line. */
+async function lookWhileRunning(): Promise<{ environ: string; claude: string[] }> {
+  const environ = await guest(`sudo sh -c 'for f in /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; echo; done' 2> /dev/null; true`);
+  const ps = await guest("ps -eo user=,args=");
+  return { environ, claude: ps.split("\n").filter((l) => /\bclaude\b/.test(l) && !/\bbash -c\b/.test(l)).map((l) => l.trim().replace(/\s+/g, " ")) };
+}
+
+async function withModel<T>(server: ModelServer, body: () => Promise<T>): Promise<T> {
+  process.env.NIXLIMA_TEST_API_UPSTREAM = server.url;
+  process.env.NIXLIMA_TEST_API_CA = server.caFile;
+  try {
+    return await body();
+  } finally {
+    delete process.env.NIXLIMA_TEST_API_UPSTREAM;
+    delete process.env.NIXLIMA_TEST_API_CA;
+    await server.close();
+  }
+}
+
+test("nixlima dispatch runs the real claude as the agent user: its file comes back as the branch, sudo is refused, the key never enters the VM", { timeout: 900_000 }, async () => {
+  const KEY = `sk-ant-real-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
+  const server = await startModelServer(scriptedSteps(HOLD), { tls: true });
+  const repo = hostRepoWithHooks({ "notes.txt": "start\n" });
+  repos.push(repo);
+  const base = repo.git("rev-parse", "HEAD").trim();
+  const prompt = join(repo.root, "..", "PROMPT.md");
+  writeFileSync(prompt, "Do the scripted task.\n");
+  await withModel(server, async () => {
+    const start = performance.now();
+    const running = nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root], { ANTHROPIC_API_KEY: KEY });
+    await untilProbed(running);
+    const seenLive = await lookWhileRunning();
+    await guest(`touch ${HOLD}`);
+    const run = await running;
+    await guest(`rm -f ${HOLD}`);
+    console.log(`real claude: dispatch to branch in ${secondsSince(start)} s (the agent held for the look at the guest)`);
+    const log = run.stdout + run.stderr;
+    assert.equal(run.code, 0, log);
+
+    // The work: exactly the file the scripted Write made, on branch nixlima/VM/TASK.
+    const branch = /on branch (nixlima\/realclaude\/[0-9a-f]{8}) of /.exec(run.stdout)?.[1];
+    assert.ok(branch, log);
+    assert.deepEqual(repo.git("diff", "--name-only", base, branch).trim().split("\n"), [SCRIPTED_FILE]);
+    assert.equal(repo.git("show", `${branch}:${SCRIPTED_FILE}`), SCRIPTED_CONTENT);
+    assert.equal(repo.hookRuns(), "");
+    assert.equal(server.toolResults.length, 3, server.toolResults.join("\n"));
+    assert.match(server.toolResults[0] ?? "", /File created successfully/);
+
+    // Who ran it, with which flag: the agent user, sudo refused, the autonomy flag on its command line.
+    assert.equal((await guest(`sudo cat /home/agent/${PROBE_FILE}`)).trim(), "user:agent\nsudo:no");
+    assert.ok(seenLive.claude.some((l) => l.startsWith(`agent claude ${FLAG} -p`)), seenLive.claude.join("\n"));
+    assert.match(DISPATCH_SCRIPT, new RegExp(`claude ${FLAG} -p`));
+
+    // The key: the upstream got it from the proxy; in the guest only the token ever was.
+    const messages = server.seen.filter((s) => s.url.startsWith("/anthropic/v1/messages"));
+    assert.ok(messages.length >= 3, server.seen.map((s) => s.url).join("\n"));
+    assert.ok(messages.every((s) => s.headers["x-api-key"] === KEY));
+    assert.match(seenLive.environ, /^ANTHROPIC_API_KEY=nixlima-task-[0-9a-f]{48}$/m);
+    assert.ok(!seenLive.environ.includes(KEY), "the key was in a guest process's environment");
+    assert.equal((await guest("sudo test -d /home/agent/.claude && echo yes")).trim(), "yes", "the CLI's own files, which the search below covers");
+    const hits = await guest("sudo grep -rlF -f /dev/stdin /tmp /home /root /etc /var/log 2> /dev/null; true", `${KEY}\n`);
+    assert.deepEqual(hits.trim().split("\n").filter(Boolean), []);
+    assert.ok(!log.includes(KEY), "the key is in the task's log");
+    assert.deepEqual(filesUnder(lima.dir).filter((f) => readFileSync(f).includes(KEY)), []);
+  });
+});
+
+test("the claude installed in the guest lists the autonomy flag dispatch passes", { timeout: 300_000 }, async () => {
+  const help = await guest("sudo -u agent -H claude --help");
+  assert.match(help, new RegExp(`^\\s+${FLAG}\\s`, "m"));
+  assert.match(DISPATCH_SCRIPT, new RegExp(`claude ${FLAG} -p`));
+});
