@@ -32,6 +32,8 @@ export interface Rendered {
   limaInitIsTheScript: boolean;
   guestAgentIsTheScript: boolean;
   packages: string[];
+  etcEnvironment: unknown;
+  sshdPamEnv: Record<string, unknown> | null;
 }
 
 export interface EvalExtra {
