@@ -7,11 +7,9 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { STREAM_MIB } from "./apiProxyParts";
-import { makeCa } from "../test/support/tlsUpstream";
+import { makeTestCa } from "../test/support/tlsUpstream";
 import { median, report } from "./stats";
 
 const REQUESTS = 200;
@@ -57,8 +55,8 @@ async function mibPerSecond(send: Send): Promise<number> {
 }
 
 export async function benchApiProxy(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "nixlima-proxybench-"));
-  const { caFile, key, cert } = makeCa(dir);
+  const testCa = makeTestCa();
+  const { caFile, key, cert } = testCa;
   const ca = readFileSync(caFile);
   const vendor = await startPart({ part: "vendor", key: key.toString(), cert: cert.toString() });
   const vendorUrl = `https://127.0.0.1:${vendor.port}`;
@@ -89,6 +87,6 @@ export async function benchApiProxy(): Promise<void> {
     httpAgent.destroy();
     vendor.child.kill();
     proxy.child.kill();
-    rmSync(dir, { recursive: true, force: true });
+    testCa.dispose();
   }
 }

@@ -46,6 +46,8 @@ in
         pkgs.getent
         pkgs.coreutils
         pkgs.systemd
+        # Redirects DNS to Lima's host resolver, as Lima's 09-host-dns-setup.sh does with iptables.
+        pkgs.nftables
       ];
       script = builtins.readFile ./lima-init.sh;
       restartIfChanged = true;
@@ -74,7 +76,11 @@ in
     };
 
     security.sudo.wheelNeedsPassword = false;
-    environment.etc.environment.source = "${cidata}/etc_environment";
+    # Lima's `env:` reaches logins through /etc/environment, which lima-init writes (a link to
+    # cidata's etc_environment, as nixos-lima makes, would show the block but nothing reads it).
+    # NixOS's pam_env reads only /etc/pam/environment (readenv = 0); sshd's sessions, which are
+    # how Lima, `limactl shell` and Remote-SSH log in, read /etc/environment too.
+    security.pam.services.sshd.rules.session.env.settings.readenv = lib.mkForce 1;
     environment.systemPackages = [
       pkgs.bash
       pkgs.sshfs

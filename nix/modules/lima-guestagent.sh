@@ -11,8 +11,11 @@ if [ "${LIMA_CIDATA_VSOCK_PORT:-0}" != "0" ]; then
 elif [ -n "${LIMA_CIDATA_VIRTIO_PORT:-}" ]; then
   set -- "$@" --virtio-port "$LIMA_CIDATA_VIRTIO_PORT"
 fi
-# --socket-owner exists from Lima 2.1.3 (GHSA-2j9v-p4xj-cjw2).
+# --socket-owner exists from Lima 2.1.3 (GHSA-2j9v-p4xj-cjw2). The owner is the Lima user's uid
+# in the guest, which lima-init (started before this) made: when the host's uid was already
+# taken there, it differs from LIMA_CIDATA_UID, and a socket owned by that other account would
+# leave Lima unable to reach the agent (DEGRADED, no port forwards).
 if "$cidata/lima-guestagent" daemon --help 2>&1 | grep -q -- --socket-owner; then
-  set -- "$@" --socket-owner "$LIMA_CIDATA_UID"
+  set -- "$@" --socket-owner "$(id -u "$LIMA_CIDATA_USER")"
 fi
 exec "$cidata/lima-guestagent" "$@"

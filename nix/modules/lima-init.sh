@@ -74,10 +74,49 @@ systemctl restart local-fs.target
 
 # host.lima.internal, as Lima's 06-etc-hosts.sh (NixOS links /etc/hosts into the store: the
 # link is replaced by a file, until the next switch restores it and the next boot fixes it).
-hosts=$(grep -v 'host\.lima\.internal' /etc/hosts || true)
-printf '%s\n%s\thost.lima.internal\n' "$hosts" "$LIMA_CIDATA_SLIRP_GATEWAY" >/etc/hosts.lima-init
+# The hostname Lima gives the guest (meta-data's local-hostname, lima-NAME) is set on every boot,
+# as cloud-init does on Lima's other guests: a person with several VMs tells them apart by it.
+# /etc/hosts names it too, so sudo and ssh resolve it without asking DNS.
+guest_hostname=$(sed -n 's/^local-hostname: *//p' "$cidata/meta-data")
+[ -z "$guest_hostname" ] || echo "$guest_hostname" >/proc/sys/kernel/hostname
+hosts=$(grep -v -e 'host\.lima\.internal' -e '# lima-init$' /etc/hosts || true)
+{
+  printf '%s\n%s\thost.lima.internal\n' "$hosts" "$LIMA_CIDATA_SLIRP_GATEWAY"
+  [ -z "$guest_hostname" ] || printf '127.0.1.1\t%s # lima-init\n' "$guest_hostname"
+} >/etc/hosts.lima-init
 chmod 644 /etc/hosts.lima-init
 mv -f /etc/hosts.lima-init /etc/hosts
+
+# Lima's `env:` (etc_environment, a #LIMA-START…#LIMA-END block) goes into /etc/environment as
+# Lima's 07-etc-environment.sh puts it: last boot's block replaced, the rest of the file kept.
+# pam_env reads it at each login (on NixOS only where the module tells it to: sshd). Written
+# before the ssh-ready marker, so Lima's first login already has it.
+if [ -f "$cidata/etc_environment" ]; then
+  { sed '/#LIMA-START/,/#LIMA-END/d' /etc/environment 2>/dev/null || true; cat "$cidata/etc_environment"; } >/etc/environment.lima-init
+  chmod 644 /etc/environment.lima-init
+  mv -f /etc/environment.lima-init /etc/environment
+fi
+
+# Lima's host resolver (`hostResolver`, on by default) on QEMU's user network: the guest asks the
+# slirp DNS address, which knows neither `hostResolver.hosts` nor how the host resolves names, so
+# Lima's 09-host-dns-setup.sh redirects its port 53 to the host agent's DNS on the gateway. Same
+# here, with nft (nixlima's NixOS firewall is nftables); a table of its own, made anew each boot.
+dns_rules=""
+[ "${LIMA_CIDATA_UDP_DNS_LOCAL_PORT:-0}" = 0 ] ||
+  dns_rules="ip daddr $LIMA_CIDATA_SLIRP_DNS udp dport 53 dnat to $LIMA_CIDATA_SLIRP_GATEWAY:$LIMA_CIDATA_UDP_DNS_LOCAL_PORT"
+[ "${LIMA_CIDATA_TCP_DNS_LOCAL_PORT:-0}" = 0 ] ||
+  dns_rules="$dns_rules; ip daddr $LIMA_CIDATA_SLIRP_DNS tcp dport 53 dnat to $LIMA_CIDATA_SLIRP_GATEWAY:$LIMA_CIDATA_TCP_DNS_LOCAL_PORT"
+if [ -n "$dns_rules" ]; then
+  # Without it names still resolve (by slirp's DNS), only not Lima's own: not worth a failed boot.
+  nft -f - <<EOF || echo "lima-init: could not redirect DNS to Lima's host resolver" >&2
+table ip lima_dns
+delete table ip lima_dns
+table ip lima_dns {
+  chain prerouting { type nat hook prerouting priority -100; ${dns_rules#; }; }
+  chain output { type nat hook output priority -100; ${dns_rules#; }; }
+}
+EOF
+fi
 
 # Lima >= 2.2 links the forwarded SSH agent into this directory (ssh.forwardAgent) as soon as
 # ssh is ready, so it must exist before the marker below.

@@ -63,7 +63,9 @@ beforeEach(async () => {
 });
 
 test("the guest's dnsmasq was built with nftset and runs the rendered settings", async () => {
-  assert.match(await guest("dnsmasq --version"), /\bnftset\b/);
+  // By its path: the Lima user's PATH has no /usr/sbin on a lima-init boot (Lima's cloud-init
+  // boot scripts add it to ~/.profile; NixOS has no /usr/sbin to add).
+  assert.match(await guest("/usr/sbin/dnsmasq --version"), /\bnftset\b/);
   assert.match(await guest("systemctl is-active nixlima-dnsmasq"), /^active\s*$/);
 });
 

@@ -84,7 +84,8 @@ before(async () => {
     { location: readOnlyDir, mountPoint: "/mnt/ro", writable: false },
     { location: spacedDir, mountPoint: spacedMountPoint, writable: true },
   ];
-  await bootTestVm(home.dir, name, "lima-init", stringify(testVmConfig(template, { mounts })));
+  // Booted by cloud-init on purpose: lima-init then runs over a guest configured the other way.
+  await bootTestVm(home.dir, name, "lima-init", stringify(testVmConfig(template, { mounts, init: "cloud-init" })));
   await guest(shims, readFileSync(join(repoRoot, "nix/modules/lima-init.sh"), "utf8"));
   await guest(installGuestAgentScript, readFileSync(join(repoRoot, "nix/modules/lima-guestagent.sh"), "utf8"));
 });

@@ -77,7 +77,11 @@ export interface TestVmOptions {
   memory?: string;
   /** Lima `mounts:` entries; none unless a test needs them (9p under TCG is slow to set up). */
   mounts?: unknown[];
-  /** cloud-init (the default) or nixlima's own init, the NixOS module's lima-init unit. */
+  /**
+   * nixlima's own init, the NixOS module's lima-init unit (the default: the guest code nixlima
+   * ships is what the end-to-end tests prove), or cloud-init, for the tests and the bench that
+   * keep that boot proven too.
+   */
   init?: GuestInit;
 }
 
@@ -99,7 +103,7 @@ export function testVmConfig(template: string | Record<string, unknown>, options
         arch: "x86_64",
         kernel: {
           location: guest.kernel,
-          cmdline: options.init === "lima-init" ? `${guest.kernelCmdline} ${limaInitCmdline}` : guest.kernelCmdline,
+          cmdline: options.init === "cloud-init" ? guest.kernelCmdline : `${guest.kernelCmdline} ${limaInitCmdline}`,
         },
         initrd: { location: guest.initrd },
       },

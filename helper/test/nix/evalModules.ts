@@ -36,6 +36,8 @@ export interface Rendered {
   nscdStartPre: string[];
   /** The `hosts:` sources of nsswitch.conf, in order. */
   nsswitchHosts: string[];
+  etcEnvironment: unknown;
+  sshdPamEnv: Record<string, unknown> | null;
 }
 
 export interface EvalExtra {

@@ -55,3 +55,11 @@ test("the test guest mounts the cidata disk with the NixOS module's options", as
   assert.deepEqual(mount.get("Where"), ["/mnt/lima-cidata"]);
   assert.deepEqual(mount.get("Options")?.[0]?.split(","), r.cidataOptions);
 });
+
+// What lima-init writes there is test/e2e/limaInitUser.test.ts.
+test("Lima's env: reaches sshd logins: /etc/environment is not NixOS's, and sshd's pam_env reads it", async () => {
+  const r = await evalProfile(nix.env, "minimal", {});
+  // A NixOS-managed /etc/environment would replace what lima-init writes at the next switch.
+  assert.equal(r.etcEnvironment, null);
+  assert.equal(r.sshdPamEnv?.readenv, 1);
+});
