@@ -16,7 +16,7 @@ const run = promisify(execFile);
 const FLAG = "--dangerously-bypass-approvals-and-sandbox";
 
 test("the installed codex exec's help lists the autonomy flag and the stdin prompt dispatch passes", async () => {
-  assert.match(DISPATCH_SCRIPT, new RegExp(`codex exec ${FLAG} - <`), "dispatch no longer passes what this test checks");
+  assert.match(DISPATCH_SCRIPT, new RegExp(`codex exec ${FLAG} "\\$@" - <`), "dispatch no longer passes what this test checks");
   const home = mkdtempSync(join(tmpdir(), "nixlima-codex-"));
   try {
     const { stdout } = await run(agentBinary(CODEX_BINARY), ["exec", "--help"], { env: { HOME: home, PATH: "/usr/bin:/bin" }, timeout: 60_000 });
