@@ -24,6 +24,8 @@ export interface LocalOptions {
   secrets?: Record<string, string>;
   home?: string;
   workdir?: string;
+  /** Stops the run after this long as the host does, by closing its stdin (its lifeline). */
+  stopAfterMs?: number;
 }
 
 /** Runs `agent` (a program named so in `fakes`, written to a scratch folder) on `prompt`, once. */
@@ -47,7 +49,9 @@ export async function runDispatchLocally(agent: string, prompt: string, fakes: R
     const lines: string[] = [];
     const rounds: number[] = [];
     const report = followGuestReport(child.stdout!, child.stderr!, TAG, { output: (line, stream) => lines.push(`${stream}: ${line}`), round: (r) => rounds.push(r) });
+    const stop = options.stopAfterMs ? setTimeout(() => child.stdin!.end(), options.stopAfterMs) : undefined;
     const result = await child;
+    clearTimeout(stop);
     child.stdin!.end();
     return { dir, exitCode: result.exitCode, report, rounds, lines };
   } finally {
