@@ -19,13 +19,15 @@ import { runDispatchLocally } from "../dispatch/localDispatch";
 const run = promisify(execFile);
 const FLAG = "--dangerously-bypass-approvals-and-sandbox";
 
-test("the installed codex exec's help lists the autonomy flag and the stdin prompt dispatch passes", async () => {
+test("the installed codex exec's help lists the autonomy flag and the stdin prompt dispatch passes, and takes a non-TOML -c value as it is", async () => {
   assert.match(DISPATCH_SCRIPT, new RegExp(`codex exec ${FLAG} "\\$@" - <`), "dispatch no longer passes what this test checks");
   const home = mkdtempSync(join(tmpdir(), "nixlima-codex-"));
   try {
     const { stdout } = await run(agentBinary(CODEX_BINARY), ["exec", "--help"], { env: { HOME: home, PATH: "/usr/bin:/bin" }, timeout: 60_000 });
     assert.match(stdout, new RegExp(`^\\s+${FLAG}\\n`, "m"));
     assert.match(stdout, /If not provided as an argument \(or if `-` is used\),\s+instructions are read from stdin/);
+    // Dispatch passes the provider's base URL unquoted: a -c value that is not TOML is taken as it is.
+    assert.match(stdout, /If it fails to parse as TOML, the raw string\s+is used as a literal/);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
