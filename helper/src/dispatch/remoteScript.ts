@@ -44,13 +44,22 @@ cd -- "$workdir" || { echo "$tag error workdir" >&2; exit 96; }
 echo "$tag workdir $(pwd)" >&2
 echo "$tag base $(git rev-parse --verify -q HEAD 2> /dev/null || echo none)" >&2
 rm -f -- "$marker"
+# Codex ignores OPENAI_BASE_URL: a provider of its own points it at the task's proxy (or the base
+# URL given), with the key variable and the Responses API. Built as the positional parameters
+# (the run's arguments are read already; a template cannot hold bash's array syntax), so the URL
+# stays one word; codex reads a -c value as TOML and takes a URL, not valid TOML, as the string.
+set --
+if [[ -v OPENAI_BASE_URL ]] && [ -n "$OPENAI_BASE_URL" ]; then
+  p=model_providers.nixlima
+  set -- -c "$p.name=nixlima" -c "$p.base_url=$OPENAI_BASE_URL" -c "$p.env_key=OPENAI_API_KEY" -c "$p.wire_api=responses" -c model_provider=nixlima
+fi
 status=0 round=0 outcome=finished
 while [ "$round" -lt "$rounds" ]; do
   round=$((round + 1))
   echo "$tag round $round" >&2
   case $agent in
     claude) claude --dangerously-skip-permissions -p < "$state/prompt" ;;
-    codex) codex exec --dangerously-bypass-approvals-and-sandbox - < "$state/prompt" ;;
+    codex) codex exec --dangerously-bypass-approvals-and-sandbox "$@" - < "$state/prompt" ;;
     opencode) opencode run < "$state/prompt" ;;
   esac 2>&1
   status=$?

@@ -94,7 +94,7 @@ test("codex and opencode: each runs with its own autonomous command line and onl
   await reset("edit");
   const codex = await dispatch(vm, { agent: "codex", notSandboxed: true, prompt: "Fix it.", workdir: repo }, { OPENAI_API_KEY: KEY }, recorder(), never);
   assert.equal(codex.outcome, "finished");
-  assert.match(await guest("cat /tmp/stub.log"), /^as:codex\narg:exec\narg:--dangerously-bypass-approvals-and-sandbox\narg:-\nkey:unset\nopenai:.+\nstdin:Fix it\.\n/m);
+  assert.match(await guest("cat /tmp/stub.log"), /^as:codex\narg:exec\narg:--dangerously-bypass-approvals-and-sandbox\n(arg:-c\narg:model_provider\S+\n){5}arg:-\nkey:unset\nopenai:.+\nstdin:Fix it\.\n/m);
 
   await reset("edit");
   const opencode = await dispatch(vm, { agent: "opencode", notSandboxed: true, prompt: "Fix it.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, recorder(), never);

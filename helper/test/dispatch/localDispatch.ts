@@ -19,8 +19,17 @@ export interface LocalRun {
   lines: string[];
 }
 
+/** What a run may get beyond the prompt: the task's variables (sent on stdin), a HOME, a workdir of the test's own. */
+export interface LocalOptions {
+  secrets?: Record<string, string>;
+  home?: string;
+  workdir?: string;
+  /** Stops the run after this long as the host does, by closing its stdin (its lifeline). */
+  stopAfterMs?: number;
+}
+
 /** Runs `agent` (a program named so in `fakes`, written to a scratch folder) on `prompt`, once. */
-export async function runDispatchLocally(agent: string, prompt: string, fakes: Record<string, string>): Promise<LocalRun> {
+export async function runDispatchLocally(agent: string, prompt: string, fakes: Record<string, string>, options: LocalOptions = {}): Promise<LocalRun> {
   const dir = await realpath(await mkdtemp(join(tmpdir(), "nixlima-dispatch-")));
   try {
     for (const [name, text] of Object.entries(fakes)) {
@@ -28,17 +37,21 @@ export async function runDispatchLocally(agent: string, prompt: string, fakes: R
       await chmod(join(dir, name), 0o755);
     }
     // Detached: the script's lifeline kills its own process group, which must not be the test's.
-    const child = execa("bash", ["-c", DISPATCH_SCRIPT, "bash", RUN_ID, agent, dir, "1", DONE_MARKER], {
+    const child = execa("bash", ["-c", DISPATCH_SCRIPT, "bash", RUN_ID, agent, options.workdir ?? dir, "1", DONE_MARKER], {
       detached: true,
       reject: false,
-      env: { PATH: `${dir}:${process.env.PATH}` }, // the script clears all else for the agent anyway
+      // The script clears all else for the agent anyway.
+      env: { PATH: `${dir}:${process.env.PATH}`, ...(options.home ? { HOME: options.home } : {}) },
       extendEnv: false,
     });
-    child.stdin!.write(`\n${Buffer.from(prompt).toString("base64")}\n`); // no secrets, then the prompt; stdin stays open
+    const secrets = Object.entries(options.secrets ?? {}).map(([name, value]) => `${name}=${value}\n`).join("");
+    child.stdin!.write(`${secrets}\n${Buffer.from(prompt).toString("base64")}\n`); // the secrets, then the prompt; stdin stays open
     const lines: string[] = [];
     const rounds: number[] = [];
     const report = followGuestReport(child.stdout!, child.stderr!, TAG, { output: (line, stream) => lines.push(`${stream}: ${line}`), round: (r) => rounds.push(r) });
+    const stop = options.stopAfterMs ? setTimeout(() => child.stdin!.end(), options.stopAfterMs) : undefined;
     const result = await child;
+    clearTimeout(stop);
     child.stdin!.end();
     return { dir, exitCode: result.exitCode, report, rounds, lines };
   } finally {

@@ -1,0 +1,85 @@
+// FAKE model: a scripted server speaking OpenAI's Responses API (streamed, Server-Sent Events) so
+// the real Codex CLI can do real work here, where no model is reachable. Each turn answers with
+// the next scripted shell command — as Codex 0.171 offers its tools: one `exec` tool that runs
+// JavaScript calling `tools.exec_command` — the step index being the number of tool outputs the
+// agent already sent back; then a closing assistant message. Every answer ends with
+// `response.completed` and its usage, as the real API's do. Plain HTTP on the loopback.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { SeenModelRequest } from "./modelServer";
+
+export interface ResponsesServer {
+  /** http://127.0.0.1:PORT, no path: the server answers POST …/responses under any prefix. */
+  url: string;
+  seen: SeenModelRequest[];
+  /** The tool outputs the agent sent back, in order (as JSON text). */
+  toolOutputs: string[];
+  close(): Promise<void>;
+}
+
+type Item = Record<string, unknown>;
+export const RESPONSES_USAGE = { input_tokens: 120, input_tokens_details: { cached_tokens: 20 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 150 };
+
+/** The next scripted tool call, or the closing message. */
+function answerItem(commands: string[], step: number): Item {
+  const cmd = commands[step];
+  if (cmd === undefined) {
+    return { type: "message", id: "msg_scripted", role: "assistant", status: "completed", content: [{ type: "output_text", text: "All scripted steps are done.", annotations: [] }] };
+  }
+  const input = `const r = await tools.exec_command({ cmd: ${JSON.stringify(cmd)} });\ntext(r);`;
+  return { type: "custom_tool_call", id: `ctc_scripted_${step}`, call_id: `call_scripted_${step}`, status: "completed", name: "exec", input };
+}
+
+function stream(res: ServerResponse, model: string, item: Item): void {
+  const event = (type: string, data: Item) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const response = { id: `resp_scripted_${Date.now()}`, object: "response", status: "in_progress", model, output: [] as Item[] };
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  event("response.created", { response });
+  event("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress" } });
+  event("response.output_item.done", { output_index: 0, item });
+  event("response.completed", { response: { ...response, status: "completed", output: [item], usage: RESPONSES_USAGE } });
+  res.end();
+}
+
+function handler(commands: string[], seen: SeenModelRequest[], toolOutputs: string[]) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString() || "{}") as Record<string, unknown>;
+      } catch {
+        // Not JSON: recorded as an empty body.
+      }
+      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      if (req.method !== "POST" || !(req.url ?? "").split("?")[0]!.endsWith("/responses")) {
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: "Not scripted." } }));
+        return;
+      }
+      const input = (Array.isArray(body.input) ? body.input : []) as Item[];
+      const outputs = input.filter((i) => i.type === "custom_tool_call_output" || i.type === "function_call_output");
+      toolOutputs.splice(0, toolOutputs.length, ...outputs.map((o) => JSON.stringify(o.output)));
+      stream(res, String(body.model ?? "gpt-scripted"), answerItem(commands, outputs.length));
+    });
+  };
+}
+
+/** Starts the scripted server on the loopback: one shell command per turn, then a closing message. */
+export async function startResponsesServer(commands: string[]): Promise<ResponsesServer> {
+  const seen: SeenModelRequest[] = [];
+  const toolOutputs: string[] = [];
+  const server = createServer(handler(commands, seen, toolOutputs));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    toolOutputs,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
