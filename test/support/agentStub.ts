@@ -24,11 +24,13 @@ case $(cat /tmp/stub.mode) in
       if : >> /etc/nixlima/agent.json 2> /dev/null; then echo "facts:writable"; else echo "facts:refused"; fi; } >> /tmp/stub.log
     echo "changed by the agent" >> notes.txt; echo "stub: probed" ;;
   sleep) sleep 300 & echo "$$ $!" > /tmp/stub.pids; echo "stub: sleeping"; wait ;;
+  breakgit) rm -rf .git; echo "stub: removed the clone's .git" ;;
+  escape) setsid sleep 300 < /dev/null > /dev/null 2>&1 & echo "$!" > /tmp/stub.pids; echo "stub: left a process in a session of its own" ;;
 esac
 exit 0
 `;
 
-export type AgentStubMode = "edit" | "slow" | "loop" | "fail" | "sleep" | "probe";
+export type AgentStubMode = "edit" | "slow" | "loop" | "fail" | "sleep" | "probe" | "escape" | "breakgit";
 
 /** Installs the stand-in (and the host's git, which the test guest lacks); returns a fresh git repository's path in the guest. */
 export async function installAgentStub(limaHome: string, vm: string): Promise<string> {

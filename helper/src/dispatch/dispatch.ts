@@ -15,7 +15,7 @@ import { limaSshConfigPath } from "../shared/limaSsh";
 import { followGuestReport } from "./guestReport";
 import { sandboxGate } from "./sandboxWarning";
 import { requireRunning, runGuestScript, spawnGuestScript } from "./guestSsh";
-import { DISPATCH_SCRIPT, DONE_MARKER, STOP_SCRIPT } from "./remoteScript";
+import { DISPATCH_SCRIPT, DONE_MARKER, REAP_SCRIPT, STOP_SCRIPT } from "./remoteScript";
 import { taskKeys } from "./taskKeys";
 import { TaskMeter } from "./taskMeter";
 import { collectWork, prepareWorkspace, type TaskWorkspace } from "./taskWorkspace";
@@ -66,6 +66,7 @@ export async function dispatch(
 
   const meter = new TaskMeter(opts, `${opts.agent} in ${vm.name}`, r);
   const { seen, exitCode, stopReason, proxied } = await runAgent(vm, opts, runId, ws, secrets, r, { signal, meter });
+  if (ws.runAs) await reapAgentUser(vm, ws.runAs, r);
 
   if (!stopReason && seen.error === "workdir") {
     const who = ws.runAs ? ` or its agent user ${ws.runAs} cannot enter it` : "";
@@ -93,6 +94,16 @@ export async function dispatch(
     workdir,
     ...work,
   };
+}
+
+/** Ends what the agent user left running (REAP_SCRIPT), before its work is collected. */
+async function reapAgentUser(vm: Vm, user: string, r: Reporter): Promise<void> {
+  try {
+    const ended = Number((await runGuestScript(vm, REAP_SCRIPT, [user], 30_000)).trim());
+    if (ended > 0) r.log(`ended ${ended} process${ended === 1 ? "" : "es"} the agent user ${user} left running after the task`);
+  } catch (err) {
+    r.log(`could not end what the agent user ${user} left running: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /**

@@ -99,3 +99,17 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$pgid" 2> /dev/null || exit 0; sl
 kill -KILL -- "-$pgid" 2> /dev/null
 exit 0
 `;
+
+/**
+ * After a run as an agent user of its own: ends every process that user still has. A process the
+ * agent moved out of its process group (setsid, a double fork) escapes the group kill above and
+ * would outlive the task; one task holds a VM at a time, so all of the user's processes are the
+ * task's. Run as Lima's user (sudo); never for root or Lima's user itself. Prints how many it ended.
+ */
+export const REAP_SCRIPT = String.raw`
+uid=$(id -u -- "$1" 2> /dev/null) || exit 0
+[ "$uid" -ne 0 ] && [ "$uid" -ne "$(id -u)" ] || exit 0
+n=$(pgrep -c -U "$uid" 2> /dev/null) || n=0
+[ "$n" -eq 0 ] || sudo -n pkill -KILL -U "$uid" || exit 1
+echo "$n"
+`;

@@ -34,9 +34,9 @@ async function withTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-function sshFailure(vm: Vm, what: string, r: { exitCode?: number; stderr: unknown; timedOut?: boolean }): NixlimaError {
+function sshFailure(vm: Vm, what: string, r: { exitCode?: number; stderr: unknown; timedOut?: boolean }, hint?: string): NixlimaError {
   const last = String(r.stderr).trim().split("\n").at(-1)?.replace(/^nixlima: /, "") ?? "";
-  return new NixlimaError("failed", `Could not ${what} in VM \`${vm.name}\`${last ? `: ${last}` : "."}`);
+  return new NixlimaError("failed", `Could not ${what} in VM \`${vm.name}\`${last ? `: ${last}` : "."}`, hint);
 }
 
 /**
@@ -76,7 +76,9 @@ export async function bringBackFromGuest(vm: Vm, project: HostProject, clone: st
       reject: false,
       timeout: 600_000,
     });
-    if (r.exitCode !== 0) throw sshFailure(vm, "collect the agent's work", r);
+    // The clone is then the only copy of the agent's work: it stays, and the user is told where.
+    const kept = `The agent's work stays in the VM at ${clone} (nixlima shell ${vm.name} opens a shell there).`;
+    if (r.exitCode !== 0) throw sshFailure(vm, "collect the agent's work", r, kept);
     if ((await stat(file)).size === 0) return { branch: null, commits: 0 };
     return fetchWorkBundle(project, file, taskBranch(vm.name, task));
   });

@@ -114,6 +114,33 @@ test("a cancel ends the agent user's run: the stand-in and the process it starte
   assert.equal((await guest("ps -o pid=,args= -u agent || true")).trim(), "", "a process of the agent user is left");
 });
 
+test("a process the agent moved into a session of its own (setsid) is gone when the task ends", { timeout: 300_000 }, async () => {
+  await resetAgentStub(lima.dir, NAME, stubRepo, "escape");
+  const vm = await inspectVm(l, NAME, undefined);
+  const r = recorder();
+  const result = await dispatch(vm, { agent: "claude", prompt: "escape", project: hostRepo().root }, { ANTHROPIC_API_KEY: KEY }, r, never);
+  assert.equal(result.outcome, "finished", r.lines.join("\n"));
+  const pid = (await guest("cat /tmp/stub.pids")).trim();
+  assert.match(pid, /^\d+$/, r.lines.join("\n"));
+  assert.equal((await guest(`ps -o pid= -p ${pid} || true`)).trim(), "", "the escaped process still runs");
+  assert.equal((await guest("ps -o pid=,args= -u agent || true")).trim(), "", "a process of the agent user is left");
+  assert.ok(r.lines.some((line) => /^ended 1 process the agent user agent left running after the task$/.test(line)), r.lines.join("\n"));
+});
+
+test("when the agent's work cannot be brought back, its clone stays in the guest and the error says where", { timeout: 300_000 }, async () => {
+  await resetAgentStub(lima.dir, NAME, stubRepo, "breakgit");
+  const vm = await inspectVm(l, NAME, undefined);
+  const r = recorder();
+  const failure = await dispatch(vm, { agent: "claude", prompt: "break", project: hostRepo().root }, { ANTHROPIC_API_KEY: KEY }, r, never).then(
+    () => assert.fail(`the dispatch succeeded without the clone's .git:\n${r.lines.join("\n")}`),
+    (err: unknown) => err as { message: string; hint?: string },
+  );
+  assert.match(failure.message, /^Could not collect the agent's work in VM `agentrun`/);
+  const clone = /^The agent's work stays in the VM at (\S+) \(nixlima shell agentrun opens a shell there\)\.$/.exec(failure.hint ?? "")?.[1];
+  assert.ok(clone, failure.hint);
+  assert.equal((await guest(`sudo test -d '${clone}' && echo kept`)).trim(), "kept");
+});
+
 test("the audit reads from the guest that dispatch runs as agent, and each way up for the agent undoes that", { timeout: 300_000 }, async () => {
   const limaUser = (await guest("id -un")).trim();
   const a = await auditVm(l, NAME);
