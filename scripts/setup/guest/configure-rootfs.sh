@@ -6,6 +6,10 @@ set -eu
 root_label="$1"
 
 echo "lima-test" >/etc/hostname
+# New accounts log in with bash, as on NixOS (its users-groups module writes bash as SHELL into
+# /etc/default/useradd); Debian's default is /bin/sh. lima-init's useradd makes Lima's user.
+touch /etc/default/useradd && sed -i '/^#\? *SHELL=/d' /etc/default/useradd
+echo "SHELL=/bin/bash" >>/etc/default/useradd
 printf 'LABEL=%s / ext4 defaults,discard 0 1\n' "$root_label" >/etc/fstab
 
 # Network: every ethernet NIC by DHCP. cloud-init's own network rendering is off (Debian would
