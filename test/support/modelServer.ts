@@ -95,18 +95,25 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Reads a request's JSON body (empty when it is not JSON), records the request, then answers. */
+export function onJsonRequest(req: IncomingMessage, seen: SeenModelRequest[], answer: (body: Record<string, unknown>) => void): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString() || "{}") as Record<string, unknown>;
+    } catch {
+      // Not JSON: recorded as an empty body.
+    }
+    seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+    answer(body);
+  });
+}
+
 function handler(script: ScriptedToolUse[], seen: SeenModelRequest[], toolResults: string[]) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString() || "{}") as Record<string, unknown>;
-      } catch {
-        // Not JSON: recorded as an empty body.
-      }
-      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+    onJsonRequest(req, seen, (body) => {
       const path = (req.url ?? "").split("?")[0]!;
       if (path.endsWith("/v1/messages/count_tokens")) return json(res, 200, { input_tokens: 100 });
       if (!path.endsWith("/v1/messages")) return json(res, 404, { type: "error", error: { type: "not_found_error", message: "Not scripted." } });

@@ -6,7 +6,7 @@
 // `response.completed` and its usage, as the real API's do. Plain HTTP on the loopback.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SeenModelRequest } from "./modelServer";
+import { onJsonRequest, type SeenModelRequest } from "./modelServer";
 
 export interface ResponsesServer {
   /** http://127.0.0.1:PORT, no path: the server answers POST …/responses under any prefix. */
@@ -43,16 +43,7 @@ function stream(res: ServerResponse, model: string, item: Item): void {
 
 function handler(commands: string[], seen: SeenModelRequest[], toolOutputs: string[]) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString() || "{}") as Record<string, unknown>;
-      } catch {
-        // Not JSON: recorded as an empty body.
-      }
-      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+    onJsonRequest(req, seen, (body) => {
       if (req.method !== "POST" || !(req.url ?? "").split("?")[0]!.endsWith("/responses")) {
         res.writeHead(404, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: { message: "Not scripted." } }));
