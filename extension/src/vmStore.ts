@@ -85,8 +85,7 @@ export class VmStore implements vscode.Disposable {
 
   /** The VM's latest finished task whose branch is still to review, merge or discard. */
   reviewableTask(vmName: string): Job | undefined {
-    const tasks = [...this.jobs.values()].filter((j) => j.request.kind === "dispatch" && j.request.vm === vmName);
-    const last = tasks.at(-1);
+    const last = this.latestTask(vmName);
     return last && !this.handledTasks.has(last.id) && taskBranchOf(last) ? last : undefined;
   }
 
