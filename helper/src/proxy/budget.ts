@@ -6,8 +6,7 @@
 import type { TaskUsage } from "../protocol";
 import { estimateCost } from "./pricing";
 import type { ResponseUsage } from "./usage";
-import { budgetSentence, type BudgetLimits } from "../shared/usageWords";
-
+import { reachedLimit, type BudgetLimits } from "../shared/usageWords";
 
 export class TaskBudget {
   private readonly total: TaskUsage = { tokensIn: 0, tokensOut: 0, requests: 0 };
@@ -50,10 +49,6 @@ export class TaskBudget {
 
   /** Why no more requests may go out, or undefined while the budget lasts. */
   exhausted(): string | undefined {
-    const { maxTokens, maxCostUsd } = this.limits;
-    const t = this.total;
-    if (maxTokens !== undefined && t.tokensIn + t.tokensOut >= maxTokens) return budgetSentence({ maxTokens });
-    if (maxCostUsd !== undefined && (t.costUsd ?? 0) >= maxCostUsd) return budgetSentence({ maxCostUsd });
-    return undefined;
+    return reachedLimit(this.limits, this.total);
   }
 }

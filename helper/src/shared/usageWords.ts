@@ -17,12 +17,17 @@ export function budgetSentence(limits: BudgetLimits): string {
   return `Stopped: the task used its budget of ${parts.join(" or ") || "tokens"}.`;
 }
 
+/** The sentence for the first limit the usage has reached, or undefined while the budget lasts. */
+export function reachedLimit(limits: BudgetLimits, u: TaskUsage | undefined): string | undefined {
+  const used = u ? u.tokensIn + u.tokensOut : 0;
+  if (limits.maxTokens !== undefined && used >= limits.maxTokens) return budgetSentence({ maxTokens: limits.maxTokens });
+  if (limits.maxCostUsd !== undefined && (u?.costUsd ?? 0) >= limits.maxCostUsd) return budgetSentence({ maxCostUsd: limits.maxCostUsd });
+  return undefined;
+}
+
 /** Which of a task's limits it used, in the sentence people see when it stops for its budget. */
 export function budgetStopSentence(r: BudgetLimits & { usage?: TaskUsage | undefined }): string {
-  const used = r.usage ? r.usage.tokensIn + r.usage.tokensOut : 0;
-  if (r.maxTokens !== undefined && used >= r.maxTokens) return budgetSentence({ maxTokens: r.maxTokens });
-  if (r.maxCostUsd !== undefined && (r.usage?.costUsd ?? 0) >= r.maxCostUsd) return budgetSentence({ maxCostUsd: r.maxCostUsd });
-  return budgetSentence(r);
+  return reachedLimit(r, r.usage) ?? budgetSentence(r);
 }
 
 /** 950, 12.3k, 1.2M. */
