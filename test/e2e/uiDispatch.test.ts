@@ -21,6 +21,7 @@ import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../suppor
 import {
   answerDialog,
   answerQuickInput,
+  quickInputMessage,
   clickContextMenuItem,
   clickNotificationButton,
   openViewContainer,
@@ -101,7 +102,12 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
     await explain("agent", () => pickQuickPickItem(page, "claude"));
     await explain("rounds", () => answerQuickInput(page, "1", /^Rounds at most/));
     await explain("time limit", () => answerQuickInput(page, "5m", /^Time limit/));
-    await explain("budget", () => answerQuickInput(page, "", /^Budget for the model/));
+    await explain("budget refuses a bad answer in one sentence", async () => {
+      await answerQuickInput(page, "lots", /^Budget for the model/);
+      assert.match(await quickInputMessage(page), /"lots" is not a token limit/);
+      await server!.screenshot("ui-dispatch-budget");
+    });
+    await explain("budget", () => answerQuickInput(page, "", /is not a token limit|^Budget for the model/));
     await explain("folder", () => answerQuickInput(page, repo, /^Folder in the VM/));
     await explain("questions done", () => waitForQuickInputClosed(page));
     const started = performance.now();
