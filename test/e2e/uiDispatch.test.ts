@@ -21,7 +21,7 @@ import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../suppor
 import {
   answerDialog,
   answerQuickInput,
-  quickInputMessage,
+  waitForQuickInputMessage,
   clickContextMenuItem,
   clickNotificationButton,
   openViewContainer,
@@ -104,7 +104,8 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
     await explain("time limit", () => answerQuickInput(page, "5m", /^Time limit/));
     await explain("budget refuses a bad answer in one sentence", async () => {
       await answerQuickInput(page, "lots", /^Budget for the model/);
-      assert.match(await quickInputMessage(page), /"lots" is not a token limit/);
+      const sentence = await waitForQuickInputMessage(page, /"lots" is not a token limit/);
+      assert.doesNotMatch(sentence, /^Budget for the model/, "the prompt stayed where the refusal belongs");
       await server!.screenshot("ui-dispatch-budget");
     });
     await explain("budget", () => answerQuickInput(page, "", /is not a token limit|^Budget for the model/));

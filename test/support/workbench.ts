@@ -59,10 +59,14 @@ export async function answerQuickInput(page: Page, text: string, prompt: RegExp 
   await page.keyboard.press("Enter");
 }
 
-/** The validation or info message under the input (e.g. a rejected VM name). */
-export async function quickInputMessage(page: Page): Promise<string> {
+/**
+ * Waits until the message under the input (a validation sentence, e.g. a rejected VM name) matches
+ * `expected` and returns it: the step's prompt sits there until validation replaces it, so reading
+ * the first non-empty text would race the validation.
+ */
+export async function waitForQuickInputMessage(page: Page, expected: RegExp): Promise<string> {
   const message = (await waitForQuickInput(page)).locator(".quick-input-message");
-  await message.filter({ hasText: /\S/ }).waitFor({ timeout: TIMEOUT_MS });
+  await message.filter({ hasText: expected }).waitFor({ timeout: TIMEOUT_MS });
   return (await message.textContent()) ?? "";
 }
 
