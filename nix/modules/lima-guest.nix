@@ -3,6 +3,7 @@
 # markers holding the instance id, the guest agent from the cidata disk, /run/host-services.
 {
   config,
+  options,
   lib,
   pkgs,
   ...
@@ -10,6 +11,9 @@
 let
   cidata = "/mnt/lima-cidata";
   cfg = config.services.nixlima.limaGuest;
+  # nixlima's profiles only suggest a hostname (mkDefault); a definition stronger than that is
+  # the user's own, and lima-init then keeps it instead of Lima's lima-NAME.
+  userNamesHost = options.networking.hostName.highestPrio < (lib.mkDefault null).priority;
 in
 {
   options.services.nixlima.limaGuest.enable = lib.mkOption {
@@ -50,6 +54,7 @@ in
         pkgs.nftables
       ];
       script = builtins.readFile ./lima-init.sh;
+      environment = lib.optionalAttrs userNamesHost { LIMA_INIT_KEEP_HOSTNAME = "1"; };
       restartIfChanged = true;
       unitConfig.X-StopOnRemoval = false;
       serviceConfig = {

@@ -76,8 +76,11 @@ systemctl restart local-fs.target
 # link is replaced by a file, until the next switch restores it and the next boot fixes it).
 # The hostname Lima gives the guest (meta-data's local-hostname, lima-NAME) is set on every boot,
 # as cloud-init does on Lima's other guests: a person with several VMs tells them apart by it.
-# /etc/hosts names it too, so sudo and ssh resolve it without asking DNS.
-guest_hostname=$(sed -n 's/^local-hostname: *//p' "$cidata/meta-data")
+# /etc/hosts names it too, so sudo and ssh resolve it without asking DNS. A name the NixOS
+# configuration sets itself wins (the module says so with LIMA_INIT_KEEP_HOSTNAME=1): NixOS
+# names it in /etc/hosts already.
+guest_hostname=
+[ "${LIMA_INIT_KEEP_HOSTNAME:-}" = 1 ] || guest_hostname=$(sed -n 's/^local-hostname: *//p' "$cidata/meta-data")
 [ -z "$guest_hostname" ] || echo "$guest_hostname" >/proc/sys/kernel/hostname
 hosts=$(grep -v -e 'host\.lima\.internal' -e '# lima-init$' /etc/hosts || true)
 {

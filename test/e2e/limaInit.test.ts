@@ -138,6 +138,16 @@ test("lima-init puts host.lima.internal (Lima's gateway) into /etc/hosts, once",
   assert.match(await guest("getent hosts host.lima.internal"), new RegExp(`^${gateway.replaceAll(".", "\\.")}\\s`));
 });
 
+test("lima-init names the guest as Lima does (lima-NAME), but keeps a name the NixOS configuration sets", { timeout: 300_000 }, async () => {
+  await guest("sudo hostname nixlima-test-own-name");
+  assert.equal((await limaInit("LIMA_INIT_KEEP_HOSTNAME=1")).code, 0);
+  assert.equal((await guest("hostname")).trim(), "nixlima-test-own-name");
+  assert.doesNotMatch(await guest("cat /etc/hosts"), /# lima-init$/m, "Lima's name went into /etc/hosts while the own one was kept");
+  assert.equal((await limaInit()).code, 0);
+  assert.equal((await guest("hostname")).trim(), `lima-${name}`);
+  assert.match(await guest("cat /etc/hosts"), new RegExp(`^127\\.0\\.1\\.1\\tlima-${name} # lima-init$`, "m"));
+});
+
 test("a host uid that a guest user already has (the agent's 2000) does not stop the VM becoming ready", { timeout: 300_000 }, async () => {
   await guest("getent passwd 2000 >/dev/null || sudo useradd --uid 2000 --create-home agent");
   await cidataCopyFor("/tmp/cidata-collide", "collider", 2000);

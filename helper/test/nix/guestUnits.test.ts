@@ -63,3 +63,12 @@ test("Lima's env: reaches sshd logins: /etc/environment is not NixOS's, and sshd
   assert.equal(r.etcEnvironment, null);
   assert.equal(r.sshdPamEnv?.readenv, 1);
 });
+
+// What lima-init does with it: test/e2e/limaInit.test.ts.
+for (const profile of ["minimal", "dev", "agent"]) {
+  test(`${profile}: lima-init names the machine as Lima does (lima-NAME) unless the configuration names it`, async () => {
+    const keep = (r: Awaited<ReturnType<typeof evalProfile>>) => (r.units["lima-init"]!.environment as Record<string, string> | undefined)?.LIMA_INIT_KEEP_HOSTNAME;
+    assert.equal(keep(await evalProfile(nix.env, profile, {})), undefined, "a profile's suggested name overrode Lima's");
+    assert.equal(keep(await evalProfile(nix.env, profile, { networking: { hostName: "mybox" } })), "1");
+  });
+}
