@@ -4,6 +4,7 @@ import { benchActivation } from "./activation";
 import { benchApiProxy } from "./apiProxy";
 import { benchBundle } from "./bundle";
 import { benchDevVm } from "./devVm";
+import { benchDispatchRoundTrip } from "./dispatchRoundTrip";
 import { benchFleet } from "./fleet";
 import { benchHelperMemory } from "./helperMemory";
 import { benchIdle } from "./idle";
@@ -30,3 +31,4 @@ if (want("ready")) await benchInitReady(); // cloud-init beside nixlima's lima-i
 if (only.includes("fleet")) await benchFleet(); // boots 8 VMs: only when asked
 if (want("bytes")) await benchProgressBytes(); // boots the test guest once
 if (only.includes("devvm")) await benchDevVm(); // boots 3 times: only when asked
+if (only.includes("dispatch")) await benchDispatchRoundTrip(); // boots the test guest once: only when asked
