@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { TaskBudget } from "./budget";
 import { apiUpstreams, type ApiUpstream } from "./upstreams";
 import { UsageReader } from "./usage";
+import { budgetSentence } from "../shared/usageWords";
 
 export type ApiName = "anthropic" | "openai";
 
@@ -126,10 +127,10 @@ export async function startApiProxy(options: ApiProxyOptions): Promise<ApiProxy>
     }
     const key = options.keys[r.api];
     if (!key) return refuse(res, 401, `No ${r.api} key was given to this task.`);
-    const spent = budget?.exhausted();
-    if (spent) {
+    const reached = budget?.exhausted();
+    if (reached) {
       stats.overBudget++;
-      return refuse(res, 402, `${spent.replace(/^Stopped: the task/, "This task")} nixlima refuses its further model requests.`);
+      return refuse(res, 402, `${budgetSentence(reached, { subject: "asking" })} nixlima refuses its further model requests.`);
     }
     stats.forwarded++;
     forward(req, res, upstreams[r.api], agents[r.api], r, key, budget);
