@@ -14,6 +14,9 @@ import { median, report } from "./stats";
 
 const REQUESTS = 200;
 const STREAM_RUNS = 5;
+/** A streaming chat request with an agent's context of about this size. */
+const CHAT_KIB = 200;
+const CHAT_ASK = JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "context ".repeat((CHAT_KIB * 1024) / 8) }] });
 
 /** Forks one part of bench/apiProxyParts.ts; resolves with what it sends back. */
 function startPart(data: Record<string, string>): Promise<{ child: ChildProcess; port: number; token?: string }> {
@@ -25,7 +28,7 @@ function startPart(data: Record<string, string>): Promise<{ child: ChildProcess;
   });
 }
 
-type Send = (path: string) => Promise<number>;
+type Send = (path: string, body?: string) => Promise<number>;
 
 /** One request; resolves with the answer's size in bytes once it has all come. */
 function drain(res: IncomingMessage, resolve: (bytes: number) => void): void {
@@ -34,11 +37,11 @@ function drain(res: IncomingMessage, resolve: (bytes: number) => void): void {
   res.on("end", () => resolve(bytes));
 }
 
-async function timeEach(send: Send, path: string, n: number): Promise<number[]> {
+async function timeEach(send: Send, path: string, n: number, body?: string): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const start = performance.now();
-    await send(path);
+    await send(path, body);
     times.push(performance.now() - start);
   }
   return times;
@@ -48,7 +51,7 @@ async function mibPerSecond(send: Send): Promise<number> {
   const rates: number[] = [];
   for (let i = 0; i < STREAM_RUNS; i++) {
     const start = performance.now();
-    const bytes = await send("/v1/stream");
+    const bytes = await send("/anthropic/v1/stream");
     rates.push(bytes / 1024 / 1024 / ((performance.now() - start) / 1000));
   }
   return median(rates);
@@ -63,21 +66,28 @@ export async function benchApiProxy(): Promise<void> {
   const proxy = await startPart({ part: "proxy", vendorUrl, ca: ca.toString() });
   const httpsAgent = new HttpsAgent({ keepAlive: true, ca });
   const httpAgent = new HttpAgent({ keepAlive: true });
-  const direct: Send = (path) =>
-    new Promise((resolve, reject) => httpsRequest(`${vendorUrl}/anthropic${path}`, { method: "POST", agent: httpsAgent, headers: { "x-api-key": "real-key" } }, (res) => drain(res, resolve)).on("error", reject).end("{}"));
-  const proxied: Send = (path) =>
-    new Promise((resolve, reject) => httpRequest(`http://127.0.0.1:${proxy.port}/anthropic${path}`, { method: "POST", agent: httpAgent, headers: { "x-api-key": proxy.token } }, (res) => drain(res, resolve)).on("error", reject).end("{}"));
+  // Paths under /anthropic or /openai; the proxy's key is the bearer token on both.
+  const direct: Send = (path, body = "{}") =>
+    new Promise((resolve, reject) => httpsRequest(`${vendorUrl}${path}`, { method: "POST", agent: httpsAgent, headers: { "x-api-key": "real-key" } }, (res) => drain(res, resolve)).on("error", reject).end(body));
+  const proxied: Send = (path, body = "{}") =>
+    new Promise((resolve, reject) => httpRequest(`http://127.0.0.1:${proxy.port}${path}`, { method: "POST", agent: httpAgent, headers: { authorization: `Bearer ${proxy.token}` } }, (res) => drain(res, resolve)).on("error", reject).end(body));
   try {
-    await timeEach(direct, "/v1/small", 20); // warm both paths (TLS session, JIT)
-    await timeEach(proxied, "/v1/small", 20);
-    const directMs = median(await timeEach(direct, "/v1/small", REQUESTS));
-    const proxiedMs = median(await timeEach(proxied, "/v1/small", REQUESTS));
+    await timeEach(direct, "/anthropic/v1/small", 20); // warm both paths (TLS session, JIT)
+    await timeEach(proxied, "/anthropic/v1/small", 20);
+    const directMs = median(await timeEach(direct, "/anthropic/v1/small", REQUESTS));
+    const proxiedMs = median(await timeEach(proxied, "/anthropic/v1/small", REQUESTS));
+    // A streaming Chat Completions request is the one whose body the proxy reads (and asks for usage).
+    const directChatMs = median(await timeEach(direct, "/openai/v1/chat/completions", REQUESTS, CHAT_ASK));
+    const proxiedChatMs = median(await timeEach(proxied, "/openai/v1/chat/completions", REQUESTS, CHAT_ASK));
     const directRate = await mibPerSecond(direct);
     const proxiedRate = await mibPerSecond(proxied);
     report("model-API proxy (vendor stand-in, proxy and client: three processes)", {
       [`request, direct (ms, median of ${REQUESTS})`]: directMs,
       [`request, through the proxy (ms, median of ${REQUESTS})`]: proxiedMs,
       "proxy overhead per request (ms)": proxiedMs - directMs,
+      [`streaming chat request of ${CHAT_KIB} KiB, direct (ms, median)`]: directChatMs,
+      [`streaming chat request of ${CHAT_KIB} KiB, through the proxy (ms)`]: proxiedChatMs,
+      "proxy overhead per streaming chat request (ms)": proxiedChatMs - directChatMs,
       [`stream ${STREAM_MIB} MiB, direct (MiB/s, median of ${STREAM_RUNS})`]: directRate,
       [`stream ${STREAM_MIB} MiB, through the proxy (MiB/s)`]: proxiedRate,
       "streaming through the proxy ÷ direct (goal ≥ 0.95)": proxiedRate / directRate,

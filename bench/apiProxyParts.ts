@@ -36,7 +36,7 @@ async function vendor(key: Buffer, cert: Buffer): Promise<void> {
 
 async function proxy(vendorUrl: string, ca: Buffer): Promise<void> {
   const upstreams = { anthropic: { url: `${vendorUrl}/anthropic/`, ca }, openai: { url: `${vendorUrl}/openai/`, ca } };
-  const p = await startApiProxy({ keys: { anthropic: "real-key" }, upstreams });
+  const p = await startApiProxy({ keys: { anthropic: "real-key", openai: "real-key" }, upstreams });
   process.send?.({ port: p.port, token: p.token });
 }
 

@@ -28,7 +28,7 @@ function dispatchFailure(r: DispatchResult): string {
   const rounds = `${r.rounds} round${r.rounds === 1 ? "" : "s"}`;
   if (r.outcome === "timeout") return `${r.agent} in ${r.vm} ran out of time after ${rounds} and was killed.`;
   if (r.outcome === "stopped") return `${r.agent} in ${r.vm} was stopped after ${rounds}.`;
-  if (r.outcome === "budget") return `${budgetStopSentence(r).replace(/\.$/, "")} (${r.agent} in ${r.vm}, ${rounds}).`;
+  if (r.outcome === "budget") return budgetStopSentence(r, `${r.agent} in ${r.vm}, ${rounds}`);
   return `${r.agent} in ${r.vm} failed${r.exitCode === null ? "" : ` with exit code ${r.exitCode}`} after ${rounds}; its output is in the task's terminal.`;
 }
 

@@ -4,7 +4,8 @@
 // streaming the answer (SSE included) as it comes, without buffering. The key never leaves the
 // host: the guest only ever holds the token. It stops with the task. It reads each answer's
 // token usage from a copy as it passes (usage.ts) into the task's budget, and once the budget is
-// used it refuses every further request (budget.ts).
+// used it refuses every further request (budget.ts). Requests go on as the client sent them,
+// except a streaming Chat Completions request: the proxy asks for its usage there (chatUsage.ts).
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
@@ -12,6 +13,8 @@ import type { AddressInfo } from "node:net";
 import type { TaskBudget } from "./budget";
 import { apiUpstreams, type ApiUpstream } from "./upstreams";
 import { UsageReader } from "./usage";
+import { isChatCompletions, sendChatBody } from "./chatUsage";
+import { budgetSentence } from "../shared/usageWords";
 
 export type ApiName = "anthropic" | "openai";
 
@@ -101,7 +104,8 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: ApiUpstrea
   const target = new URL(path.replace(/^\/+/, ""), upstream.url);
   const out = httpsRequest(target, { method: req.method, headers, agent }, (answer) => relay(answer, res, budget));
   out.on("error", () => (res.headersSent ? res.destroy() : refuse(res, 502, `The ${api} API could not be reached from the host.`)));
-  req.pipe(out);
+  if (api === "openai" && isChatCompletions(req.method, path)) sendChatBody(req, out);
+  else req.pipe(out);
   res.on("close", () => out.destroy());
 }
 
@@ -126,10 +130,10 @@ export async function startApiProxy(options: ApiProxyOptions): Promise<ApiProxy>
     }
     const key = options.keys[r.api];
     if (!key) return refuse(res, 401, `No ${r.api} key was given to this task.`);
-    const spent = budget?.exhausted();
-    if (spent) {
+    const reached = budget?.exhausted();
+    if (reached) {
       stats.overBudget++;
-      return refuse(res, 402, `${spent.replace(/^Stopped: the task/, "This task")} nixlima refuses its further model requests.`);
+      return refuse(res, 402, `${budgetSentence(reached, { subject: "asking" })} nixlima refuses its further model requests.`);
     }
     stats.forwarded++;
     forward(req, res, upstreams[r.api], agents[r.api], r, key, budget);

@@ -11,7 +11,7 @@ import { reachedLimit, type BudgetLimits } from "../shared/usageWords";
 export class TaskBudget {
   private readonly total: TaskUsage = { tokensIn: 0, tokensOut: 0, requests: 0 };
   private readonly listeners: ((usage: TaskUsage) => void)[] = [];
-  private readonly exhaustedListeners: ((sentence: string) => void)[] = [];
+  private readonly exhaustedListeners: ((reached: BudgetLimits) => void)[] = [];
   private told = false;
 
   constructor(readonly limits: BudgetLimits = {}) {}
@@ -21,8 +21,8 @@ export class TaskBudget {
     this.listeners.push(listener);
   }
 
-  /** Called once, when the totals first reach a limit. */
-  onExhausted(listener: (sentence: string) => void): void {
+  /** Called once, when the totals first reach a limit, with the limit reached. */
+  onExhausted(listener: (reached: BudgetLimits) => void): void {
     this.exhaustedListeners.push(listener);
   }
 
@@ -36,10 +36,10 @@ export class TaskBudget {
     else t.costUsd = (t.costUsd ?? 0) + cost;
     const now = this.usage();
     for (const l of this.listeners) l(now);
-    const sentence = this.exhausted();
-    if (sentence && !this.told) {
+    const reached = this.exhausted();
+    if (reached && !this.told) {
       this.told = true;
-      for (const l of this.exhaustedListeners) l(sentence);
+      for (const l of this.exhaustedListeners) l(reached);
     }
   }
 
@@ -47,8 +47,8 @@ export class TaskBudget {
     return { ...this.total };
   }
 
-  /** Why no more requests may go out, or undefined while the budget lasts. */
-  exhausted(): string | undefined {
+  /** The limit reached (no more requests may go out), or undefined while the budget lasts. */
+  exhausted(): BudgetLimits | undefined {
     return reachedLimit(this.limits, this.total);
   }
 }

@@ -16,6 +16,9 @@ export interface ResponseUsage {
   cacheWrite: number;
 }
 
+/** An event that states usage: `"usage": {`. Chat Completions chunks say `"usage": null` in every delta once asked for the usage. */
+const STATES_USAGE = /"usage"\s*:\s*\{/;
+
 /** A JSON body larger than this is not read for usage (model answers are far smaller). */
 const MAX_JSON_BODY = 8 * 1024 * 1024;
 
@@ -99,7 +102,7 @@ export class UsageReader {
     const data = line.slice(5).trim();
     // Only an event that states usage is parsed: a long answer is mostly text deltas, and parsing
     // each of them halved the proxy's streaming throughput (npm run bench proxy).
-    if (data.includes('"usage"')) this.take(parse(data));
+    if (STATES_USAGE.test(data)) this.take(parse(data));
   }
 
   private take(data: unknown): void {

@@ -8,26 +8,34 @@ export interface BudgetLimits {
   maxCostUsd?: number | undefined;
 }
 
-/** "Stopped: the task used its budget of 50k tokens." */
-export function budgetSentence(limits: BudgetLimits): string {
+/** Whom a budget sentence speaks of: a task stopped for its budget, or (in the proxy's refusal, read by the agent) the task still asking. */
+const BUDGET_SUBJECT = { stopped: "Stopped: the task", asking: "This task" } as const;
+
+/**
+ * "Stopped: the task used its budget of 50,000 tokens." The one wording of a budget, for every
+ * sentence that names it: `subject` says whom it speaks of, `aside` adds what the caller knows
+ * in parentheses before the full stop.
+ */
+export function budgetSentence(limits: BudgetLimits, words: { subject?: keyof typeof BUDGET_SUBJECT; aside?: string } = {}): string {
   const parts = [
     ...(limits.maxTokens !== undefined ? [`${limits.maxTokens.toLocaleString("en-US")} tokens`] : []),
     ...(limits.maxCostUsd !== undefined ? [`$${formatUsd(limits.maxCostUsd)} (estimated)`] : []),
   ];
-  return `Stopped: the task used its budget of ${parts.join(" or ") || "tokens"}.`;
+  const aside = words.aside ? ` (${words.aside})` : "";
+  return `${BUDGET_SUBJECT[words.subject ?? "stopped"]} used its budget of ${parts.join(" or ") || "tokens"}${aside}.`;
 }
 
-/** The sentence for the first limit the usage has reached, or undefined while the budget lasts. */
-export function reachedLimit(limits: BudgetLimits, u: TaskUsage | undefined): string | undefined {
+/** The first limit the usage has reached (that limit alone), or undefined while the budget lasts. */
+export function reachedLimit(limits: BudgetLimits, u: TaskUsage | undefined): BudgetLimits | undefined {
   const used = u ? u.tokensIn + u.tokensOut : 0;
-  if (limits.maxTokens !== undefined && used >= limits.maxTokens) return budgetSentence({ maxTokens: limits.maxTokens });
-  if (limits.maxCostUsd !== undefined && (u?.costUsd ?? 0) >= limits.maxCostUsd) return budgetSentence({ maxCostUsd: limits.maxCostUsd });
+  if (limits.maxTokens !== undefined && used >= limits.maxTokens) return { maxTokens: limits.maxTokens };
+  if (limits.maxCostUsd !== undefined && (u?.costUsd ?? 0) >= limits.maxCostUsd) return { maxCostUsd: limits.maxCostUsd };
   return undefined;
 }
 
 /** Which of a task's limits it used, in the sentence people see when it stops for its budget. */
-export function budgetStopSentence(r: BudgetLimits & { usage?: TaskUsage | undefined }): string {
-  return reachedLimit(r, r.usage) ?? budgetSentence(r);
+export function budgetStopSentence(r: BudgetLimits & { usage?: TaskUsage | undefined }, aside?: string): string {
+  return budgetSentence(reachedLimit(r, r.usage) ?? r, aside ? { aside } : {});
 }
 
 /** 950, 12.3k, 1.2M. */

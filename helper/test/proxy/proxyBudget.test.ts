@@ -8,6 +8,7 @@ import type { ServerResponse } from "node:http";
 import { after, before, test } from "node:test";
 import { startApiProxy } from "../../src/proxy/apiProxy";
 import { TaskBudget } from "../../src/proxy/budget";
+import type { BudgetLimits } from "../../src/shared/usageWords";
 import { startTlsUpstream, type SeenRequest, type TlsUpstream } from "../../../test/support/tlsUpstream";
 
 let upstream: TlsUpstream;
@@ -119,7 +120,7 @@ test("an unknown model's tokens count, without a cost", { timeout: 30_000 }, asy
 
 test("past the token limit the proxy refuses further requests with a clear error, and nothing more goes upstream", { timeout: 30_000 }, async () => {
   const budget = new TaskBudget({ maxTokens: 1500 });
-  const exhausted: string[] = [];
+  const exhausted: BudgetLimits[] = [];
   budget.onExhausted((s) => exhausted.push(s));
   const proxy = await proxyWith(budget);
   try {
@@ -127,7 +128,7 @@ test("past the token limit the proxy refuses further requests with a clear error
     await readStream(ok);
     assert.equal(budget.exhausted(), undefined);
     await readStream(await post(proxy.port, proxy.token, { model: "claude-sonnet-4-5", stream: true, input: 300, output: 200 }));
-    assert.deepEqual(exhausted, ["Stopped: the task used its budget of 1,500 tokens."]);
+    assert.deepEqual(exhausted, [{ maxTokens: 1500 }]);
     const sent = upstream.seen.length;
     const refused = await post(proxy.port, proxy.token, { model: "claude-sonnet-4-5", input: 1, output: 1 });
     assert.equal(refused.statusCode, 402);

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { TaskBudget } from "../../src/proxy/budget";
 import { estimateCost } from "../../src/proxy/pricing";
 import { UsageReader, type ResponseUsage } from "../../src/proxy/usage";
-import { addUsages, budgetSentence, describeUsage, formatTokens, parseCostLimit, parseTokenLimit } from "../../src/shared/usageWords";
+import { addUsages, budgetSentence, budgetStopSentence, describeUsage, formatTokens, parseCostLimit, parseTokenLimit, reachedLimit, type BudgetLimits } from "../../src/shared/usageWords";
 
 /** Feeds the text in chunks of `size` bytes (splitting lines and multi-byte characters). */
 function read(text: string, stream: boolean, size = 7): ResponseUsage | undefined {
@@ -71,26 +71,26 @@ test("the cost estimate follows the model family; an unknown model has none", ()
 
 test("the budget adds tokens in (cache included) and out, stops at a token limit once, and says so", () => {
   const budget = new TaskBudget({ maxTokens: 2000 });
-  const seen: string[] = [];
+  const seen: BudgetLimits[] = [];
   budget.onExhausted((s) => seen.push(s));
   budget.add({ model: "claude-sonnet-4", input: 500, output: 100, cacheRead: 300, cacheWrite: 100 });
   assert.equal(budget.exhausted(), undefined);
   assert.deepEqual(budget.usage(), { tokensIn: 900, tokensOut: 100, requests: 1, costUsd: (500 * 3 + 100 * 15 + 300 * 0.3 + 100 * 3.75) / 1e6 });
   budget.add({ model: "claude-sonnet-4", input: 900, output: 100, cacheRead: 0, cacheWrite: 0 });
-  assert.equal(budget.exhausted(), "Stopped: the task used its budget of 2,000 tokens.");
+  assert.deepEqual(budget.exhausted(), { maxTokens: 2000 });
   budget.add({ model: "claude-sonnet-4", input: 1, output: 1, cacheRead: 0, cacheWrite: 0 });
-  assert.deepEqual(seen, ["Stopped: the task used its budget of 2,000 tokens."]);
+  assert.deepEqual(seen, [{ maxTokens: 2000 }]);
 });
 
 test("a cost limit counts only priced answers; an unknown model's tokens count but its cost is marked partial", () => {
-  const budget = new TaskBudget({ maxCostUsd: 0.5 });
+  const budget = new TaskBudget({ maxCostUsd: 0.5, maxTokens: 100_000_000 });
   budget.add({ model: "mystery-1", input: 10_000_000, output: 0, cacheRead: 0, cacheWrite: 0 });
   assert.equal(budget.exhausted(), undefined);
   assert.equal(budget.usage().costUsd, undefined);
   assert.equal(budget.usage().costPartial, true);
   assert.equal(describeUsage(budget.usage()), "10M in · 0 out");
   budget.add({ model: "gpt-4o", input: 200_000, output: 0, cacheRead: 0, cacheWrite: 0 });
-  assert.equal(budget.exhausted(), "Stopped: the task used its budget of $0.50 (estimated).");
+  assert.deepEqual(budget.exhausted(), { maxCostUsd: 0.5 });
   assert.equal(describeUsage(budget.usage()), "10.2M in · 0 out · ~$0.50+");
 });
 
@@ -104,6 +104,16 @@ test("usage words: tokens in k and M, a fleet's total, the budget sentence", () 
   assert.deepEqual(total, { tokensIn: 3000, tokensOut: 30, costUsd: 0.01, costPartial: true, requests: 3 });
   assert.equal(addUsages([]), undefined);
   assert.equal(budgetSentence({ maxTokens: 50_000, maxCostUsd: 2 }), "Stopped: the task used its budget of 50,000 tokens or $2.00 (estimated).");
+});
+
+test("the budget sentence names the limit reached, speaks of the stopped task or the one still asking, and takes an aside", () => {
+  const usage = { tokensIn: 40_000, tokensOut: 0, costUsd: 2.5, requests: 3 };
+  assert.deepEqual(reachedLimit({ maxTokens: 50_000, maxCostUsd: 2 }, usage), { maxCostUsd: 2 });
+  assert.equal(reachedLimit({ maxTokens: 50_000 }, usage), undefined);
+  assert.equal(budgetSentence({ maxTokens: 1500 }, { subject: "asking" }), "This task used its budget of 1,500 tokens.");
+  assert.equal(budgetStopSentence({ maxTokens: 50_000, maxCostUsd: 2, usage }, "claude in a-1, 3 rounds"), "Stopped: the task used its budget of $2.00 (estimated) (claude in a-1, 3 rounds).");
+  // A stop whose usage was not kept names every limit it had.
+  assert.equal(budgetStopSentence({ maxTokens: 50_000, maxCostUsd: 2 }), "Stopped: the task used its budget of 50,000 tokens or $2.00 (estimated).");
 });
 
 test("--max-tokens and --max-cost values: accepted forms, and one clear sentence for the rest", () => {

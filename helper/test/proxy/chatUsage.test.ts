@@ -1,0 +1,138 @@
+// A streaming Chat Completions request through the real proxy, against a local TLS server that
+// answers like OpenAI (a usage chunk only when the request asks for one): the proxy asks for the
+// usage when the client did not, or said no, and the task counts it; every other request reaches
+// the upstream byte for byte as the client sent it.
+import assert from "node:assert/strict";
+import { request, type IncomingMessage, type ServerResponse } from "node:http";
+import { after, before, test } from "node:test";
+import { startApiProxy, type ApiProxy } from "../../src/proxy/apiProxy";
+import { TaskBudget } from "../../src/proxy/budget";
+import { MAX_CHAT_BODY } from "../../src/proxy/chatUsage";
+import { startTlsUpstream, type SeenRequest, type TlsUpstream } from "../../../test/support/tlsUpstream";
+
+let upstream: TlsUpstream;
+
+const data = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
+
+/** OpenAI's way: each chunk says `usage: null` and one more chunk carries it, only when asked. */
+function answer(seen: SeenRequest, res: ServerResponse): void {
+  let ask: { stream?: unknown; stream_options?: { include_usage?: unknown } } | undefined;
+  try {
+    ask = JSON.parse(seen.body) as typeof ask;
+  } catch {
+    ask = undefined;
+  }
+  if (!seen.url.startsWith("/v1/chat/completions") || ask?.stream !== true) {
+    res.writeHead(ask ? 200 : 400, { "content-type": "application/json" });
+    res.end("{}");
+    return;
+  }
+  const asked = ask.stream_options?.include_usage === true;
+  const base = { id: "chatcmpl-1", object: "chat.completion.chunk", model: "gpt-4o" };
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  res.write(data({ ...base, choices: [{ index: 0, delta: { content: "hi" } }], ...(asked ? { usage: null } : {}) }));
+  if (asked) res.write(data({ ...base, choices: [], usage: { prompt_tokens: 1200, completion_tokens: 34, total_tokens: 1234, prompt_tokens_details: { cached_tokens: 200 } } }));
+  res.end("data: [DONE]\n\n");
+}
+
+before(async () => {
+  upstream = await startTlsUpstream(answer);
+});
+after(async () => {
+  await upstream?.close();
+});
+
+async function withProxy(run: (proxy: ApiProxy, budget: TaskBudget) => Promise<void>): Promise<void> {
+  const at = { url: `${upstream.url}/`, ca: upstream.ca };
+  const budget = new TaskBudget();
+  const proxy = await startApiProxy({ keys: { anthropic: "sk-ant-test", openai: "sk-openai-test" }, upstreams: { anthropic: at, openai: at }, budget });
+  try {
+    await run(proxy, budget);
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** POSTs the body, whole with its length, or in pieces without one (chunked, as a client streaming its upload does). */
+function post(proxy: ApiProxy, path: string, body: string, pieces = 1): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const bytes = Buffer.from(body);
+    const headers = { "content-type": "application/json", authorization: `Bearer ${proxy.token}`, ...(pieces === 1 ? { "content-length": String(bytes.length) } : {}) };
+    const req = request({ agent: false, host: "127.0.0.1", port: proxy.port, path, method: "POST", headers }, (res: IncomingMessage) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () => resolve(text));
+    });
+    req.on("error", reject);
+    const size = Math.ceil(bytes.length / pieces);
+    for (let i = 0; i < bytes.length; i += size) req.write(bytes.subarray(i, i + size));
+    req.end();
+  });
+}
+
+/** What the upstream got last, and whether its content-length told the truth. */
+function lastSeen(): { body: string; length: string | undefined } {
+  const seen = upstream.seen.at(-1)!;
+  const length = seen.headers["content-length"];
+  if (length !== undefined) assert.equal(Number(length), Buffer.byteLength(seen.body), "content-length and body differ");
+  return { body: seen.body, length: length as string | undefined };
+}
+
+// Odd spacing, a character past ASCII and a seed past 2^53: rewriting the whole body would show.
+const STREAMING = '{ "model": "gpt-4o", "stream": true, "seed": 12345678901234567890,\n  "messages": [{"role": "user", "content": "h\\u00e9llo ✓"}] }';
+
+test("a streaming chat request without stream_options asks the upstream for its usage, and the task counts the last chunk", { timeout: 30_000 }, async () => {
+  for (const pieces of [1, 5]) {
+    await withProxy(async (proxy, budget) => {
+      const text = await post(proxy, "/openai/v1/chat/completions", STREAMING, pieces);
+      const { body, length } = lastSeen();
+      assert.equal(body, `{"stream_options":{"include_usage":true},${STREAMING.slice(1)}`, `in ${pieces} piece(s)`);
+      assert.ok(length !== undefined, "the rewritten body goes with its length");
+      assert.match(text, /"choices":\[\],"usage":\{"prompt_tokens":1200/);
+      assert.match(text, /data: \[DONE\]/);
+      const u = budget.usage();
+      assert.deepEqual([u.tokensIn, u.tokensOut, u.requests], [1200, 34, 1]);
+    });
+  }
+});
+
+test("a streaming chat request that says include_usage false is asked for it all the same; its other stream options stay", { timeout: 30_000 }, async () => {
+  await withProxy(async (proxy, budget) => {
+    const ask = { model: "gpt-4o", stream: true, stream_options: { include_usage: false, include_obfuscation: false }, messages: [] };
+    await post(proxy, "/openai/v1/chat/completions", JSON.stringify(ask));
+    const sent = JSON.parse(lastSeen().body) as typeof ask;
+    assert.deepEqual(sent, { ...ask, stream_options: { include_usage: true, include_obfuscation: false } });
+    assert.equal(budget.usage().tokensOut, 34);
+  });
+});
+
+test("every other request reaches the upstream byte for byte: not streaming, already asking, another API, not JSON", { timeout: 30_000 }, async () => {
+  const same: [string, string][] = [
+    ["/openai/v1/chat/completions", '{ "model": "gpt-4o", "stream": false, "messages": [] }'],
+    ["/openai/v1/chat/completions", '{"stream": "true", "messages": []}'],
+    ["/openai/v1/chat/completions", '{ "stream": true, "stream_options": { "include_usage": true } }'],
+    ["/openai/v1/responses", '{ "model": "gpt-5", "stream": true, "input": "hi" }'],
+    ["/anthropic/v1/messages", '{ "model": "claude-sonnet-4-5", "stream": true }'],
+    ["/openai/v1/chat/completions", '{ "stream": true, "messages": ['],
+    ["/openai/v1/chat/completions", '[{ "stream": true }]'],
+  ];
+  await withProxy(async (proxy) => {
+    for (const [path, body] of same) {
+      await post(proxy, path, body);
+      const seen = lastSeen();
+      assert.equal(seen.body, body, path);
+      assert.equal(seen.length, String(Buffer.byteLength(body)), path);
+    }
+  });
+});
+
+test("a chat request over the bound goes on unread, with or without its length", { timeout: 60_000 }, async () => {
+  const body = `{"stream": true, "messages": [{"role": "user", "content": "${"x".repeat(MAX_CHAT_BODY)}"}]}`;
+  await withProxy(async (proxy) => {
+    for (const pieces of [1, 64]) {
+      await post(proxy, "/openai/v1/chat/completions", body, pieces);
+      const seen = lastSeen();
+      assert.ok(seen.body === body, `in ${pieces} piece(s): the body changed`);
+    }
+  });
+});
