@@ -12,6 +12,7 @@ import { limactl } from "./testVmRun";
 const AGENTS = join(repoRoot, ".cache", "agents", "node_modules");
 export const CLAUDE_BINARY = join(AGENTS, "@anthropic-ai", "claude-code-linux-x64", "claude");
 export const CODEX_BINARY = join(AGENTS, "@openai", "codex-linux-x64", "vendor", "x86_64-unknown-linux-musl", "bin", "codex");
+export const OPENCODE_BINARY = join(AGENTS, "opencode-linux-x64", "bin", "opencode");
 
 /** The binary's path, or a clear error when set-up step 50 has not run. */
 export function agentBinary(path: string): string {

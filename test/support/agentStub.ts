@@ -1,6 +1,6 @@
 // FAKE agent for dispatch tests on the real test VM: one bash script installed in the guest as
 // `claude`, `codex` and `opencode`. It stays where a real CLI is not driven in the guest yet
-// (opencode has no scripted model here; codex has one on the host only, codexHost.test.ts) or
+// (codex and opencode have scripted models on the host only: codexHost.test.ts, opencodeHost.test.ts) or
 // cannot show what a test checks (its exact argv and stdin, failing with a chosen exit code,
 // sleeping for a stop); the real Claude Code does real work in helper/test/agents/claude.vm.test.ts.
 // It records what it got (its name, arguments, both key variables, stdin, folder, Anthropic base URL) in

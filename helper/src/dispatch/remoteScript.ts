@@ -53,6 +53,14 @@ if [[ -v OPENAI_BASE_URL ]] && [ -n "$OPENAI_BASE_URL" ]; then
   p=model_providers.nixlima
   set -- -c "$p.name=nixlima" -c "$p.base_url=$OPENAI_BASE_URL" -c "$p.env_key=OPENAI_API_KEY" -c "$p.wire_api=responses" -c model_provider=nixlima
 fi
+# OpenCode's Anthropic provider puts /messages right after ANTHROPIC_BASE_URL, where Claude Code and
+# the task's proxy put /v1/messages: its inline config (a variable it reads over every config file)
+# adds the /v1, naming the variable ({env:…}) rather than holding its value. It takes
+# OPENAI_BASE_URL as it is. Its run skips the models.dev refresh and the self-update (it uses the
+# model list it ships), and --auto approves what would ask a person who is not there.
+if [ "$agent" = opencode ] && [[ -v ANTHROPIC_BASE_URL ]] && [ -n "$ANTHROPIC_BASE_URL" ]; then
+  export OPENCODE_CONFIG_CONTENT='{"provider":{"anthropic":{"options":{"baseURL":"{env:ANTHROPIC_BASE_URL}/v1"}}}}'
+fi
 status=0 round=0 outcome=finished
 while [ "$round" -lt "$rounds" ]; do
   round=$((round + 1))
@@ -60,7 +68,7 @@ while [ "$round" -lt "$rounds" ]; do
   case $agent in
     claude) claude --dangerously-skip-permissions -p < "$state/prompt" ;;
     codex) codex exec --dangerously-bypass-approvals-and-sandbox "$@" - < "$state/prompt" ;;
-    opencode) opencode run < "$state/prompt" ;;
+    opencode) OPENCODE_DISABLE_MODELS_FETCH=1 OPENCODE_DISABLE_AUTOUPDATE=1 opencode run --auto < "$state/prompt" ;;
   esac 2>&1
   status=$?
   echo "$tag exit $round $status" >&2

@@ -22,7 +22,7 @@ const PROMPT = "Fix the bug; needle-7f3a\nsecond line with 'quotes' and $(no exp
 const expectedArgv: Record<string, string[]> = {
   claude: ["--dangerously-skip-permissions", "-p"],
   codex: ["exec", "--dangerously-bypass-approvals-and-sandbox", "-"],
-  opencode: ["run"],
+  opencode: ["run", "--auto"],
 };
 
 for (const agent of ["claude", "codex", "opencode"]) {

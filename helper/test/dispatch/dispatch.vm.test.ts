@@ -100,7 +100,7 @@ test("codex and opencode: each runs with its own autonomous command line and onl
   const opencode = await dispatch(vm, { agent: "opencode", notSandboxed: true, prompt: "Fix it.", workdir: repo }, { ANTHROPIC_API_KEY: KEY }, recorder(), never);
   assert.equal(opencode.outcome, "finished");
   // The prompt goes in on stdin, never as an argv word (which every process in the guest can read).
-  assert.match(await guest("cat /tmp/stub.log"), /^as:opencode\narg:run\nkey:.+\nopenai:unset\nstdin:Fix it\.\n/m);
+  assert.match(await guest("cat /tmp/stub.log"), /^as:opencode\narg:run\narg:--auto\nkey:.+\nopenai:unset\nstdin:Fix it\.\n/m);
   assert.match(opencode.patch ?? "", /^\+edited in round 1$/m);
 });
 
