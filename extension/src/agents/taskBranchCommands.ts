@@ -46,7 +46,8 @@ export const reviewTaskBranch = (ctx: Ctx) => async (arg?: unknown) => {
   }
   ensureContentProvider(ctx);
   const changes = reviewEntries(review).map((e) => [uriOf(e, e.right ?? e.left), uriOf(e, e.left), uriOf(e, e.right)]);
-  await vscode.commands.executeCommand("vscode.changes", `${task.branch} (${review.files.length} file${review.files.length === 1 ? "" : "s"})`, changes);
+  // The title is the branch alone: the multi-file diff editor adds its own count of files.
+  await vscode.commands.executeCommand("vscode.changes", task.branch, changes);
 };
 
 export const mergeTaskBranch = (ctx: Ctx) => async (arg?: unknown) => {
