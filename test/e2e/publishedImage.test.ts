@@ -61,8 +61,9 @@ test("the rendered dev template reaches READY with a forwarded ssh agent on an i
     const guest = (script: string) => guestShell(home.dir, name, script);
     assert.equal((await guest("systemctl is-active fake-nixos-lima-init.service; test -e /var/lib/cloud/instance && echo cloud-init || echo no-cloud-init")).trim(), "active\nno-cloud-init");
     assert.equal((await guest("stat -c '%U %a' /run/host-services")).trim(), `${(await guest("id -un")).trim()} 700`);
-    // Lima's link: to the agent socket sshd made for the session that ran Lima's script.
+    // Lima's link: to the agent socket sshd made for the session that ran Lima's script, and it reaches the host's agent.
     assert.match((await guest("readlink /run/host-services/ssh-auth.sock")).trim(), /^\/tmp\/ssh-[^/]+\/agent\.\d+$/);
+    assert.ok((await guest("SSH_AUTH_SOCK=/run/host-services/ssh-auth.sock ssh-add -l")).includes(sshAgent.fingerprint));
   } finally {
     await destroyInstance(home.dir, name);
   }
