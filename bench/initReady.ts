@@ -8,7 +8,8 @@ import { testVmConfig, type GuestInit } from "../test/support/testVm";
 import { destroyInstance, limactl } from "../test/support/testVmRun";
 import { median, report, timeMs } from "./stats";
 
-const inits: GuestInit[] = ["cloud-init", "lima-init"];
+const inits = ["cloud-init", "lima-init"] as const satisfies GuestInit[];
+type BenchedInit = (typeof inits)[number];
 
 /** One instance booted with `init`: the first start and the restart after a stop, in ms. */
 async function bootTwice(limaHome: string, init: GuestInit): Promise<{ first: number; restart: number }> {
@@ -26,8 +27,8 @@ async function bootTwice(limaHome: string, init: GuestInit): Promise<{ first: nu
 
 export async function benchInitReady(rounds = 2): Promise<void> {
   const home = tempLimaHome();
-  const first: Record<GuestInit, number[]> = { "cloud-init": [], "lima-init": [] };
-  const restart: Record<GuestInit, number[]> = { "cloud-init": [], "lima-init": [] };
+  const first: Record<BenchedInit, number[]> = { "cloud-init": [], "lima-init": [] };
+  const restart: Record<BenchedInit, number[]> = { "cloud-init": [], "lima-init": [] };
   try {
     for (let i = 0; i < rounds; i++) {
       for (const init of i % 2 ? [...inits].reverse() : inits) {

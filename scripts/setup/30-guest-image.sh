@@ -6,9 +6,11 @@
 # covers this script, scripts/setup/guest/ and nixlima's guest scripts copied into the image
 # (nix/modules/lima-init.sh, lima-guestagent.sh), so a second run with nothing changed is
 # instant; test/support/testVm.ts computes the same hash to find the image.
-# The same image boots two ways, chosen by the kernel command line: with cloud-init (the
-# default), or with nixlima's own init (`cloud-init=disabled nixlima.init=lima-init`: the units in
-# scripts/setup/guest/lima-init/ run the NixOS module's scripts, see test/support/testVm.ts).
+# The same image boots three ways, chosen by the kernel command line: with cloud-init (the
+# default), with nixlima's own init (`cloud-init=disabled nixlima.init=lima-init`: the units in
+# scripts/setup/guest/lima-init/ run the NixOS module's scripts), or with a FAKE of the published
+# nixos-lima image's init (`nixlima.init=fake-nixos-lima`, scripts/setup/guest/fake-nixos-lima/);
+# see test/support/testVm.ts.
 set -euo pipefail
 cd "$NIXLIMA_ROOT"
 source scripts/setup/lib.sh
@@ -60,6 +62,8 @@ cp scripts/setup/guest/configure-rootfs.sh "$rootfs/tmp/configure-rootfs.sh"
 install -d "$rootfs/usr/lib/nixlima"
 install -m 644 "${guest_scripts[@]}" scripts/setup/guest/lima-init/nixos-paths.conf "$rootfs/usr/lib/nixlima/"
 install -m 644 scripts/setup/guest/lima-init/*.service scripts/setup/guest/lima-init/*.mount "$rootfs/usr/lib/systemd/system/"
+install -m 644 scripts/setup/guest/fake-nixos-lima/*.sh "$rootfs/usr/lib/nixlima/"
+install -m 644 scripts/setup/guest/fake-nixos-lima/*.service "$rootfs/usr/lib/systemd/system/"
 mount -t proc proc "$rootfs/proc"
 chroot "$rootfs" /bin/sh /tmp/configure-rootfs.sh "$root_label" >"$work/configure.log" 2>&1 || {
   tail -n 40 "$work/configure.log" >&2
@@ -94,10 +98,11 @@ chmod 644 "$work/out"/*
 rm -rf "$out" "$out.tmp"
 cp -r "$work/out" "$out.tmp"
 mv "$out.tmp" "$out"
-# The three newest images are kept (plus the .deb cache that makes rebuilds fast): a checkout
-# whose guest inputs differ (another branch on the same machine) may still be using an older one.
+# The six newest images are kept (plus the .deb cache that makes rebuilds fast): checkouts
+# whose guest inputs differ (other branches on the same machine, several at once) may still be
+# using older ones.
 find "$cache" -mindepth 1 -maxdepth 1 -type d ! -name debs ! -name 'build.*' ! -name '*.tmp' -printf '%T@ %p\n' |
-  sort -rn | tail -n +4 | cut -d' ' -f2- | xargs -r -d '\n' rm -rf
+  sort -rn | tail -n +7 | cut -d' ' -f2- | xargs -r -d '\n' rm -rf
 chmod 755 "$cache"
 echo "guest image: built in $(($(date +%s) - started)) s: $(du -sh --apparent-size "$out/disk.qcow2" | cut -f1) disk," \
   "$(du -sh "$out/vmlinuz" | cut -f1) kernel, $(du -sh "$out/initrd.img" | cut -f1) initrd ($out)"

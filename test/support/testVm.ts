@@ -22,15 +22,19 @@ const imageInputs = [
   "nix/modules/lima-guestagent.sh",
 ];
 
-/** How the test guest configures itself from Lima's cidata disk on boot. */
-export type GuestInit = "cloud-init" | "lima-init";
+/**
+ * How the test guest configures itself from Lima's cidata disk on boot: cloud-init, nixlima's own
+ * lima-init, or a FAKE of the published nixos-lima v0.2.1 image's init
+ * (scripts/setup/guest/fake-nixos-lima/), which cannot be downloaded here.
+ */
+export type GuestInit = "cloud-init" | "lima-init" | "fake-nixos-lima";
 
 /**
- * Kernel arguments that boot the same image with nixlima's own init: cloud-init's generator
- * honours `cloud-init=disabled`, and the image's lima-init units (scripts/setup/guest/lima-init/)
- * run only when `nixlima.init=lima-init` is there.
+ * Kernel arguments that boot the same image without cloud-init: its generator honours
+ * `cloud-init=disabled`, and the image's units for each other init run only when their
+ * `nixlima.init=…` word is there.
  */
-const limaInitCmdline = "cloud-init=disabled nixlima.init=lima-init";
+const initCmdline = (init: Exclude<GuestInit, "cloud-init">) => `cloud-init=disabled nixlima.init=${init}`;
 
 function filesUnder(path: string): string[] {
   if (!statSync(join(repoRoot, path)).isDirectory()) return [path];
@@ -103,7 +107,7 @@ export function testVmConfig(template: string | Record<string, unknown>, options
         arch: "x86_64",
         kernel: {
           location: guest.kernel,
-          cmdline: options.init === "cloud-init" ? guest.kernelCmdline : `${guest.kernelCmdline} ${limaInitCmdline}`,
+          cmdline: options.init === "cloud-init" ? guest.kernelCmdline : `${guest.kernelCmdline} ${initCmdline(options.init ?? "lima-init")}`,
         },
         initrd: { location: guest.initrd },
       },

@@ -8,8 +8,8 @@ import { basename, join, resolve } from "node:path";
 import { NixlimaError } from "../errors";
 import type { HostSocketRequest } from "../protocol";
 import { expandTilde } from "./catalog";
+import { GUEST_SOCKET_DIR } from "./hostServices";
 
-export const GUEST_SOCKET_DIR = "/run/host-services";
 export const GUEST_DOCKER_SOCKET = `${GUEST_SOCKET_DIR}/docker.sock`;
 /** Not Lima's own ssh-auth.sock there (forwardAgent), so both can exist side by side. */
 export const GUEST_SSH_AGENT_SOCKET = `${GUEST_SOCKET_DIR}/host-ssh-agent.sock`;

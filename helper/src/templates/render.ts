@@ -1,7 +1,9 @@
 // Renders a Lima template with the yaml library's Document API, so the template's comments and
-// quoting survive: only the fields nixlima sets change (cpus, memory, disk, mounts, images).
+// quoting survive: only the fields nixlima sets change (cpus, memory, disk, mounts, images,
+// sockets), plus the provision that makes /run/host-services where the VM uses it.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, YAMLSeq } from "yaml";
 import { NixlimaError } from "../errors";
+import { HOST_SERVICES_PROVISION, usesHostServices } from "./hostServices";
 
 export interface ImageEntry {
   location: string;
@@ -59,6 +61,7 @@ export function renderTemplate(doc: Document, input: RenderInput): string {
     }
   }
   if (input.sockets) addSockets(doc, input.sockets);
+  if (usesHostServices(doc)) blockSeq(doc, "provision").items.push(doc.createNode(HOST_SERVICES_PROVISION));
   // lineWidth 0: never fold long URLs and digests; indentSeq false: keep Lima's `- ` style.
   return doc.toString({ lineWidth: 0, indentSeq: false });
 }

@@ -13,6 +13,7 @@ import { describe as describeTemplate, listTemplates, resolveTemplate, templates
 import { prepareCreate } from "../../src/templates/prepare";
 import { PRESETS } from "../../src/shared/presets";
 import { parseTemplate, renderTemplate } from "../../src/templates/render";
+import { HOST_SERVICES_PROVISION } from "../../src/templates/hostServices";
 import { repoRoot } from "../../../test/support/lima";
 
 const tmp = mkdtempSync("/tmp/nl-");
@@ -56,9 +57,11 @@ test("rendering sets cpus, memory, disk and mounts, and keeps every comment and 
   assert.ok(out.includes(parse(original).images[0].digest), "digest on one line");
 });
 
-test("rendering with nothing to change gives back the template's data", () => {
-  const out = renderTemplate(parseTemplate(text("dev"), "dev.yaml"), {});
-  assert.deepEqual(parse(out), parse(text("dev")));
+test("rendering with nothing to change gives back the template's data (dev: plus the host-services provision)", () => {
+  const { provision, ...rest } = parse(renderTemplate(parseTemplate(text("dev"), "dev.yaml"), {}));
+  assert.deepEqual(rest, parse(text("dev")));
+  assert.deepEqual(provision, [HOST_SERVICES_PROVISION]);
+  assert.deepEqual(parse(renderTemplate(parseTemplate(text("minimal"), "minimal.yaml"), {})), parse(text("minimal")));
 });
 
 test("a tiny disk is written in plain notation (go-units cannot read 1e-7)", () => {

@@ -86,6 +86,9 @@ getent group wheel >/dev/null || groupadd --system wheel
 echo '%wheel ALL=(ALL:ALL) NOPASSWD: ALL' >/etc/sudoers.d/nixlima-wheel
 chmod 440 /etc/sudoers.d/nixlima-wheel
 systemctl enable lima-guestagent.service
+# The FAKE of nixos-lima's init (scripts/setup/guest/fake-nixos-lima/), for boots with
+# nixlima.init=fake-nixos-lima only.
+systemctl enable fake-nixos-lima-init.service
 
 # Root has no password; people log in as Lima's user with its key.
 passwd -l root
