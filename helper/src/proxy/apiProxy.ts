@@ -104,7 +104,7 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: ApiUpstrea
   const target = new URL(path.replace(/^\/+/, ""), upstream.url);
   const out = httpsRequest(target, { method: req.method, headers, agent }, (answer) => relay(answer, res, budget));
   out.on("error", () => (res.headersSent ? res.destroy() : refuse(res, 502, `The ${api} API could not be reached from the host.`)));
-  if (api === "openai" && isChatCompletions(req.method, path)) sendChatBody(req, out);
+  if (api === "openai" && isChatCompletions(req.method, target)) sendChatBody(req, out);
   else req.pipe(out);
   res.on("close", () => out.destroy());
 }

@@ -9,9 +9,13 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 /** Far above a chat request's text; a larger body (images inline) goes on unread, and uncounted if it streams. */
 export const MAX_CHAT_BODY = 32 * 1024 * 1024;
 
-/** Whether the proxy reads this request's body: a POST to Chat Completions (the path upstream). */
-export function isChatCompletions(method: string | undefined, path: string): boolean {
-  return method === "POST" && /^\/v1\/chat\/completions(?:\?|$)/.test(path);
+/**
+ * Whether the proxy reads this request's body: a POST to Chat Completions, judged by the URL the
+ * upstream is sent (its path resolved: `//`, `./` and `../` must not walk a stream past the
+ * budget), case and a closing slash aside.
+ */
+export function isChatCompletions(method: string | undefined, target: URL): boolean {
+  return method === "POST" && /\/v1\/chat\/completions\/?$/i.test(target.pathname);
 }
 
 type Json = Record<string, unknown>;

@@ -22,7 +22,7 @@ function answer(seen: SeenRequest, res: ServerResponse): void {
   } catch {
     ask = undefined;
   }
-  if (!seen.url.startsWith("/v1/chat/completions") || ask?.stream !== true) {
+  if (!/^\/v1\/chat\/completions\/?$/i.test(new URL(seen.url, "https://upstream").pathname) || ask?.stream !== true) {
     res.writeHead(ask ? 200 : 400, { "content-type": "application/json" });
     res.end("{}");
     return;
@@ -92,6 +92,16 @@ test("a streaming chat request without stream_options asks the upstream for its 
       assert.match(text, /data: \[DONE\]/);
       const u = budget.usage();
       assert.deepEqual([u.tokensIn, u.tokensOut, u.requests], [1200, 34, 1]);
+    });
+  }
+});
+
+test("a chat path written another way (doubled or dot segments, upper case) is asked for its usage all the same", { timeout: 30_000 }, async () => {
+  for (const path of ["/openai//v1/chat/completions", "/openai/v1/./chat/completions", "/openai/v1/x/../chat/completions", "/openai/V1/Chat/Completions/"]) {
+    await withProxy(async (proxy, budget) => {
+      await post(proxy, path, STREAMING);
+      assert.equal(lastSeen().body, `{"stream_options":{"include_usage":true},${STREAMING.slice(1)}`, path);
+      assert.equal(budget.usage().tokensIn, 1200, path);
     });
   }
 });
