@@ -4,9 +4,11 @@
 // boot scripts and nixlima's NixOS image make the folder; the published nixos-lima v0.2.1 image
 // does not, so there the agent link fails (the VM ends DEGRADED) and socket forwards fail.
 // That image's init runs provision.system scripts before it writes /run/lima-ssh-ready, so a
-// system provision that makes the folder runs before Lima needs it. It changes nothing where the
-// folder already exists with that owner and mode (nixlima's image, cloud-init guests).
-import { isMap, isSeq, type Document } from "yaml";
+// system provision that makes the folder runs before Lima needs it. Every VM nixlima renders
+// gets it, first of all provisions: forwarding can also be switched on outside the template
+// ($LIMA_HOME/_config/default.yaml or override.yaml, a later `limactl edit`), and a template's
+// own provision may use the folder. Elsewhere it gives the folder the owner and mode Lima's boot
+// script (26-host-services.sh) and nixlima's image give it.
 
 export const GUEST_SOCKET_DIR = "/run/host-services";
 
@@ -15,15 +17,3 @@ export const HOST_SERVICES_PROVISION = {
   mode: "system",
   script: `#!/bin/sh\n# nixlima: Lima's forwarded ssh agent and host sockets go here; not every image makes it.\ninstall -d -m 700 -o "{{.User}}" ${GUEST_SOCKET_DIR}\n`,
 };
-
-/** Whether the template forwards the ssh agent or a host socket into /run/host-services. */
-export function usesHostServices(doc: Document): boolean {
-  if (doc.getIn(["ssh", "forwardAgent"]) === true) return true;
-  const forwards = doc.get("portForwards", true);
-  if (!isSeq(forwards)) return false;
-  return forwards.items.some((rule) => {
-    if (!isMap(rule) || rule.get("reverse") !== true) return false;
-    const guestSocket = rule.get("guestSocket");
-    return typeof guestSocket === "string" && guestSocket.startsWith(`${GUEST_SOCKET_DIR}/`);
-  });
-}

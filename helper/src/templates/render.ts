@@ -3,7 +3,7 @@
 // sockets), plus the provision that makes /run/host-services where the VM uses it.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, YAMLSeq } from "yaml";
 import { NixlimaError } from "../errors";
-import { HOST_SERVICES_PROVISION, usesHostServices } from "./hostServices";
+import { HOST_SERVICES_PROVISION } from "./hostServices";
 
 export interface ImageEntry {
   location: string;
@@ -61,7 +61,7 @@ export function renderTemplate(doc: Document, input: RenderInput): string {
     }
   }
   if (input.sockets) addSockets(doc, input.sockets);
-  if (usesHostServices(doc)) blockSeq(doc, "provision").items.push(doc.createNode(HOST_SERVICES_PROVISION));
+  blockSeq(doc, "provision").items.unshift(doc.createNode(HOST_SERVICES_PROVISION));
   // lineWidth 0: never fold long URLs and digests; indentSeq false: keep Lima's `- ` style.
   return doc.toString({ lineWidth: 0, indentSeq: false });
 }

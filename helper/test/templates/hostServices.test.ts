@@ -1,6 +1,6 @@
-// The provision that makes /run/host-services: rendered into a VM exactly when Lima links the
-// forwarded ssh agent there or a host socket is forwarded there, once, after the template's own
-// provisions. That it makes the published image's VM READY is test/e2e/publishedImage.test.ts.
+// The provision that makes /run/host-services: rendered into every VM, once, before the
+// template's own provisions (forwarding can be switched on outside the template, and a template's
+// provision may use the folder). That it makes the published image's VM READY is test/e2e/publishedImage.test.ts.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,23 +14,18 @@ import { limactlPath, repoRoot } from "../../../test/support/lima";
 const render = (yaml: string, sockets?: Parameters<typeof renderTemplate>[1]["sockets"]) =>
   parse(renderTemplate(parseTemplate(yaml, "t.yaml"), { sockets }));
 
-test("a forwarded ssh agent gets the provision, after the template's own", () => {
+test("every VM gets the provision once, before the template's own, forwarding or not", () => {
   const own = { mode: "system", script: "#!/bin/sh\ntrue\n" };
-  const y = render(`images: [{location: /x}]\nssh: {forwardAgent: true}\nprovision:\n- mode: system\n  script: |\n    #!/bin/sh\n    true\n`);
-  assert.deepEqual(y.provision, [own, HOST_SERVICES_PROVISION]);
+  for (const forwardAgent of [true, false]) {
+    const y = render(`images: [{location: /x}]\nssh: {forwardAgent: ${forwardAgent}}\nprovision:\n- mode: system\n  script: |\n    #!/bin/sh\n    true\n`);
+    assert.deepEqual(y.provision, [HOST_SERVICES_PROVISION, own]);
+  }
+  assert.deepEqual(render("images: [{location: /x}]\n").provision, [HOST_SERVICES_PROVISION]);
 });
 
-test("a host socket forwarded into /run/host-services gets the provision, from the helper or the template", () => {
+test("host sockets forwarded into /run/host-services add no second provision", () => {
   const sockets = { forwards: [{ hostSocket: "/tmp/docker.sock", guestSocket: "/run/host-services/docker.sock" }], env: {} };
   assert.deepEqual(render("images: [{location: /x}]\n", sockets).provision, [HOST_SERVICES_PROVISION]);
-  const own = "images: [{location: /x}]\nportForwards:\n- {guestSocket: /run/host-services/x.sock, hostSocket: /tmp/x.sock, reverse: true}\n";
-  assert.deepEqual(render(own).provision, [HOST_SERVICES_PROVISION]);
-});
-
-test("no agent forwarding and no socket into /run/host-services: no provision", () => {
-  assert.equal(render("images: [{location: /x}]\nssh: {forwardAgent: false}\n").provision, undefined);
-  const outward = "images: [{location: /x}]\nportForwards:\n- {guestSocket: /run/host-services/x.sock, hostSocket: /tmp/x.sock}\n- {guestSocket: /run/other/y.sock, hostSocket: /tmp/y.sock, reverse: true}\n";
-  assert.equal(render(outward).provision, undefined);
 });
 
 test("the rendered dev template, with the provision, passes the real limactl validate", () => {
