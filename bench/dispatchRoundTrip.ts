@@ -46,7 +46,11 @@ async function dispatchOnce(limaHome: string, files: number): Promise<Record<str
     let firstRequest = NaN;
     const running = nixlima(limaHome, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root], { ANTHROPIC_API_KEY: "sk-ant-bench" });
     let ended = false;
-    void running.finally(() => (ended = true));
+    // Both ways: a rejection is awaited below, and must not also go unhandled here.
+    void running.then(
+      () => (ended = true),
+      () => (ended = true),
+    );
     while (!ended && Number.isNaN(firstRequest)) {
       if (server.seen.some((s) => s.url.startsWith("/anthropic/v1/messages"))) firstRequest = performance.now() - start;
       else await sleep(50);

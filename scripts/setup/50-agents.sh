@@ -21,7 +21,8 @@ if [ "$(cat "$dest/.installed" 2>/dev/null)" = "$want" ] && binaries_run "$dest"
   exit 0
 fi
 # Installed beside the old set and swapped in only once it runs: tests running meanwhile (the
-# folder is shared by every worktree) keep the old binaries until then.
+# folder is shared by every worktree) keep the old binaries until the swap, two renames in a row
+# (a binary already running is not disturbed by them).
 next="$dest.next"
 rm -rf "$next" "$dest.old"
 mkdir -p "$next"

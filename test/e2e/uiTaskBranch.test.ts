@@ -129,7 +129,8 @@ describe("a task's branch reviewed, merged and discarded in a real VS Code", () 
     await explain("review: the multi-file diff", () => diff.first().waitFor({ timeout: 30_000 }));
     const tab = page.locator(".tab .label-name").filter({ hasText: branch }).first();
     await explain("review: its title", () => tab.waitFor({ timeout: 30_000 }));
-    assert.doesNotMatch((await tab.textContent()) ?? "", /\(1 file\).*\(1 file\)/, "the file count is said twice");
+    // The branch, and the count of files the multi-file diff editor adds itself (in VS Code since 1.9x), once.
+    assert.match(((await tab.textContent()) ?? "").trim(), new RegExp(`^${branch}(?: \\(1 file\\))?$`));
     await server!.screenshot("ui-task-branch-review");
 
     const task = await finishedTaskRow(vmRow, branch);
