@@ -9,7 +9,8 @@
 // missing network. Checks: the work comes back as the branch; the agent ran as `agent` without
 // sudo and with the autonomy flag; the name off the list got NXDOMAIN and a connection to its
 // address was rejected by the filter, while Lima's user reaches both; the real key was in no
-// guest process's environment, no guest file and not in the task's log.
+// guest process's environment, no guest file and not in the task's log. And the budget: a limit
+// below two answers stops the real codex with outcome "budget", the proxy refusing with 402.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -18,13 +19,15 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { stringify } from "yaml";
 import { DISPATCH_SCRIPT } from "../../src/dispatch/remoteScript";
+import { budgetSentence } from "../../src/shared/usageWords";
 import { installAgentSandbox } from "../../../test/support/agentGuest";
 import { installRealAgent, PROBE_COMMAND, PROBE_FILE, SCRIPTED_FILE } from "../../../test/support/agentCli";
+import { BUDGET_PROBE, BUDGET_PROBE_FILE, BUDGET_PROBE_PATH, BUDGET_PROBE_STARTED, START_BUDGET_PROBE } from "../../../test/support/budgetProbe";
 import { filesUnder } from "../../../test/support/files";
 import { hostRepoWithHooks, type HostRepo } from "../../../test/support/hostRepo";
 import { tempLimaHome } from "../../../test/support/lima";
 import { withUpstream } from "../../../test/support/modelServer";
-import { startResponsesServer, type ResponsesServer } from "../../../test/support/responsesServer";
+import { RESPONSES_USAGE, startResponsesServer, type ResponsesServer } from "../../../test/support/responsesServer";
 import { testVmConfig } from "../../../test/support/testVm";
 import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../../../test/support/testVmRun";
 import { nixlima } from "../audit/cliHarness";
@@ -59,6 +62,7 @@ before(async () => {
   const rendered = await evalProfile(nix.env, "agent", {});
   await bootTestVm(lima.dir, NAME, "real codex", stringify({ ...testVmConfig({}), hostResolver: { hosts: { [DENIED]: GATEWAY } } }));
   await installAgentSandbox(guest, rendered);
+  await guest(`sudo tee ${BUDGET_PROBE_PATH} > /dev/null && sudo chmod 755 ${BUDGET_PROBE_PATH}`, BUDGET_PROBE);
   const start = performance.now();
   await installRealAgent(lima.dir, NAME, "codex");
   console.log(`real codex: binaries copied into the guest in ${secondsSince(start)} s`);
@@ -159,5 +163,35 @@ test("nixlima dispatch runs the real codex as the agent user: its file comes bac
     assert.deepEqual(hits.trim().split("\n").filter(Boolean), []);
     assert.ok(!log.includes(KEY), "the key is in the task's log");
     assert.deepEqual(filesUnder(lima.dir).filter((f) => readFileSync(f).includes(KEY)), []);
+  });
+});
+
+test("the real codex is stopped once the task's token budget is used: outcome budget, its sentence, the proxy refusing with 402", { timeout: 900_000 }, async () => {
+  await guest(`sudo rm -f /home/agent/${BUDGET_PROBE_FILE} /home/agent/${BUDGET_PROBE_STARTED}`);
+  const perAnswer = RESPONSES_USAGE.input_tokens + RESPONSES_USAGE.output_tokens;
+  // The first answer leaves budget; the second uses it while codex has a long command to run.
+  const limit = perAnswer + 50;
+  const server = await startResponsesServer([START_BUDGET_PROBE, "sleep 600 && touch .nixlima-done"], { tls: true });
+  const { repo, prompt } = newRepo();
+  await withUpstream(server, async () => {
+    const start = performance.now();
+    const run = await nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "codex", "--project", repo.root, "--max-tokens", String(limit)], { OPENAI_API_KEY: "sk-proj-budget-test" });
+    console.log(`real codex: dispatch to budget stop in ${secondsSince(start)} s`);
+    const log = run.stdout + run.stderr;
+    // A dispatch that failed before its agent ran: the guest's memory, disk and kernel messages beside its log.
+    if (!run.stdout.includes(`--- codex in ${NAME}`)) assert.fail(`${log}\n${await guest("free -m; df -h / /tmp; sudo dmesg | tail -n 20; true")}`);
+    assert.notEqual(run.code, 0, log);
+    assert.match(run.stdout, new RegExp(`--- codex in ${NAME}: budget after 1 round, [\\d.]+ s, killed; ${(2 * RESPONSES_USAGE.input_tokens).toString()} in · ${2 * RESPONSES_USAGE.output_tokens} out`), log);
+    assert.ok(run.stdout.includes(budgetSentence({ maxTokens: limit })), log);
+    // Two answers reached codex; no request after the limit reached the model.
+    assert.equal(server.seen.filter((s) => s.url === "/openai/v1/responses").length, 2, server.seen.map((s) => s.url).join("\n"));
+    // The proxy passed the probe's requests while the budget lasted, then refused with 402.
+    const probe = await guest(`sudo cat /home/agent/${BUDGET_PROBE_FILE} 2>&1; true`);
+    const why = `${probe}\nasked: ${server.seen.map((s) => s.url).join(" ")}\ncodex's tool outputs:\n${server.toolOutputs.map((o) => o.slice(0, 400)).join("\n")}\n${log}`;
+    assert.match(probe, /^(404\n)+402\nanswer: /, why);
+    assert.match(probe, new RegExp(`^answer: .*This task used its budget of ${limit} tokens\\. nixlima refuses its further model requests\\.`, "m"), why);
+    // The real codex was stopped in its long command: nothing of the agent user runs, no done marker came back.
+    assert.equal((await guest("pgrep -c -u agent; true")).trim(), "0");
+    assert.match(run.stdout, /no branch was made|no changes/, log);
   });
 });
