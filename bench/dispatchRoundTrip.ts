@@ -14,7 +14,7 @@ import { nixlima } from "../helper/test/audit/cliHarness";
 import { evalProfile } from "../helper/test/nix/evalModules";
 import { tempNix } from "../helper/test/nix/nixEnv";
 import { installAgentSandbox } from "../test/support/agentGuest";
-import { installRealClaude, scriptedSteps } from "../test/support/agentCli";
+import { installRealAgent, scriptedSteps } from "../test/support/agentCli";
 import { hostRepoWithHooks } from "../test/support/hostRepo";
 import { tempLimaHome } from "../test/support/lima";
 import { startModelServer } from "../test/support/modelServer";
@@ -80,7 +80,7 @@ export async function benchDispatchRoundTrip(): Promise<void> {
     const rendered = await evalProfile(nix.env, "agent", {});
     await bootTestVm(lima.dir, NAME, "bench dispatch");
     await installAgentSandbox((script, input) => guestShell(lima.dir, NAME, script, input), rendered);
-    await installRealClaude(lima.dir, NAME);
+    await installRealAgent(lima.dir, NAME, "claude");
     const small = await dispatchOnce(lima.dir, 1);
     const large = await dispatchOnce(lima.dir, 10_000);
     report("dispatch of the real claude to a running agent sandbox, 1 file", small);

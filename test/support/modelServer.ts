@@ -128,21 +128,25 @@ function handler(script: ScriptedToolUse[], seen: SeenModelRequest[], toolResult
   };
 }
 
-/** Starts the scripted server on the loopback; `tls` serves HTTPS with a fresh test CA. */
-export async function startModelServer(script: ScriptedToolUse[], options: { tls?: boolean } = {}): Promise<ModelServer> {
-  const seen: SeenModelRequest[] = [];
-  const toolResults: string[] = [];
-  let ca: TestCa | undefined;
-  const onRequest = handler(script, seen, toolResults);
-  if (options.tls) ca = makeTestCa();
+/** A scripted server listening on the loopback: its URL, its CA's PEM file (HTTPS only) and its close. */
+export interface ListeningServer {
+  url: string;
+  caFile?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on the loopback with `onRequest`: plain HTTP, or with `tls` HTTPS with a fresh test
+ * CA (tlsUpstream's), as nixlima's proxy forwards only over TLS. Shared by both scripted models.
+ */
+export async function listenScripted(onRequest: (req: IncomingMessage, res: ServerResponse) => void, tls = false): Promise<ListeningServer> {
+  const ca: TestCa | undefined = tls ? makeTestCa() : undefined;
   const server = ca ? createHttps({ key: ca.key, cert: ca.cert }, onRequest) : createHttp(onRequest);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `${ca ? "https" : "http"}://127.0.0.1:${port}`,
-    caFile: ca?.caFile,
-    seen,
-    toolResults,
+    ...(ca ? { caFile: ca.caFile } : {}),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -152,4 +156,28 @@ export async function startModelServer(script: ScriptedToolUse[], options: { tls
         });
       }),
   };
+}
+
+/** Starts the scripted server on the loopback; `tls` serves HTTPS with a fresh test CA. */
+export async function startModelServer(script: ScriptedToolUse[], options: { tls?: boolean } = {}): Promise<ModelServer> {
+  const seen: SeenModelRequest[] = [];
+  const toolResults: string[] = [];
+  const server = await listenScripted(handler(script, seen, toolResults), options.tls);
+  return { ...server, seen, toolResults };
+}
+
+/**
+ * Runs `body` with nixlima's proxy forwarding to `server` (NIXLIMA_TEST_API_UPSTREAM, and its CA),
+ * then closes the server.
+ */
+export async function withUpstream<T>(server: ListeningServer, body: () => Promise<T>): Promise<T> {
+  process.env.NIXLIMA_TEST_API_UPSTREAM = server.url;
+  if (server.caFile) process.env.NIXLIMA_TEST_API_CA = server.caFile;
+  try {
+    return await body();
+  } finally {
+    delete process.env.NIXLIMA_TEST_API_UPSTREAM;
+    delete process.env.NIXLIMA_TEST_API_CA;
+    await server.close();
+  }
 }

@@ -4,18 +4,35 @@
 // JavaScript calling `tools.exec_command` — or, to an agent that offers a `bash` function (OpenCode),
 // as a call of that function; the step index being the number of tool outputs the agent already
 // sent back; then a closing assistant message. Every answer ends with
-// `response.completed` and its usage, as the real API's do. Plain HTTP on the loopback.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { onJsonRequest, type SeenModelRequest } from "./modelServer";
+// `response.completed` and its usage, as the real API's do. Plain HTTP on the loopback, or HTTPS
+// with a test CA of its own when it sits upstream of nixlima's proxy (as modelServer.ts). One
+// step's answer can be held back until the test releases it, so the test can look at the agent
+// while it waits for its model.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenScripted, onJsonRequest, type ListeningServer, type SeenModelRequest } from "./modelServer";
 
-export interface ResponsesServer {
-  /** http://127.0.0.1:PORT, no path: the server answers POST …/responses under any prefix. */
+export interface ResponsesServer extends ListeningServer {
+  /** http(s)://127.0.0.1:PORT, no path: the server answers POST …/responses under any prefix. */
   url: string;
   seen: SeenModelRequest[];
   /** The tool outputs the agent sent back, in order (as JSON text). */
   toolOutputs: string[];
-  close(): Promise<void>;
+  /** Settles once the request for the held step has come (never without `holdAt`). */
+  held: Promise<void>;
+  /** Sends the held answer. */
+  release(): void;
+}
+
+export interface ResponsesOptions {
+  tls?: boolean;
+  /** The step (the number of tool outputs the request carries) whose answer waits for release(). */
+  holdAt?: number;
+}
+
+interface Hold {
+  step: number | undefined;
+  reached: () => void;
+  released: Promise<void>;
 }
 
 type Item = Record<string, unknown>;
@@ -54,7 +71,7 @@ function stream(res: ServerResponse, model: string, item: Item): void {
   res.end();
 }
 
-function handler(commands: string[], seen: SeenModelRequest[], toolOutputs: string[]) {
+function handler(commands: string[], seen: SeenModelRequest[], toolOutputs: string[], hold: Hold) {
   return (req: IncomingMessage, res: ServerResponse) => {
     onJsonRequest(req, seen, (body) => {
       if (req.method !== "POST" || !(req.url ?? "").split("?")[0]!.endsWith("/responses")) {
@@ -65,25 +82,22 @@ function handler(commands: string[], seen: SeenModelRequest[], toolOutputs: stri
       const input = (Array.isArray(body.input) ? body.input : []) as Item[];
       const outputs = input.filter((i) => i.type === "custom_tool_call_output" || i.type === "function_call_output");
       toolOutputs.splice(0, toolOutputs.length, ...outputs.map((o) => JSON.stringify(o.output)));
-      stream(res, String(body.model ?? "gpt-scripted"), answerItem(commands, outputs.length, offersBash(body.tools)));
+      const answer = () => stream(res, String(body.model ?? "gpt-scripted"), answerItem(commands, outputs.length, offersBash(body.tools)));
+      if (outputs.length !== hold.step) return answer();
+      hold.reached();
+      void hold.released.then(answer);
     });
   };
 }
 
 /** Starts the scripted server on the loopback: one shell command per turn, then a closing message. */
-export async function startResponsesServer(commands: string[]): Promise<ResponsesServer> {
+export async function startResponsesServer(commands: string[], options: ResponsesOptions = {}): Promise<ResponsesServer> {
   const seen: SeenModelRequest[] = [];
   const toolOutputs: string[] = [];
-  const server = createServer(handler(commands, seen, toolOutputs));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    toolOutputs,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  let reached = () => {};
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (reached = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const server = await listenScripted(handler(commands, seen, toolOutputs, { step: options.holdAt, reached, released }), options.tls);
+  return { ...server, seen, toolOutputs, held, release };
 }

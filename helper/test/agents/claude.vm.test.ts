@@ -15,10 +15,10 @@ import { after, before, test } from "node:test";
 import { DISPATCH_SCRIPT } from "../../src/dispatch/remoteScript";
 import { filesUnder } from "../../../test/support/files";
 import { installAgentSandbox } from "../../../test/support/agentGuest";
-import { installRealClaude, PROBE_FILE, SCRIPTED_CONTENT, SCRIPTED_FILE, scriptedSteps } from "../../../test/support/agentCli";
+import { installRealAgent, PROBE_FILE, SCRIPTED_CONTENT, SCRIPTED_FILE, scriptedSteps } from "../../../test/support/agentCli";
 import { hostRepoWithHooks, type HostRepo } from "../../../test/support/hostRepo";
 import { tempLimaHome } from "../../../test/support/lima";
-import { startModelServer, type ModelServer } from "../../../test/support/modelServer";
+import { startModelServer, withUpstream } from "../../../test/support/modelServer";
 import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../../../test/support/testVmRun";
 import { nixlima } from "../audit/cliHarness";
 import { evalProfile } from "../nix/evalModules";
@@ -38,7 +38,7 @@ before(async () => {
   await bootTestVm(lima.dir, NAME, "real claude");
   await installAgentSandbox(guest, rendered);
   const start = performance.now();
-  await installRealClaude(lima.dir, NAME);
+  await installRealAgent(lima.dir, NAME, "claude");
   console.log(`real claude: binary copied into the guest in ${secondsSince(start)} s`);
 });
 
@@ -68,18 +68,6 @@ async function lookWhileRunning(): Promise<{ environ: string; claude: string[] }
   return { environ, claude: ps.split("\n").filter((l) => /\bclaude\b/.test(l) && !/\bbash -c\b/.test(l)).map((l) => l.trim().replace(/\s+/g, " ")) };
 }
 
-async function withModel<T>(server: ModelServer, body: () => Promise<T>): Promise<T> {
-  process.env.NIXLIMA_TEST_API_UPSTREAM = server.url;
-  process.env.NIXLIMA_TEST_API_CA = server.caFile;
-  try {
-    return await body();
-  } finally {
-    delete process.env.NIXLIMA_TEST_API_UPSTREAM;
-    delete process.env.NIXLIMA_TEST_API_CA;
-    await server.close();
-  }
-}
-
 test("nixlima dispatch runs the real claude as the agent user: its file comes back as the branch, sudo is refused, the key never enters the VM", { timeout: 900_000 }, async () => {
   const KEY = `sk-ant-real-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
   const server = await startModelServer(scriptedSteps(HOLD), { tls: true });
@@ -88,7 +76,7 @@ test("nixlima dispatch runs the real claude as the agent user: its file comes ba
   const base = repo.git("rev-parse", "HEAD").trim();
   const prompt = join(repo.root, "..", "PROMPT.md");
   writeFileSync(prompt, "Do the scripted task.\n");
-  await withModel(server, async () => {
+  await withUpstream(server, async () => {
     const start = performance.now();
     const running = nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root], { ANTHROPIC_API_KEY: KEY });
     await untilProbed(running);
