@@ -5,6 +5,7 @@
 // (`choices: []`, the usage), which the API's specification tells every client to accept. Every
 // other request, and a body over the bound or not JSON, goes on as the client wrote it.
 import type { ClientRequest, IncomingMessage } from "node:http";
+import { obj, type Json } from "./usage";
 
 /** Far above a chat request's text; a larger body (images inline) goes on unread, and uncounted if it streams. */
 export const MAX_CHAT_BODY = 32 * 1024 * 1024;
@@ -17,9 +18,6 @@ export const MAX_CHAT_BODY = 32 * 1024 * 1024;
 export function isChatCompletions(method: string | undefined, target: URL): boolean {
   return method === "POST" && /\/v1\/chat\/completions\/?$/i.test(target.pathname);
 }
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 
 const ASK_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
 

@@ -22,8 +22,9 @@ const STATES_USAGE = /"usage"\s*:\s*\{/;
 /** A JSON body larger than this is not read for usage (model answers are far smaller). */
 const MAX_JSON_BODY = 8 * 1024 * 1024;
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+export type Json = Record<string, unknown>;
+/** The value as a JSON object, or undefined for anything else (null, arrays, scalars). */
+export const obj = (v: unknown): Json | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined);
 
 /** The counts one object (a body or one event's data) states; a later statement overrides an earlier one. */

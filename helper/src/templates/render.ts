@@ -1,6 +1,6 @@
 // Renders a Lima template with the yaml library's Document API, so the template's comments and
 // quoting survive: only the fields nixlima sets change (cpus, memory, disk, mounts, images,
-// sockets), plus the provision that makes /run/host-services where the VM uses it.
+// sockets), plus, first of its provisions, the one that makes /run/host-services (hostServices.ts).
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, YAMLSeq } from "yaml";
 import { NixlimaError } from "../errors";
 import { HOST_SERVICES_PROVISION } from "./hostServices";
