@@ -15,9 +15,9 @@ import { evalProfile } from "../helper/test/nix/evalModules";
 import { tempNix } from "../helper/test/nix/nixEnv";
 import { installAgentSandbox } from "../test/support/agentGuest";
 import { installRealAgent, scriptedSteps } from "../test/support/agentCli";
-import { hostRepoWithHooks } from "../test/support/hostRepo";
+import { hostRepoWithHooks, type HostRepo } from "../test/support/hostRepo";
 import { tempLimaHome } from "../test/support/lima";
-import { startModelServer } from "../test/support/modelServer";
+import { startModelServer, withUpstream, type ModelServer } from "../test/support/modelServer";
 import { bootTestVm, destroyInstance, guestShell } from "../test/support/testVmRun";
 import { report } from "./stats";
 
@@ -36,41 +36,41 @@ const bundleBytes = (root: string, ...revs: string[]) => execFileSync("git", ["-
 async function dispatchOnce(limaHome: string, files: number): Promise<Record<string, number>> {
   const repo = hostRepoWithHooks(sourceTree(files));
   const server = await startModelServer(scriptedSteps(), { tls: true });
-  process.env.NIXLIMA_TEST_API_UPSTREAM = server.url;
-  process.env.NIXLIMA_TEST_API_CA = server.caFile;
   try {
-    const prompt = join(repo.root, "..", "PROMPT.md");
-    writeFileSync(prompt, "Do the scripted task.\n");
-    const base = repo.git("rev-parse", "HEAD").trim();
-    const start = performance.now();
-    let firstRequest = NaN;
-    const running = nixlima(limaHome, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root], { ANTHROPIC_API_KEY: "sk-ant-bench" });
-    let ended = false;
-    // Both ways: a rejection is awaited below, and must not also go unhandled here.
-    void running.then(
-      () => (ended = true),
-      () => (ended = true),
-    );
-    while (!ended && Number.isNaN(firstRequest)) {
-      if (server.seen.some((s) => s.url.startsWith("/anthropic/v1/messages"))) firstRequest = performance.now() - start;
-      else await sleep(50);
-    }
-    const run = await running;
-    const total = performance.now() - start;
-    const branch = /on branch (nixlima\/\S+\/[0-9a-f]{8}) of /.exec(run.stdout)?.[1];
-    if (run.code !== 0 || !branch || Number.isNaN(firstRequest)) throw new Error(`the dispatch failed:\n${run.stdout}${run.stderr}`);
-    return {
-      "to the first model request (s)": firstRequest / 1000,
-      "to the branch back (s)": total / 1000,
-      "bundle in (KiB)": bundleBytes(repo.root, "HEAD") / 1024,
-      "bundle out (KiB)": bundleBytes(repo.root, `^${base}`, branch) / 1024,
-    };
+    return await withUpstream(server, () => timedDispatch(limaHome, repo, server));
   } finally {
-    delete process.env.NIXLIMA_TEST_API_UPSTREAM;
-    delete process.env.NIXLIMA_TEST_API_CA;
-    await server.close();
     repo.dispose();
   }
+}
+
+/** Dispatches the real claude with the repository's clone; what dispatchOnce reports. */
+async function timedDispatch(limaHome: string, repo: HostRepo, server: ModelServer): Promise<Record<string, number>> {
+  const prompt = join(repo.root, "..", "PROMPT.md");
+  writeFileSync(prompt, "Do the scripted task.\n");
+  const base = repo.git("rev-parse", "HEAD").trim();
+  const start = performance.now();
+  let firstRequest = NaN;
+  const running = nixlima(limaHome, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root], { ANTHROPIC_API_KEY: "sk-ant-bench" });
+  let ended = false;
+  // Both ways: a rejection is awaited below, and must not also go unhandled here.
+  void running.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
+  while (!ended && Number.isNaN(firstRequest)) {
+    if (server.seen.some((s) => s.url.startsWith("/anthropic/v1/messages"))) firstRequest = performance.now() - start;
+    else await sleep(50);
+  }
+  const run = await running;
+  const total = performance.now() - start;
+  const branch = /on branch (nixlima\/\S+\/[0-9a-f]{8}) of /.exec(run.stdout)?.[1];
+  if (run.code !== 0 || !branch || Number.isNaN(firstRequest)) throw new Error(`the dispatch failed:\n${run.stdout}${run.stderr}`);
+  return {
+    "to the first model request (s)": firstRequest / 1000,
+    "to the branch back (s)": total / 1000,
+    "bundle in (KiB)": bundleBytes(repo.root, "HEAD") / 1024,
+    "bundle out (KiB)": bundleBytes(repo.root, `^${base}`, branch) / 1024,
+  };
 }
 
 export async function benchDispatchRoundTrip(): Promise<void> {
