@@ -9,12 +9,12 @@
 // `agent` without sudo and with the autonomy flag; the real key was in no guest process's
 // environment, no guest file and not in the task's log, while the per-task token was.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { DISPATCH_SCRIPT } from "../../src/dispatch/remoteScript";
-import { filesUnder } from "../../../test/support/files";
 import { installAgentSandbox } from "../../../test/support/agentGuest";
+import { assertKeyStayedOnHost, guestProcesses } from "../../../test/support/agentKey";
 import { installRealAgent, PROBE_FILE, SCRIPTED_CONTENT, SCRIPTED_FILE, scriptedSteps } from "../../../test/support/agentCli";
 import { hostRepoWithHooks, type HostRepo } from "../../../test/support/hostRepo";
 import { tempLimaHome } from "../../../test/support/lima";
@@ -61,13 +61,6 @@ async function untilProbed(running: Promise<unknown>): Promise<void> {
   }
 }
 
-/** While the agent runs: every guest process's environment, and the agent's command line. */
-async function lookWhileRunning(): Promise<{ environ: string; claude: string[] }> {
-  const environ = await guest(`sudo sh -c 'for f in /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; echo; done' 2> /dev/null; true`);
-  const ps = await guest("ps -eo user=,args=");
-  return { environ, claude: ps.split("\n").filter((l) => /\bclaude\b/.test(l) && !/\bbash -c\b/.test(l)).map((l) => l.trim().replace(/\s+/g, " ")) };
-}
-
 test("nixlima dispatch runs the real claude as the agent user: its file comes back as the branch, sudo is refused, the key never enters the VM", { timeout: 900_000 }, async () => {
   const KEY = `sk-ant-real-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
   const server = await startModelServer(scriptedSteps(HOLD), { tls: true });
@@ -80,7 +73,7 @@ test("nixlima dispatch runs the real claude as the agent user: its file comes ba
     const start = performance.now();
     const running = nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root], { ANTHROPIC_API_KEY: KEY });
     await untilProbed(running);
-    const seenLive = await lookWhileRunning();
+    const seenLive = await guestProcesses(guest, "claude");
     await guest(`touch ${HOLD}`);
     const run = await running;
     await guest(`rm -f ${HOLD}`);
@@ -99,20 +92,14 @@ test("nixlima dispatch runs the real claude as the agent user: its file comes ba
 
     // Who ran it, with which flag: the agent user, sudo refused, the autonomy flag on its command line.
     assert.equal((await guest(`sudo cat /home/agent/${PROBE_FILE}`)).trim(), "user:agent\nsudo:no");
-    assert.ok(seenLive.claude.some((l) => l.startsWith(`agent claude ${FLAG} -p`)), seenLive.claude.join("\n"));
+    assert.ok(seenLive.commands.some((l) => l.startsWith(`agent claude ${FLAG} -p`)), seenLive.commands.join("\n"));
     assert.match(DISPATCH_SCRIPT, new RegExp(`claude ${FLAG} -p`));
 
     // The key: the upstream got it from the proxy; in the guest only the token ever was.
     const messages = server.seen.filter((s) => s.url.startsWith("/anthropic/v1/messages"));
     assert.ok(messages.length >= 3, server.seen.map((s) => s.url).join("\n"));
     assert.ok(messages.every((s) => s.headers["x-api-key"] === KEY));
-    assert.match(seenLive.environ, /^ANTHROPIC_API_KEY=nixlima-task-[0-9a-f]{48}$/m);
-    assert.ok(!seenLive.environ.includes(KEY), "the key was in a guest process's environment");
-    assert.equal((await guest("sudo test -d /home/agent/.claude && echo yes")).trim(), "yes", "the CLI's own files, which the search below covers");
-    const hits = await guest("sudo grep -rlF -f /dev/stdin /tmp /home /root /etc /var/log 2> /dev/null; true", `${KEY}\n`);
-    assert.deepEqual(hits.trim().split("\n").filter(Boolean), []);
-    assert.ok(!log.includes(KEY), "the key is in the task's log");
-    assert.deepEqual(filesUnder(lima.dir).filter((f) => readFileSync(f).includes(KEY)), []);
+    await assertKeyStayedOnHost(guest, { key: KEY, keyVariable: "ANTHROPIC_API_KEY", environ: seenLive.environ, cliDir: "/home/agent/.claude", log, limaHome: lima.dir });
   });
 });
 

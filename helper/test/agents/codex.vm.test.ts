@@ -12,7 +12,7 @@
 // guest process's environment, no guest file and not in the task's log. And the budget: a limit
 // below two answers stops the real codex with outcome "budget", the proxy refusing with 402.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -21,9 +21,9 @@ import { stringify } from "yaml";
 import { DISPATCH_SCRIPT } from "../../src/dispatch/remoteScript";
 import { budgetSentence } from "../../src/shared/usageWords";
 import { installAgentSandbox } from "../../../test/support/agentGuest";
+import { assertKeyStayedOnHost, guestProcesses } from "../../../test/support/agentKey";
 import { installRealAgent, PROBE_COMMAND, PROBE_FILE, SCRIPTED_FILE } from "../../../test/support/agentCli";
 import { BUDGET_PROBE, BUDGET_PROBE_FILE, BUDGET_PROBE_PATH, BUDGET_PROBE_STARTED, START_BUDGET_PROBE } from "../../../test/support/budgetProbe";
-import { filesUnder } from "../../../test/support/files";
 import { hostRepoWithHooks, type HostRepo } from "../../../test/support/hostRepo";
 import { tempLimaHome } from "../../../test/support/lima";
 import { withUpstream } from "../../../test/support/modelServer";
@@ -98,13 +98,6 @@ async function untilHeld(server: ResponsesServer, running: Promise<{ stdout: str
   if (first) assert.fail(`the dispatch ended before codex asked for the held step:\n${first.stdout}${first.stderr}`);
 }
 
-/** While the agent runs: every guest process's environment, and codex's command lines. */
-async function lookWhileRunning(): Promise<{ environ: string; codex: string[] }> {
-  const environ = await guest(`sudo sh -c 'for f in /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; echo; done' 2> /dev/null; true`);
-  const ps = await guest("ps -eo user=,args=");
-  return { environ, codex: ps.split("\n").map((l) => l.trim().replace(/\s+/g, " ")).filter((l) => /^\S+ codex /.test(l)) };
-}
-
 /** The agent's tries: resolve the name off the list, and send a request straight to its address. */
 const egressCommand = () =>
   `{ getent hosts ${DENIED}; echo "dns:$?"; timeout 10 bash -c "exec 3<>/dev/tcp/${GATEWAY}/${port} && printf 'GET /from-agent HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"; echo "tcp:$?"; } > ~/${EGRESS_FILE} 2>&1`;
@@ -121,7 +114,7 @@ test("nixlima dispatch runs the real codex as the agent user: its file comes bac
     const start = performance.now();
     const running = nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "codex", "--project", repo.root], { OPENAI_API_KEY: KEY });
     await untilHeld(server, running);
-    const seenLive = await lookWhileRunning();
+    const seenLive = await guestProcesses(guest, "codex");
     server.release();
     const run = await running;
     console.log(`real codex: dispatch to branch in ${secondsSince(start)} s (the model held one answer for the look at the guest)`);
@@ -138,7 +131,7 @@ test("nixlima dispatch runs the real codex as the agent user: its file comes bac
 
     // Who ran it, with which flag: the agent user, sudo refused, the autonomy flag on its command line.
     assert.equal((await guest(`sudo cat /home/agent/${PROBE_FILE}`)).trim(), "user:agent\nsudo:no");
-    assert.ok(seenLive.codex.some((l) => l.startsWith(`agent codex exec ${FLAG} `)), seenLive.codex.join("\n"));
+    assert.ok(seenLive.commands.some((l) => l.startsWith(`agent codex exec ${FLAG} `)), seenLive.commands.join("\n"));
     assert.match(DISPATCH_SCRIPT, new RegExp(`codex exec ${FLAG} "\\$@" - <`));
 
     // Egress: the name off the list got NXDOMAIN (getent: 2), the connection to its address was
@@ -156,13 +149,7 @@ test("nixlima dispatch runs the real codex as the agent user: its file comes bac
     const asked = server.seen.filter((s) => s.method === "POST" && s.url === "/openai/v1/responses");
     assert.equal(asked.length, commands.length + 1, server.seen.map((s) => s.url).join("\n"));
     assert.ok(asked.every((s) => s.headers.authorization === `Bearer ${KEY}`));
-    assert.match(seenLive.environ, /^OPENAI_API_KEY=nixlima-task-[0-9a-f]{48}$/m);
-    assert.ok(!seenLive.environ.includes(KEY), "the key was in a guest process's environment");
-    assert.equal((await guest("sudo test -d /home/agent/.codex && echo yes")).trim(), "yes", "the CLI's own files, which the search below covers");
-    const hits = await guest("sudo grep -rlF -f /dev/stdin /tmp /home /root /etc /var/log 2> /dev/null; true", `${KEY}\n`);
-    assert.deepEqual(hits.trim().split("\n").filter(Boolean), []);
-    assert.ok(!log.includes(KEY), "the key is in the task's log");
-    assert.deepEqual(filesUnder(lima.dir).filter((f) => readFileSync(f).includes(KEY)), []);
+    await assertKeyStayedOnHost(guest, { key: KEY, keyVariable: "OPENAI_API_KEY", environ: seenLive.environ, cliDir: "/home/agent/.codex", log, limaHome: lima.dir });
   });
 });
 
