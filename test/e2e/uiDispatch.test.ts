@@ -10,13 +10,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { installAgentStub, resetAgentStub } from "../support/agentStub";
+import { FAKE_AGENT_VM_YAML, installAgentStub, resetAgentStub } from "../support/agentStub";
 import { outputChannelText, startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
 import { explainStep } from "../support/uiStep";
 import { filesUnder } from "../support/files";
 import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
-import { stringify } from "yaml";
-import { testVmConfig } from "../support/testVm";
 import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../support/testVmRun";
 import {
   answerDialog,
@@ -57,9 +55,7 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
     for (const dir of [home, workspace]) mkdirSync(dir, { mode: 0o700 });
     writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n");
 
-    // The Debian test guest stands in (a FAKE) for nixlima's agent image, which cannot be built
-    // here: its lima.yaml says so the way nixlima's agent template does, so the row offers Dispatch.
-    await bootTestVm(lima.dir, NAME, "ui dispatch", `# nixlima template "agent": FAKE, the Debian test guest\n${stringify(testVmConfig({}))}`);
+    await bootTestVm(lima.dir, NAME, "ui dispatch", FAKE_AGENT_VM_YAML);
     repo = await installAgentStub(lima.dir, NAME);
     await resetAgentStub(lima.dir, NAME, repo, "slow");
 

@@ -11,11 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Locator } from "playwright-core";
-import { stringify } from "yaml";
-import { installAgentStub, resetAgentStub } from "../support/agentStub";
+import { FAKE_AGENT_VM_YAML, installAgentStub, resetAgentStub } from "../support/agentStub";
 import { startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
 import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
-import { testVmConfig } from "../support/testVm";
 import { bootTestVm, destroyInstance } from "../support/testVmRun";
 import { explainStep } from "../support/uiStep";
 import {
@@ -62,9 +60,7 @@ describe("a task's branch reviewed, merged and discarded in a real VS Code", () 
     // Not committed: the prompt file the dispatch reads; the clone carries only commits.
     writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n");
 
-    // The Debian test guest stands in (a FAKE) for nixlima's agent image: its lima.yaml says so
-    // the way nixlima's agent template does, so the row offers Dispatch.
-    await bootTestVm(lima.dir, NAME, "ui task branch", `# nixlima template "agent": FAKE, the Debian test guest\n${stringify(testVmConfig({}))}`);
+    await bootTestVm(lima.dir, NAME, "ui task branch", FAKE_AGENT_VM_YAML);
     guestRepo = await installAgentStub(lima.dir, NAME);
     server = await startCodeServer({
       vsix,

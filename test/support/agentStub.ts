@@ -7,7 +7,15 @@
 // /tmp/stub.log, then acts by the mode in /tmp/stub.mode (see `resetAgentStub`); `probe` records
 // who it runs as, its variables' names, whether sudo works and whether it can write agent.json.
 import { readFileSync } from "node:fs";
+import { stringify } from "yaml";
+import { testVmConfig } from "./testVm";
 import { guestShell, limactl } from "./testVmRun";
+
+/**
+ * The Debian test guest as a FAKE of nixlima's agent image, which cannot be built here: its
+ * lima.yaml names the agent template the way nixlima's does, so the VM row offers Dispatch.
+ */
+export const FAKE_AGENT_VM_YAML = `# nixlima template "agent": FAKE, the Debian test guest\n${stringify(testVmConfig({}))}`;
 
 const STUB = String.raw`#!/bin/bash
 n=$(( $(cat /tmp/stub.count 2>/dev/null || echo 0) + 1 )); echo "$n" > /tmp/stub.count
