@@ -7,15 +7,15 @@
 // output and its result, and a notification offers the diff. The agent is the stand-in of
 // test/support/agentStub.ts. Needs scripts/setup.sh and `npm run package`; runs as the test user.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { FAKE_AGENT_VM_YAML, installAgentStub, resetAgentStub } from "../support/agentStub";
-import { outputChannelText, startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
+import { resetAgentStub } from "../support/agentStub";
+import { closeAgentUiSession, startAgentUiSession, type AgentUiSession } from "../support/agentUiSession";
+import { outputChannelText, type CodeServer } from "../support/codeServer";
 import { explainStep } from "../support/uiStep";
 import { filesUnder } from "../support/files";
-import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
-import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../support/testVmRun";
+import { guestShell, secondsSince } from "../support/testVmRun";
 import {
   answerDialog,
   answerQuickInput,
@@ -36,9 +36,8 @@ const KEY = `sk-ant-ui-${Date.now().toString(36)}-planted-key`;
 const TASK_TIMEOUT_MS = 2 * 60_000;
 
 describe("an agent task dispatched from a real VS Code to a real VM", () => {
-  let lima: ReturnType<typeof tempLimaHome>;
-  let scratch: string;
-  let home: string;
+  let session: AgentUiSession | undefined;
+  let lima: AgentUiSession["lima"];
   let repo: string;
   let server: CodeServer | undefined;
 
@@ -47,36 +46,17 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
   const explorer = () => openViewContainer(server!.page, "nixlima", "nixlima");
 
   before(async () => {
-    assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
-    lima = tempLimaHome();
-    scratch = mkdtempSync("/tmp/nldisp-");
-    home = join(scratch, "home");
-    const workspace = join(scratch, "workspace");
-    for (const dir of [home, workspace]) mkdirSync(dir, { mode: 0o700 });
-    writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n");
-
-    await bootTestVm(lima.dir, NAME, "ui dispatch", FAKE_AGENT_VM_YAML);
-    repo = await installAgentStub(lima.dir, NAME);
-    await resetAgentStub(lima.dir, NAME, repo, "slow");
-
-    server = await startCodeServer({
-      vsix,
-      workspace,
-      env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv },
+    session = await startAgentUiSession(NAME, {
+      label: "ui dispatch",
+      prepare: (workspace) => writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n"),
       // The DOM renderer keeps a terminal's text in the page, where the test can read it.
-      machineSettings: { "nixlima.limactlPath": limactlPath },
       settings: { "terminal.integrated.gpuAcceleration": "off" },
     });
+    ({ lima, server, guestRepo: repo } = session);
+    await resetAgentStub(lima.dir, NAME, repo, "slow");
   });
 
-  after(async () => {
-    await server?.close();
-    if (lima) {
-      await destroyInstance(lima.dir, NAME);
-      lima.dispose();
-    }
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  after(() => closeAgentUiSession(session));
 
   test("Set Agent Credentials… stores the Anthropic key", async () => {
     const { page } = server!;
@@ -139,7 +119,7 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
 
   test("the key is in no log line and no file nixlima or VS Code's logs and settings hold", () => {
     assert.ok(!outputChannelText(server!, "nixlima").includes(KEY), "the key is in the nixlima log");
-    const places = [lima.dir, home, join(server!.userDataDir, "logs"), join(server!.userDataDir, "User")];
+    const places = [lima.dir, session!.home, join(server!.userDataDir, "logs"), join(server!.userDataDir, "User")];
     const hits = places.flatMap((dir) => filesUnder(dir)).filter((f) => readFileSync(f).includes(KEY));
     assert.deepEqual(hits, []);
     console.log(`searched ${places.flatMap((dir) => filesUnder(dir)).length} files for the key`);

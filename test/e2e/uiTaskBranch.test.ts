@@ -7,14 +7,13 @@
 // runs as the test user.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Locator } from "playwright-core";
-import { FAKE_AGENT_VM_YAML, installAgentStub, resetAgentStub } from "../support/agentStub";
-import { startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
-import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
-import { bootTestVm, destroyInstance } from "../support/testVmRun";
+import { resetAgentStub } from "../support/agentStub";
+import { closeAgentUiSession, startAgentUiSession, type AgentUiSession } from "../support/agentUiSession";
+import type { CodeServer } from "../support/codeServer";
 import { explainStep } from "../support/uiStep";
 import {
   answerDialog,
@@ -34,10 +33,8 @@ const TASK_TIMEOUT_MS = 3 * 60_000;
 const BRANCH = new RegExp(`nixlima/${NAME}/[0-9a-f]{8}`);
 
 describe("a task's branch reviewed, merged and discarded in a real VS Code", () => {
-  let lima: ReturnType<typeof tempLimaHome>;
-  let scratch: string;
+  let session: AgentUiSession | undefined;
   let workspace: string;
-  let guestRepo: string;
   let server: CodeServer | undefined;
 
   const explain = <T>(step: string, body: () => Promise<T>) => explainStep(server, "ui-task-branch", step, body);
@@ -45,43 +42,28 @@ describe("a task's branch reviewed, merged and discarded in a real VS Code", () 
   const taskBranches = () => git("branch", "--list", "nixlima/*", "--format=%(refname:short)").trim();
 
   before(async () => {
-    assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
-    lima = tempLimaHome();
-    scratch = mkdtempSync("/tmp/nlbranch-");
-    const home = join(scratch, "home");
-    workspace = join(scratch, "project");
-    for (const dir of [home, workspace]) mkdirSync(dir, { mode: 0o700 });
-    execFileSync("git", ["init", "-q", "-b", "main", workspace]);
-    git("config", "user.name", "Host User");
-    git("config", "user.email", "host@example.invalid");
-    writeFileSync(join(workspace, "notes.txt"), "start\n");
-    git("add", "notes.txt");
-    git("commit", "-q", "-m", "start");
-    // Not committed: the prompt file the dispatch reads; the clone carries only commits.
-    writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n");
-
-    await bootTestVm(lima.dir, NAME, "ui task branch", FAKE_AGENT_VM_YAML);
-    guestRepo = await installAgentStub(lima.dir, NAME);
-    server = await startCodeServer({
-      vsix,
-      workspace,
-      env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv },
-      machineSettings: { "nixlima.limactlPath": limactlPath },
+    session = await startAgentUiSession(NAME, {
+      label: "ui task branch",
+      prepare: (folder) => {
+        workspace = folder;
+        execFileSync("git", ["init", "-q", "-b", "main", workspace]);
+        git("config", "user.name", "Host User");
+        git("config", "user.email", "host@example.invalid");
+        writeFileSync(join(workspace, "notes.txt"), "start\n");
+        git("add", "notes.txt");
+        git("commit", "-q", "-m", "start");
+        // Not committed: the prompt file the dispatch reads; the clone carries only commits.
+        writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n");
+      },
     });
+    server = session.server;
   });
 
-  after(async () => {
-    await server?.close();
-    if (lima) {
-      await destroyInstance(lima.dir, NAME);
-      lima.dispose();
-    }
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  after(() => closeAgentUiSession(session));
 
   /** Dispatch Task… on the VM row, answered as a person would for a clone of the window's folder; the result toast. */
   async function dispatchClone(): Promise<{ vmRow: Locator; toast: Locator; branch: string }> {
-    await resetAgentStub(lima.dir, NAME, guestRepo, "edit");
+    await resetAgentStub(session!.lima.dir, NAME, session!.guestRepo, "edit");
     const { page } = server!;
     const view = await openViewContainer(page, "nixlima", "nixlima");
     const vmRow = await explain("VM row", () => waitForTreeRow(view, NAME));

@@ -1,0 +1,68 @@
+// What the UI tests of agent tasks start from: the packaged extension, a Lima home and a scratch
+// folder of their own (the session's HOME and the window's folder inside it), the real test VM
+// booted as the FAKE agent VM with the stand-in agent installed (agentStub.ts), and code-server
+// (codeServer.ts) opened on that folder with the real limactl.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { FAKE_AGENT_VM_YAML, installAgentStub } from "./agentStub";
+import { startCodeServer, testVsix, type CodeServer } from "./codeServer";
+import { limactlPath, qemuEnv, tempLimaHome } from "./lima";
+import { bootTestVm, destroyInstance } from "./testVmRun";
+
+export interface AgentUiSession {
+  vm: string;
+  lima: ReturnType<typeof tempLimaHome>;
+  /** The session's HOME (the helper writes its ssh config Include there). */
+  home: string;
+  /** The window's folder. */
+  workspace: string;
+  /** The stand-in's own git repository in the guest. */
+  guestRepo: string;
+  server: CodeServer;
+}
+
+export interface AgentUiOptions {
+  /** Words for the boot's log lines. */
+  label: string;
+  /** Fills the window's folder before code-server opens it. */
+  prepare?: (workspace: string) => void;
+  /** User settings for the workbench. */
+  settings?: Record<string, unknown>;
+}
+
+/** Boots the VM and opens code-server; on a failure it removes what it made, then throws. */
+export async function startAgentUiSession(vm: string, options: AgentUiOptions): Promise<AgentUiSession> {
+  assert.ok(existsSync(testVsix), `${testVsix} is missing: run \`npm run package\` first`);
+  const lima = tempLimaHome();
+  const scratch = mkdtempSync(`/tmp/nl${vm}-`);
+  const home = join(scratch, "home");
+  const workspace = join(scratch, "workspace");
+  const session: Partial<AgentUiSession> = { vm, lima, home, workspace };
+  try {
+    for (const dir of [home, workspace]) mkdirSync(dir, { mode: 0o700 });
+    options.prepare?.(workspace);
+    await bootTestVm(lima.dir, vm, options.label, FAKE_AGENT_VM_YAML);
+    session.guestRepo = await installAgentStub(lima.dir, vm);
+    session.server = await startCodeServer({
+      vsix: testVsix,
+      workspace,
+      env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv },
+      machineSettings: { "nixlima.limactlPath": limactlPath },
+      ...(options.settings ? { settings: options.settings } : {}),
+    });
+    return session as AgentUiSession;
+  } catch (error) {
+    await closeAgentUiSession(session);
+    throw error;
+  }
+}
+
+/** Closes code-server, deletes the VM and removes the Lima home and the scratch folder. */
+export async function closeAgentUiSession(session: Partial<AgentUiSession> | undefined): Promise<void> {
+  if (!session?.lima || !session.vm || !session.home) return;
+  await session.server?.close();
+  await destroyInstance(session.lima.dir, session.vm);
+  session.lima.dispose();
+  rmSync(join(session.home, ".."), { recursive: true, force: true });
+}
