@@ -65,6 +65,36 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ type: "error", error: { type: "nixlima_proxy", message } }));
 }
 
+/**
+ * The most of an answer held back to go out as one write: what arrived in one turn of the event
+ * loop, up to this much. One write (and one chunk for the guest's client to parse) instead of one
+ * per TLS record cut the CPU the proxy and the client spend per MiB streamed (npm run bench proxy);
+ * nothing waits for more data to come.
+ */
+const BATCH_BYTES = 256 * 1024;
+
+/** Writes the answer's chunks on as they come, a turn's worth at once; a guest that reads slowly holds the vendor back. */
+function passOn(answer: IncomingMessage, res: ServerResponse, copy: (chunk: Buffer) => void): () => void {
+  let held: Buffer[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (held.length === 0 || res.destroyed) return;
+    const out = held.length === 1 ? held[0] : Buffer.concat(held, bytes);
+    held = [];
+    bytes = 0;
+    if (!res.write(out)) answer.pause();
+  };
+  answer.on("data", (chunk: Buffer) => {
+    if (held.length === 0) setImmediate(flush);
+    held.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= BATCH_BYTES) flush();
+    copy(chunk);
+  });
+  res.on("drain", () => answer.resume());
+  return flush;
+}
+
 /** Passes the answer through as it comes, and reads its usage from a copy into the budget. */
 function relay(answer: IncomingMessage, res: ServerResponse, budget: TaskBudget | undefined): void {
   const back: Record<string, string | string[]> = {};
@@ -80,13 +110,9 @@ function relay(answer: IncomingMessage, res: ServerResponse, budget: TaskBudget 
     const usage = reader.end();
     if (usage) budget.add(usage);
   };
-  answer.on("data", (chunk: Buffer) => {
-    // A guest that reads slowly holds the vendor back instead of filling the helper's memory.
-    if (!res.write(chunk)) answer.pause();
-    reader.write(chunk);
-  });
-  res.on("drain", () => answer.resume());
+  const flush = passOn(answer, res, (chunk) => reader.write(chunk));
   answer.on("end", () => {
+    flush();
     res.end();
     count();
   });
