@@ -1,7 +1,7 @@
 // The two other parties of the proxy bench, each a process of its own as in life (the vendor is
 // another machine, the proxy runs in the helper, the agent in the VM): forked by bench/apiProxy.ts
 // with one message, { part: "vendor", key, cert } or { part: "proxy", vendorUrl, ca } (PEM text);
-// sends its port (and the proxy its token) back.
+// sends its port (and the proxy its token) back; the proxy then answers "cpu" with its CPU time.
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { startApiProxy } from "../helper/src/proxy/apiProxy";
@@ -38,6 +38,8 @@ async function proxy(vendorUrl: string, ca: Buffer): Promise<void> {
   const upstreams = { anthropic: { url: `${vendorUrl}/anthropic/`, ca }, openai: { url: `${vendorUrl}/openai/`, ca } };
   const p = await startApiProxy({ keys: { anthropic: "real-key", openai: "real-key" }, upstreams });
   process.send?.({ port: p.port, token: p.token });
+  // Its CPU time (µs), asked before and after each stream.
+  process.on("message", (m) => m === "cpu" && process.send?.({ cpu: process.cpuUsage() }));
 }
 
 process.once("message", (data: { part: string; key: string; cert: string; vendorUrl: string; ca: string }) => {
