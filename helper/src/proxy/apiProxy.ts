@@ -5,7 +5,7 @@
 // host: the guest only ever holds the token. It stops with the task. It reads each answer's
 // token usage from a copy as it passes (usage.ts) into the task's budget, and once the budget is
 // used it refuses every further request (budget.ts). Requests go on as the client sent them,
-// except a streaming Chat Completions request: the proxy asks for its usage there (chatUsage.ts).
+// except a streaming (Chat) Completions request: the proxy asks for its usage there (chatUsage.ts).
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";

@@ -1,7 +1,7 @@
-// OpenAI's Chat Completions stream no usage unless the request asks for it
-// (`stream_options.include_usage`), and a stream the proxy cannot count would pass every budget.
-// So the proxy reads the body of a POST to Chat Completions (up to a bound) and, when it asks for
-// a stream, asks for the usage on the client's behalf. The answer then ends with one more chunk
+// OpenAI's Chat Completions, and its legacy Completions, stream no usage unless the request asks
+// for it (`stream_options.include_usage`), and a stream the proxy cannot count would pass every
+// budget. So the proxy reads the body of a POST to either (up to a bound) and, when it asks for a
+// stream, asks for the usage on the client's behalf. The answer then ends with one more chunk
 // (`choices: []`, the usage), which the API's specification tells every client to accept. Every
 // other request, and a body over the bound or not JSON, goes on as the client wrote it.
 import type { ClientRequest, IncomingMessage } from "node:http";
@@ -11,12 +11,12 @@ import { obj, type Json } from "./usage";
 export const MAX_CHAT_BODY = 32 * 1024 * 1024;
 
 /**
- * Whether the proxy reads this request's body: a POST to Chat Completions, judged by the URL the
- * upstream is sent (its path resolved: `//`, `./` and `../` must not walk a stream past the
- * budget), case and a closing slash aside.
+ * Whether the proxy reads this request's body: a POST to Chat Completions or Completions, judged
+ * by the URL the upstream is sent (its path resolved: `//`, `./` and `../` must not walk a stream
+ * past the budget), case and a closing slash aside.
  */
 export function isChatCompletions(method: string | undefined, target: URL): boolean {
-  return method === "POST" && /\/v1\/chat\/completions\/?$/i.test(target.pathname);
+  return method === "POST" && /\/v1\/(chat\/)?completions\/?$/i.test(target.pathname);
 }
 
 const ASK_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
@@ -47,7 +47,7 @@ export function askForUsage(body: Buffer): Buffer | undefined {
 }
 
 /**
- * Sends a Chat Completions request's body on to `out` (whose headers are not sent yet): read
+ * Sends a (Chat) Completions request's body on to `out` (whose headers are not sent yet): read
  * whole when it is within the bound, then asking for the usage when it streams (content-length
  * rewritten); past the bound, what was read and the rest go on as they come.
  */

@@ -14,6 +14,21 @@ let upstream: TlsUpstream;
 
 const data = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 
+/** The legacy Completions API: a JSON body with its usage, or a stream whose last chunk carries it only when asked. */
+function completions(ask: { stream?: unknown; stream_options?: { include_usage?: unknown } }, res: ServerResponse): void {
+  const base = { id: "cmpl-1", object: "text_completion", model: "gpt-3.5-turbo-instruct" };
+  const usage = { prompt_tokens: 500, completion_tokens: 7, total_tokens: 507 };
+  if (ask.stream !== true) {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ...base, choices: [{ text: "hi", index: 0 }], usage }));
+    return;
+  }
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  res.write(data({ ...base, choices: [{ text: "hi", index: 0 }] }));
+  if (ask.stream_options?.include_usage === true) res.write(data({ ...base, choices: [], usage }));
+  res.end("data: [DONE]\n\n");
+}
+
 /** OpenAI's way: each chunk says `usage: null` and one more chunk carries it, only when asked. */
 function answer(seen: SeenRequest, res: ServerResponse): void {
   let ask: { stream?: unknown; stream_options?: { include_usage?: unknown } } | undefined;
@@ -22,6 +37,7 @@ function answer(seen: SeenRequest, res: ServerResponse): void {
   } catch {
     ask = undefined;
   }
+  if (ask && new URL(seen.url, "https://upstream").pathname === "/v1/completions") return completions(ask, res);
   if (!/^\/v1\/chat\/completions\/?$/i.test(new URL(seen.url, "https://upstream").pathname) || ask?.stream !== true) {
     res.writeHead(ask ? 200 : 400, { "content-type": "application/json" });
     res.end("{}");
@@ -133,6 +149,18 @@ test("every other request reaches the upstream byte for byte: not streaming, alr
       assert.equal(seen.body, body, path);
       assert.equal(seen.length, String(Buffer.byteLength(body)), path);
     }
+  });
+});
+
+test("the legacy Completions API is counted: its JSON answer's usage, and a stream asked for its usage as chat is", { timeout: 30_000 }, async () => {
+  const ask = '{ "model": "gpt-3.5-turbo-instruct", "prompt": "Say hi", "stream": true }';
+  await withProxy(async (proxy, budget) => {
+    await post(proxy, "/openai/v1/completions", '{ "model": "gpt-3.5-turbo-instruct", "prompt": "Say hi" }');
+    assert.deepEqual([budget.usage().tokensIn, budget.usage().tokensOut, budget.usage().requests], [500, 7, 1]);
+    const text = await post(proxy, "/openai/v1/completions", ask, 3);
+    assert.equal(lastSeen().body, `{"stream_options":{"include_usage":true},${ask.slice(1)}`);
+    assert.match(text, /"choices":\[\],"usage":\{"prompt_tokens":500/);
+    assert.deepEqual([budget.usage().tokensIn, budget.usage().tokensOut, budget.usage().requests], [1000, 14, 2]);
   });
 });
 
