@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import type { TaskBudget } from "./budget";
 import { apiUpstreams, type ApiUpstream } from "./upstreams";
 import { UsageReader } from "./usage";
-import { isChatCompletions, sendChatBody } from "./chatUsage";
+import { isChatCompletions, sendChatBody, TOO_LARGE } from "./chatUsage";
 import { budgetSentence } from "../shared/usageWords";
 
 export type ApiName = "anthropic" | "openai";
@@ -128,11 +128,14 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: ApiUpstrea
   else headers.authorization = `Bearer ${key}`;
   if (req.headers["content-length"]) headers["content-length"] = req.headers["content-length"];
   const target = new URL(path.replace(/^\/+/, ""), upstream.url);
-  const out = httpsRequest(target, { method: req.method, headers, agent }, (answer) => relay(answer, res, budget));
-  out.on("error", () => (res.headersSent ? res.destroy() : refuse(res, 502, `The ${api} API could not be reached from the host.`)));
-  if (api === "openai" && isChatCompletions(req.method, target)) sendChatBody(req, out);
-  else req.pipe(out);
-  res.on("close", () => out.destroy());
+  const open = () => {
+    const out = httpsRequest(target, { method: req.method, headers, agent }, (answer) => relay(answer, res, budget));
+    out.on("error", () => (res.headersSent ? res.destroy() : refuse(res, 502, `The ${api} API could not be reached from the host.`)));
+    res.on("close", () => out.destroy());
+    return out;
+  };
+  if (api === "openai" && isChatCompletions(req.method, target)) sendChatBody(req, open, budget?.limited() ? () => refuse(res, 413, TOO_LARGE) : undefined);
+  else req.pipe(open());
 }
 
 function upstreamAgent(upstream: ApiUpstream): HttpsAgent {

@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import { startApiProxy, type ApiProxy } from "../../src/proxy/apiProxy";
 import { TaskBudget } from "../../src/proxy/budget";
 import { MAX_CHAT_BODY } from "../../src/proxy/chatUsage";
+import type { BudgetLimits } from "../../src/shared/usageWords";
 import { startTlsUpstream, type SeenRequest, type TlsUpstream } from "../../../test/support/tlsUpstream";
 
 let upstream: TlsUpstream;
@@ -58,9 +59,9 @@ after(async () => {
   await upstream?.close();
 });
 
-async function withProxy(run: (proxy: ApiProxy, budget: TaskBudget) => Promise<void>): Promise<void> {
+async function withProxy(run: (proxy: ApiProxy, budget: TaskBudget) => Promise<void>, limits: BudgetLimits = {}): Promise<void> {
   const at = { url: `${upstream.url}/`, ca: upstream.ca };
-  const budget = new TaskBudget();
+  const budget = new TaskBudget(limits);
   const proxy = await startApiProxy({ keys: { anthropic: "sk-ant-test", openai: "sk-openai-test" }, upstreams: { anthropic: at, openai: at }, budget });
   try {
     await run(proxy, budget);
@@ -70,14 +71,18 @@ async function withProxy(run: (proxy: ApiProxy, budget: TaskBudget) => Promise<v
 }
 
 /** POSTs the body, whole with its length, or in pieces without one (chunked, as a client streaming its upload does). */
-function post(proxy: ApiProxy, path: string, body: string, pieces = 1): Promise<string> {
+async function post(proxy: ApiProxy, path: string, body: string, pieces = 1): Promise<string> {
+  return (await postFor(proxy, path, body, pieces)).text;
+}
+
+function postFor(proxy: ApiProxy, path: string, body: string, pieces = 1): Promise<{ status: number | undefined; text: string }> {
   return new Promise((resolve, reject) => {
     const bytes = Buffer.from(body);
     const headers = { "content-type": "application/json", authorization: `Bearer ${proxy.token}`, ...(pieces === 1 ? { "content-length": String(bytes.length) } : {}) };
     const req = request({ agent: false, host: "127.0.0.1", port: proxy.port, path, method: "POST", headers }, (res: IncomingMessage) => {
       let text = "";
       res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => resolve(text));
+      res.on("end", () => resolve({ status: res.statusCode, text }));
     });
     req.on("error", reject);
     const size = Math.ceil(bytes.length / pieces);
@@ -164,13 +169,32 @@ test("the legacy Completions API is counted: its JSON answer's usage, and a stre
   });
 });
 
-test("a chat request over the bound goes on unread, with or without its length", { timeout: 60_000 }, async () => {
-  const body = `{"stream": true, "messages": [{"role": "user", "content": "${"x".repeat(MAX_CHAT_BODY)}"}]}`;
+const OVER_BOUND = `{"stream": true, "messages": [{"role": "user", "content": "${"x".repeat(MAX_CHAT_BODY)}"}]}`;
+
+test("a chat request over the bound goes on unread, with or without its length, when the task has no budget", { timeout: 60_000 }, async () => {
   await withProxy(async (proxy) => {
     for (const pieces of [1, 64]) {
-      await post(proxy, "/openai/v1/chat/completions", body, pieces);
+      await post(proxy, "/openai/v1/chat/completions", OVER_BOUND, pieces);
       const seen = lastSeen();
-      assert.ok(seen.body === body, `in ${pieces} piece(s): the body changed`);
+      assert.ok(seen.body === OVER_BOUND, `in ${pieces} piece(s): the body changed`);
     }
   });
+});
+
+test("under a budget a (chat) completions request over the bound is refused with a sentence that names the bound, and nothing goes upstream", { timeout: 60_000 }, async () => {
+  await withProxy(
+    async (proxy, budget) => {
+      for (const [path, pieces] of [["/openai/v1/chat/completions", 1], ["/openai/v1/chat/completions", 64], ["/openai/v1/completions", 64]] as const) {
+        const before = upstream.seen.length;
+        const { status, text } = await postFor(proxy, path, OVER_BOUND, pieces);
+        assert.equal(status, 413, `${path} in ${pieces} piece(s)`);
+        assert.match((JSON.parse(text) as { error: { message: string } }).error.message, /^This request is over 32 MiB, .*budget, so it was not sent\.$/);
+        assert.equal(upstream.seen.length, before, "the request went upstream");
+      }
+      // A request within the bound still goes through and is counted.
+      await post(proxy, "/openai/v1/chat/completions", STREAMING);
+      assert.equal(budget.usage().tokensIn, 1200);
+    },
+    { maxTokens: 1_000_000 },
+  );
 });
