@@ -1,8 +1,10 @@
 // The two other parties of the proxy bench, each a process of its own as in life (the vendor is
 // another machine, the proxy runs in the helper, the agent in the VM): forked by bench/apiProxy.ts
-// with one message, { part: "vendor", key, cert } or { part: "proxy", vendorUrl, ca } (PEM text);
-// sends its port (and the proxy its token) back.
+// with one message, { part: "vendor", key, cert }, { part: "proxy", vendorUrl, ca } (PEM text) or
+// { part: "relay", vendorPort }; sends its port (and the proxy its token) back; the proxy and the
+// relay then answer "cpu" with their CPU time.
 import { createServer } from "node:https";
+import { connect, createServer as createTcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { startApiProxy } from "../helper/src/proxy/apiProxy";
 
@@ -38,9 +40,29 @@ async function proxy(vendorUrl: string, ca: Buffer): Promise<void> {
   const upstreams = { anthropic: { url: `${vendorUrl}/anthropic/`, ca }, openai: { url: `${vendorUrl}/openai/`, ca } };
   const p = await startApiProxy({ keys: { anthropic: "real-key", openai: "real-key" }, upstreams });
   process.send?.({ port: p.port, token: p.token });
+  answerCpu();
 }
 
-process.once("message", (data: { part: string; key: string; cert: string; vendorUrl: string; ca: string }) => {
+/** The least any hop can do: a bare TCP relay to the vendor, the client's TLS passing through it. */
+async function relay(vendorPort: number): Promise<void> {
+  const server = createTcpServer({ noDelay: true, highWaterMark: 256 * 1024 }, (client) => {
+    const vendor = connect({ port: vendorPort, host: "127.0.0.1", noDelay: true });
+    client.pipe(vendor).pipe(client);
+    client.on("error", () => vendor.destroy());
+    vendor.on("error", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.send?.({ port: (server.address() as AddressInfo).port });
+  answerCpu();
+}
+
+/** Its CPU time (µs), asked before and after each stream. */
+function answerCpu(): void {
+  process.on("message", (m) => m === "cpu" && process.send?.({ cpu: process.cpuUsage() }));
+}
+
+process.once("message", (data: { part: string; key: string; cert: string; vendorUrl: string; ca: string; vendorPort: string }) => {
+  if (data.part === "relay") void relay(Number(data.vendorPort));
   if (data.part === "vendor") void vendor(Buffer.from(data.key), Buffer.from(data.cert));
   if (data.part === "proxy") void proxy(data.vendorUrl, Buffer.from(data.ca));
 });

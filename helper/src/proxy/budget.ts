@@ -47,6 +47,11 @@ export class TaskBudget {
     return { ...this.total };
   }
 
+  /** Whether it has a limit: then every request must be counted. */
+  limited(): boolean {
+    return this.limits.maxTokens !== undefined || this.limits.maxCostUsd !== undefined;
+  }
+
   /** The limit reached (no more requests may go out), or undefined while the budget lasts. */
   exhausted(): BudgetLimits | undefined {
     return reachedLimit(this.limits, this.total);

@@ -1,22 +1,26 @@
-// OpenAI's Chat Completions stream no usage unless the request asks for it
-// (`stream_options.include_usage`), and a stream the proxy cannot count would pass every budget.
-// So the proxy reads the body of a POST to Chat Completions (up to a bound) and, when it asks for
-// a stream, asks for the usage on the client's behalf. The answer then ends with one more chunk
+// OpenAI's Chat Completions, and its legacy Completions, stream no usage unless the request asks
+// for it (`stream_options.include_usage`), and a stream the proxy cannot count would pass every
+// budget. So the proxy reads the body of a POST to either (up to a bound) and, when it asks for a
+// stream, asks for the usage on the client's behalf. The answer then ends with one more chunk
 // (`choices: []`, the usage), which the API's specification tells every client to accept. Every
-// other request, and a body over the bound or not JSON, goes on as the client wrote it.
+// other request, and a body not JSON, goes on as the client wrote it. A body over the bound is
+// refused when the task has a budget (it might stream uncounted), and goes on unread when not.
 import type { ClientRequest, IncomingMessage } from "node:http";
 import { obj, type Json } from "./usage";
 
-/** Far above a chat request's text; a larger body (images inline) goes on unread, and uncounted if it streams. */
+/** Far above a chat request's text; a larger body (images inline) is refused under a budget, else goes on unread and uncounted if it streams. */
 export const MAX_CHAT_BODY = 32 * 1024 * 1024;
 
+/** What a task with a budget answers a body over the bound. */
+export const TOO_LARGE = `This request is over ${MAX_CHAT_BODY / 1024 / 1024} MiB, more than nixlima reads to count a chat request's tokens against the task's budget, so it was not sent.`;
+
 /**
- * Whether the proxy reads this request's body: a POST to Chat Completions, judged by the URL the
- * upstream is sent (its path resolved: `//`, `./` and `../` must not walk a stream past the
- * budget), case and a closing slash aside.
+ * Whether the proxy reads this request's body: a POST to Chat Completions or Completions, judged
+ * by the URL the upstream is sent (its path resolved: `//`, `./` and `../` must not walk a stream
+ * past the budget), case and a closing slash aside.
  */
 export function isChatCompletions(method: string | undefined, target: URL): boolean {
-  return method === "POST" && /\/v1\/chat\/completions\/?$/i.test(target.pathname);
+  return method === "POST" && /\/v1\/(chat\/)?completions\/?$/i.test(target.pathname);
 }
 
 const ASK_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
@@ -47,27 +51,39 @@ export function askForUsage(body: Buffer): Buffer | undefined {
 }
 
 /**
- * Sends a Chat Completions request's body on to `out` (whose headers are not sent yet): read
- * whole when it is within the bound, then asking for the usage when it streams (content-length
- * rewritten); past the bound, what was read and the rest go on as they come.
+ * Sends a (Chat) Completions request's body on through the request `open()` makes: read whole
+ * when it is within the bound, then asking for the usage when it streams (content-length
+ * rewritten). Past the bound, `tooLarge` answers it instead (nothing goes upstream, the rest of
+ * the body is read and dropped); without it, what was read and the rest go on as they come.
  */
-export function sendChatBody(req: IncomingMessage, out: ClientRequest, max = MAX_CHAT_BODY): void {
-  if (Number(req.headers["content-length"]) > max) return void req.pipe(out);
-  const chunks: Buffer[] = [];
+export function sendChatBody(req: IncomingMessage, open: () => ClientRequest, tooLarge?: () => void, max = MAX_CHAT_BODY): void {
+  let chunks: Buffer[] = [];
   let size = 0;
+  const unread = () => {
+    req.off("data", onData).off("end", onEnd);
+    const read = chunks;
+    chunks = [];
+    if (tooLarge) {
+      tooLarge();
+      req.resume();
+      return;
+    }
+    const out = open();
+    for (const c of read) out.write(c);
+    req.pipe(out);
+  };
   const onData = (chunk: Buffer) => {
     chunks.push(chunk);
     size += chunk.length;
-    if (size <= max) return;
-    req.off("data", onData).off("end", onEnd);
-    for (const c of chunks) out.write(c);
-    req.pipe(out);
+    if (size > max) unread();
   };
   const onEnd = () => {
     const body = Buffer.concat(chunks);
     const asked = askForUsage(body);
+    const out = open();
     if (asked) out.setHeader("content-length", asked.length);
     out.end(asked ?? body);
   };
+  if (Number(req.headers["content-length"]) > max) return unread();
   req.on("data", onData).on("end", onEnd);
 }

@@ -8,11 +8,27 @@ import { after, before, test } from "node:test";
 import { startApiProxy, type ApiProxy } from "../../src/proxy/apiProxy";
 import { TaskBudget } from "../../src/proxy/budget";
 import { MAX_CHAT_BODY } from "../../src/proxy/chatUsage";
+import type { BudgetLimits } from "../../src/shared/usageWords";
 import { startTlsUpstream, type SeenRequest, type TlsUpstream } from "../../../test/support/tlsUpstream";
 
 let upstream: TlsUpstream;
 
 const data = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
+
+/** The legacy Completions API: a JSON body with its usage, or a stream whose last chunk carries it only when asked. */
+function completions(ask: { stream?: unknown; stream_options?: { include_usage?: unknown } }, res: ServerResponse): void {
+  const base = { id: "cmpl-1", object: "text_completion", model: "gpt-3.5-turbo-instruct" };
+  const usage = { prompt_tokens: 500, completion_tokens: 7, total_tokens: 507 };
+  if (ask.stream !== true) {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ...base, choices: [{ text: "hi", index: 0 }], usage }));
+    return;
+  }
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  res.write(data({ ...base, choices: [{ text: "hi", index: 0 }] }));
+  if (ask.stream_options?.include_usage === true) res.write(data({ ...base, choices: [], usage }));
+  res.end("data: [DONE]\n\n");
+}
 
 /** OpenAI's way: each chunk says `usage: null` and one more chunk carries it, only when asked. */
 function answer(seen: SeenRequest, res: ServerResponse): void {
@@ -22,6 +38,7 @@ function answer(seen: SeenRequest, res: ServerResponse): void {
   } catch {
     ask = undefined;
   }
+  if (ask && new URL(seen.url, "https://upstream").pathname === "/v1/completions") return completions(ask, res);
   if (!/^\/v1\/chat\/completions\/?$/i.test(new URL(seen.url, "https://upstream").pathname) || ask?.stream !== true) {
     res.writeHead(ask ? 200 : 400, { "content-type": "application/json" });
     res.end("{}");
@@ -42,9 +59,9 @@ after(async () => {
   await upstream?.close();
 });
 
-async function withProxy(run: (proxy: ApiProxy, budget: TaskBudget) => Promise<void>): Promise<void> {
+async function withProxy(run: (proxy: ApiProxy, budget: TaskBudget) => Promise<void>, limits: BudgetLimits = {}): Promise<void> {
   const at = { url: `${upstream.url}/`, ca: upstream.ca };
-  const budget = new TaskBudget();
+  const budget = new TaskBudget(limits);
   const proxy = await startApiProxy({ keys: { anthropic: "sk-ant-test", openai: "sk-openai-test" }, upstreams: { anthropic: at, openai: at }, budget });
   try {
     await run(proxy, budget);
@@ -54,14 +71,18 @@ async function withProxy(run: (proxy: ApiProxy, budget: TaskBudget) => Promise<v
 }
 
 /** POSTs the body, whole with its length, or in pieces without one (chunked, as a client streaming its upload does). */
-function post(proxy: ApiProxy, path: string, body: string, pieces = 1): Promise<string> {
+async function post(proxy: ApiProxy, path: string, body: string, pieces = 1): Promise<string> {
+  return (await postFor(proxy, path, body, pieces)).text;
+}
+
+function postFor(proxy: ApiProxy, path: string, body: string, pieces = 1): Promise<{ status: number | undefined; text: string }> {
   return new Promise((resolve, reject) => {
     const bytes = Buffer.from(body);
     const headers = { "content-type": "application/json", authorization: `Bearer ${proxy.token}`, ...(pieces === 1 ? { "content-length": String(bytes.length) } : {}) };
     const req = request({ agent: false, host: "127.0.0.1", port: proxy.port, path, method: "POST", headers }, (res: IncomingMessage) => {
       let text = "";
       res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => resolve(text));
+      res.on("end", () => resolve({ status: res.statusCode, text }));
     });
     req.on("error", reject);
     const size = Math.ceil(bytes.length / pieces);
@@ -136,13 +157,44 @@ test("every other request reaches the upstream byte for byte: not streaming, alr
   });
 });
 
-test("a chat request over the bound goes on unread, with or without its length", { timeout: 60_000 }, async () => {
-  const body = `{"stream": true, "messages": [{"role": "user", "content": "${"x".repeat(MAX_CHAT_BODY)}"}]}`;
+test("the legacy Completions API is counted: its JSON answer's usage, and a stream asked for its usage as chat is", { timeout: 30_000 }, async () => {
+  const ask = '{ "model": "gpt-3.5-turbo-instruct", "prompt": "Say hi", "stream": true }';
+  await withProxy(async (proxy, budget) => {
+    await post(proxy, "/openai/v1/completions", '{ "model": "gpt-3.5-turbo-instruct", "prompt": "Say hi" }');
+    assert.deepEqual([budget.usage().tokensIn, budget.usage().tokensOut, budget.usage().requests], [500, 7, 1]);
+    const text = await post(proxy, "/openai/v1/completions", ask, 3);
+    assert.equal(lastSeen().body, `{"stream_options":{"include_usage":true},${ask.slice(1)}`);
+    assert.match(text, /"choices":\[\],"usage":\{"prompt_tokens":500/);
+    assert.deepEqual([budget.usage().tokensIn, budget.usage().tokensOut, budget.usage().requests], [1000, 14, 2]);
+  });
+});
+
+const OVER_BOUND = `{"stream": true, "messages": [{"role": "user", "content": "${"x".repeat(MAX_CHAT_BODY)}"}]}`;
+
+test("a chat request over the bound goes on unread, with or without its length, when the task has no budget", { timeout: 60_000 }, async () => {
   await withProxy(async (proxy) => {
     for (const pieces of [1, 64]) {
-      await post(proxy, "/openai/v1/chat/completions", body, pieces);
+      await post(proxy, "/openai/v1/chat/completions", OVER_BOUND, pieces);
       const seen = lastSeen();
-      assert.ok(seen.body === body, `in ${pieces} piece(s): the body changed`);
+      assert.ok(seen.body === OVER_BOUND, `in ${pieces} piece(s): the body changed`);
     }
   });
+});
+
+test("under a budget a (chat) completions request over the bound is refused with a sentence that names the bound, and nothing goes upstream", { timeout: 60_000 }, async () => {
+  await withProxy(
+    async (proxy, budget) => {
+      for (const [path, pieces] of [["/openai/v1/chat/completions", 1], ["/openai/v1/chat/completions", 64], ["/openai/v1/completions", 64]] as const) {
+        const before = upstream.seen.length;
+        const { status, text } = await postFor(proxy, path, OVER_BOUND, pieces);
+        assert.equal(status, 413, `${path} in ${pieces} piece(s)`);
+        assert.match((JSON.parse(text) as { error: { message: string } }).error.message, /^This request is over 32 MiB, .*budget, so it was not sent\.$/);
+        assert.equal(upstream.seen.length, before, "the request went upstream");
+      }
+      // A request within the bound still goes through and is counted.
+      await post(proxy, "/openai/v1/chat/completions", STREAMING);
+      assert.equal(budget.usage().tokensIn, 1200);
+    },
+    { maxTokens: 1_000_000 },
+  );
 });

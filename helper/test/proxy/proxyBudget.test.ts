@@ -1,7 +1,7 @@
 // The real key proxy counting a task's usage, against a local TLS server that answers like the
 // vendors (a JSON body, or an SSE stream in several chunks whose rest it holds until the client
 // has seen the first event): the totals, the stream not held back, the cost estimate, an unknown
-// model, and the refusal once the budget is used.
+// model, the refusal once the budget is used, and a stream the client drops counted once.
 import assert from "node:assert/strict";
 import { request, type IncomingMessage } from "node:http";
 import type { ServerResponse } from "node:http";
@@ -151,6 +151,26 @@ test("past a cost limit the proxy refuses too", { timeout: 30_000 }, async () =>
     const refused = await post(proxy.port, proxy.token, { model: "claude-sonnet-4-5", input: 1, output: 1 });
     assert.equal(refused.statusCode, 402);
     assert.match(await readAll(refused), /This task used its budget of \$0\.01 \(estimated\)\./);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test("a stream the client drops midway is counted once, with what it stated before the drop", { timeout: 30_000 }, async () => {
+  const budget = new TaskBudget();
+  const counted = new Promise<void>((resolve) => budget.onChange(() => resolve()));
+  const proxy = await proxyWith(budget);
+  try {
+    const res = await post(proxy.port, proxy.token, { model: "claude-sonnet-4-5", stream: true, input: 700, output: 90 });
+    let text = "";
+    await new Promise<void>((resolve) => res.on("data", (c: Buffer) => (text += c.toString()).includes("\n\n") && resolve()));
+    res.destroy();
+    await counted;
+    assert.deepEqual([budget.usage().tokensIn, budget.usage().tokensOut, budget.usage().requests], [700, 1, 1]);
+    // The upstream sends the rest into the closed connection; the next answer is counted beside it, the dropped one not again.
+    held.splice(0).forEach((go) => go());
+    await readAll(await post(proxy.port, proxy.token, { model: "claude-sonnet-4-5", input: 10, output: 2 }));
+    assert.deepEqual([budget.usage().tokensIn, budget.usage().tokensOut, budget.usage().requests], [710, 3, 2]);
   } finally {
     await proxy.close();
   }

@@ -52,6 +52,22 @@ test("OpenAI Chat Completions: JSON usage, and a stream's last chunk (with [DONE
   assert.deepEqual(read(text, true, 3), { model: "gpt-4o", input: 9, output: 3, cacheRead: 0, cacheWrite: 0 });
 });
 
+test("a stream's usage is found wherever the chunks cut it: a long line over many chunks, \"usage\": null before it, white space around the colon", () => {
+  const long = `data: ${JSON.stringify({ type: "response.completed", response: { model: "gpt-5", output: [{ text: "y".repeat(50_000) }], usage: null } }).replace('"usage":null}}', '"usage" :\t{"input_tokens":70,"input_tokens_details":{"cached_tokens":0},"output_tokens":9}}}')}\n\n`;
+  const text = `data: {"choices":[{"delta":{"content":"usage"}}],"usage":null}\n\n${long}data: [DONE]\n\n`;
+  assert.match(long, /"usage" :\t\{/);
+  for (const size of [1, 3, 6, 7, 8, 1000, 16_384, 65_536]) assert.deepEqual(read(text, true, size), { model: "gpt-5", input: 70, output: 9, cacheRead: 0, cacheWrite: 0 }, `chunks of ${size}`);
+  // "usage" cut at every place between two chunks.
+  const at = text.indexOf('"usage" :');
+  for (let cut = at - 1; cut <= at + 12; cut++) {
+    const reader = new UsageReader(true);
+    const bytes = Buffer.from(text);
+    reader.write(bytes.subarray(0, cut));
+    reader.write(bytes.subarray(cut));
+    assert.equal(reader.end()?.input, 70, `cut at ${cut - at}`);
+  }
+});
+
 test("an answer without usage, an error, or not JSON counts nothing", () => {
   assert.equal(read('{"type":"error","error":{"message":"overloaded"}}', false), undefined);
   assert.equal(read("<html>bad gateway</html>", false), undefined);
