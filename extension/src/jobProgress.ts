@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { fleetPrefix } from "../../helper/src/shared/jobHolds";
 import { jobVm, type Job } from "../../helper/src/protocol";
-import { describeFleetResult } from "./agents/agentFormat";
+import { describeFleetResult, taskProgress } from "./agents/agentFormat";
 import type { HelperClient } from "./helperClient";
 import { failureText, progressText, successText } from "./jobWords";
 import type { VmStore } from "./vmStore";
@@ -85,7 +85,7 @@ export class JobTracker {
         const now = this.store.job(job.id);
         if (!now) return;
         const fraction = Math.round((now.progress.fraction ?? reported / 100) * 100);
-        progress.report({ message: progressText(now.progress), increment: Math.max(0, fraction - reported) });
+        progress.report({ message: now.request.kind === "dispatch" ? taskProgress(now) : progressText(now.progress), increment: Math.max(0, fraction - reported) });
         reported = Math.max(reported, fraction);
       });
       const ended = await this.finished(job.id);

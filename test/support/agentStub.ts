@@ -5,7 +5,9 @@
 // sleeping for a stop); the real Claude Code does real work in helper/test/agents/claude.vm.test.ts.
 // It records what it got (its name, arguments, both key variables, stdin, folder, Anthropic base URL) in
 // /tmp/stub.log, then acts by the mode in /tmp/stub.mode (see `resetAgentStub`); `probe` records
-// who it runs as, its variables' names, whether sudo works and whether it can write agent.json.
+// who it runs as, its variables' names, whether sudo works and whether it can write agent.json;
+// `ask` sends one Messages API request to $ANTHROPIC_BASE_URL with its token (bash's /dev/tcp: the
+// test guest has no curl), so the task's proxy counts its usage, then holds until /tmp/stub.release.
 import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { testVmConfig } from "./testVm";
@@ -33,12 +35,21 @@ case $(cat /tmp/stub.mode) in
     echo "changed by the agent" >> notes.txt; echo "stub: probed" ;;
   sleep) sleep 300 & echo "$$ $!" > /tmp/stub.pids; echo "stub: sleeping"; wait ;;
   breakgit) rm -rf .git; echo "stub: removed the clone's .git" ;;
+  ask) IFS=/: read -r _ _ _ host port api <<< "$ANTHROPIC_BASE_URL"
+    body='{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[{"role":"user","content":"Say hello."}]}'
+    exec 3<> "/dev/tcp/$host/$port"
+    printf 'POST /%s/v1/messages HTTP/1.1\r\nHost: %s:%s\r\nx-api-key: %s\r\nanthropic-version: 2023-06-01\r\ncontent-type: application/json\r\ncontent-length: %s\r\nconnection: close\r\n\r\n%s' \
+      "$api" "$host" "$port" "$ANTHROPIC_API_KEY" "$(printf %s "$body" | wc -c)" "$body" >&3
+    answer=$(cat <&3); exec 3<&-
+    echo "stub: asked the model: $(printf '%s\n' "$answer" | head -n 1 | tr -d '\r')"
+    until [ -e /tmp/stub.release ]; do sleep 1; done
+    echo "edited in round $n" >> notes.txt; echo "stub: edited notes.txt" ;;
   escape) setsid sleep 300 < /dev/null > /dev/null 2>&1 & echo "$!" > /tmp/stub.pids; echo "stub: left a process in a session of its own" ;;
 esac
 exit 0
 `;
 
-export type AgentStubMode = "edit" | "slow" | "loop" | "fail" | "sleep" | "probe" | "escape" | "breakgit";
+export type AgentStubMode = "edit" | "slow" | "loop" | "fail" | "sleep" | "probe" | "escape" | "breakgit" | "ask";
 
 /** Installs the stand-in (and the host's git, which the test guest lacks); returns a fresh git repository's path in the guest. */
 export async function installAgentStub(limaHome: string, vm: string): Promise<string> {
@@ -52,5 +63,5 @@ export async function installAgentStub(limaHome: string, vm: string): Promise<st
 
 /** A clean start for the next run: no record, the repository back at its commit, the given mode. */
 export async function resetAgentStub(limaHome: string, vm: string, repo: string, mode: AgentStubMode): Promise<void> {
-  await guestShell(limaHome, vm, `sudo rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids /tmp/stub.mode; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
+  await guestShell(limaHome, vm, `sudo rm -f /tmp/stub.count /tmp/stub.log /tmp/stub.pids /tmp/stub.mode /tmp/stub.release; echo ${mode} > /tmp/stub.mode; cd "${repo}" && git reset -q --hard && git clean -qfdx`);
 }

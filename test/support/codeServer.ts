@@ -188,7 +188,8 @@ export async function openWorkbench(url: string): Promise<{ browser: Browser; pa
 export async function screenshot(page: Page, name: string, part?: Locator): Promise<string> {
   const path = join(resultsDir, `${name}.png`);
   mkdirSync(dirname(path), { recursive: true });
-  await (part ?? page).screenshot({ path });
+  // Finished, not mid-fade: a menu caught in its fade-in shows through to the rows behind it.
+  await (part ?? page).screenshot({ path, animations: "disabled" });
   return path;
 }
 

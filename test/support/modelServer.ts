@@ -61,10 +61,11 @@ function answer(body: Record<string, unknown>, script: ScriptedToolUse[]): { blo
   return { blocks: [{ type: "tool_use", id: `toolu_scripted_${step}`, name: next.name, input: next.input(workingDirectory(body)) }], stop: "tool_use" };
 }
 
-const USAGE = { input_tokens: 100, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+/** The usage every scripted answer states, which nixlima's proxy counts. */
+export const SCRIPTED_USAGE = { input_tokens: 100, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
 
 function message(model: string, blocks: Block[], stop: string | null): Block {
-  return { id: `msg_scripted_${Date.now()}`, type: "message", role: "assistant", model, content: blocks, stop_reason: stop, stop_sequence: null, usage: USAGE };
+  return { id: `msg_scripted_${Date.now()}`, type: "message", role: "assistant", model, content: blocks, stop_reason: stop, stop_sequence: null, usage: SCRIPTED_USAGE };
 }
 
 function sse(res: ServerResponse, event: string, data: Block): void {
@@ -85,7 +86,7 @@ function stream(res: ServerResponse, model: string, blocks: Block[], stop: strin
     }
     sse(res, "content_block_stop", { index });
   });
-  sse(res, "message_delta", { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: USAGE.output_tokens } });
+  sse(res, "message_delta", { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: SCRIPTED_USAGE.output_tokens } });
   sse(res, "message_stop", {});
   res.end();
 }

@@ -138,9 +138,13 @@ export async function rowIcon(row: Locator): Promise<string | undefined> {
   return classes.split(/\s+/).find((c) => c.startsWith("codicon-") && c !== "codicon-");
 }
 
-/** The items of the row's context menu, in order (labels as shown, separators left out). */
-export async function contextMenuItems(page: Page, row: Locator): Promise<string[]> {
+/**
+ * The items of the row's context menu, in order (labels as shown, separators left out);
+ * `whileOpen` runs before the menu closes (e.g. a screenshot of it).
+ */
+export async function contextMenuItems(page: Page, row: Locator, whileOpen?: () => Promise<unknown>): Promise<string[]> {
   const menu = await openContextMenu(page, row);
+  await whileOpen?.();
   const labels = await menu.locator(".action-item:not(.disabled) .action-label:not(.separator)").allTextContents();
   await page.keyboard.press("Escape");
   await menu.waitFor({ state: "hidden", timeout: TIMEOUT_MS });

@@ -29,6 +29,16 @@ export function taskUsage(job: Job): TaskUsage | undefined {
   return job.result?.dispatch?.usage ?? job.progress.usage;
 }
 
+/**
+ * A running task's progress, on its row and in its notification: the stage, then what its model
+ * requests used so far. Both already name the agent and the VM, so the helper's message (the
+ * CLI's "claude in dev · …") would say them again and push the count out of sight.
+ */
+export function taskProgress(job: Job): string {
+  const usage = job.progress.usage;
+  return `${job.progress.stage}${usage?.requests ? ` · ${describeUsage(usage)}` : ""}`;
+}
+
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;

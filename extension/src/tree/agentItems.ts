@@ -5,7 +5,7 @@ import { dispatchOf, type Job } from "../../../helper/src/protocol";
 import type { AuditEntry } from "../vmStore";
 import type { FleetGroup } from "../../../helper/src/shared/fleetMembers";
 import { taskBranchOf } from "../agents/taskReviewPlan";
-import { taskUsage } from "../agents/agentFormat";
+import { taskProgress, taskUsage } from "../agents/agentFormat";
 import type { TaskUsage } from "../../../helper/src/protocol";
 import { describeUsage } from "../../../helper/src/shared/usageWords";
 import { describeFleet } from "./fleetGroups";
@@ -37,10 +37,9 @@ export class TaskItem extends vscode.TreeItem {
     const d = dispatchOf(job.request);
     const back = taskBranchOf(job);
     const r = job.result?.dispatch;
-    const progress = `${job.progress.stage}${job.progress.message ? ` · ${job.progress.message}` : ""}`;
     const usage = taskUsage(job);
     const used = back && r && usage?.requests ? ` · ${describeUsage(usage)}` : "";
-    this.description = `${d?.agent ?? "agent"} · ${back && r ? `${r.outcome} · ${back.branch} · ${r.commits ?? 0} commit${r.commits === 1 ? "" : "s"} to review${used}` : progress}`;
+    this.description = `${d?.agent ?? "agent"} · ${back && r ? `${r.outcome} · ${back.branch} · ${r.commits ?? 0} commit${r.commits === 1 ? "" : "s"} to review${used}` : taskProgress(job)}`;
     // task+branch: finished, its work waiting on a branch of the host repository.
     this.contextValue = back ? "task+branch" : "task";
     this.iconPath = new vscode.ThemeIcon(back ? "git-branch" : "loading~spin");

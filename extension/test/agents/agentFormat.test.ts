@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { DispatchResult, FleetResult } from "../../../helper/src/protocol";
-import { assignPrompts, checkApiKey, describeDispatchResult, describeFleetResult, formatDuration, terminalLine } from "../../src/agents/agentFormat";
+import type { DispatchResult, FleetResult, Job } from "../../../helper/src/protocol";
+import { assignPrompts, checkApiKey, describeDispatchResult, describeFleetResult, formatDuration, taskProgress, terminalLine } from "../../src/agents/agentFormat";
 
 test("a pasted key is one word", () => {
   assert.equal(checkApiKey("  sk-ant-123 "), undefined);
@@ -83,4 +83,12 @@ test("the task terminal gets only text and colours from the agent: nixlima's sta
   );
   assert.equal(terminalLine("\x1b[32mok\x1b[0m two\nlines"), "\x1b[32mok\x1b[0m two\r\nlines\r\n");
   assert.equal(onlyTextAndColours("a\x1b[2Kb"), false);
+});
+
+test("a running task's progress is its stage and its count, without the agent and VM its row and notification already name", () => {
+  const running = (progress: Job["progress"]) => ({ id: "t", request: { kind: "dispatch", vm: "dev", dispatch: { agent: "claude", prompt: "p" } }, state: "running", progress, startedAt: 0, log: [] }) as Job;
+  assert.equal(taskProgress(running({ stage: "Round 1 of 3", message: "claude in dev" })), "Round 1 of 3");
+  const usage = { tokensIn: 12_300, tokensOut: 1_200, costUsd: 0.0512, requests: 3 };
+  assert.equal(taskProgress(running({ stage: "Round 2 of 3", message: "claude in dev · 12.3k in · 1.2k out · ~$0.05", usage })), "Round 2 of 3 · 12.3k in · 1.2k out · ~$0.05");
+  assert.equal(taskProgress(running({ stage: "Connecting", message: "dev", usage: { tokensIn: 0, tokensOut: 0, requests: 0 } })), "Connecting");
 });

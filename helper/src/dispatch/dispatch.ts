@@ -65,8 +65,9 @@ export async function dispatch(
   const requestedWorkdir = ws.workdir;
 
   const meter = new TaskMeter(opts, `${opts.agent} in ${vm.name}`, r);
-  const { seen, exitCode, stopReason, proxied } = await runAgent(vm, opts, runId, ws, secrets, r, { signal, meter });
-  if (ws.runAs) await reapAgentUser(vm, ws.runAs, r);
+  const counted = meter.counting(r);
+  const { seen, exitCode, stopReason, proxied } = await runAgent(vm, opts, runId, ws, secrets, counted, { signal, meter });
+  if (ws.runAs) await reapAgentUser(vm, ws.runAs, counted);
 
   if (!stopReason && seen.error === "workdir") {
     const who = ws.runAs ? ` or its agent user ${ws.runAs} cannot enter it` : "";
@@ -76,8 +77,8 @@ export async function dispatch(
     throw new NixlimaError("failed", `ssh to \`${vm.name}\` failed (exit code ${exitCode})${seen.lastSshLine ? `: ${seen.lastSshLine}` : "."}`, `Check that \`nixlima shell ${vm.name}\` works.`);
   }
   const workdir = seen.workdir ?? requestedWorkdir;
-  r.progress({ stage: "Collecting the diff" });
-  const work = await collectWork(vm, ws, task, seen, DONE_MARKER, r);
+  counted.progress({ stage: "Collecting the diff" });
+  const work = await collectWork(vm, ws, task, seen, DONE_MARKER, counted);
   const outcome = stopReason ?? (seen.outcome === "done" || seen.outcome === "finished" || seen.outcome === "failed" ? seen.outcome : "failed");
   const durationMs = Date.now() - started;
   r.progress(meter.progress({ stage: `Agent ${outcome}`, fraction: 1 }, `${seen.round} round${seen.round === 1 ? "" : "s"}, ${Math.round(durationMs / 1000)} s`));

@@ -43,6 +43,15 @@ export class TaskMeter {
     return { ...base, message: `${what} · ${describeUsage(usage)}`, usage };
   }
 
+  /**
+   * `r` with every progress carrying the usage so far once the model was asked: a stage after the
+   * rounds (stopping the agent, collecting its work) would otherwise drop the count the editor
+   * shows on the Task row, and from a fleet's total, until the result comes.
+   */
+  counting<R extends Reporter>(r: R): R {
+    return { ...r, progress: (p: Progress) => r.progress(p.usage || this.budget.usage().requests === 0 ? p : { ...p, usage: this.budget.usage() }) };
+  }
+
   usage(): TaskUsage {
     return this.budget.usage();
   }

@@ -32,3 +32,14 @@ test("an unpriced model under a cost limit gets one warning", () => {
   assert.match(r.warnings[0]!, /no price for: the cost limit cannot count its answers/);
   assert.equal(r.seen.at(-1)?.message, "codex in dev · 30 in · 3 out");
 });
+
+test("once the model was asked, every later stage's progress keeps the count (the editor's Task row and fleet total read it)", () => {
+  const r = reporter();
+  const meter = new TaskMeter({ agent: "claude", prompt: "p" }, "claude in dev", r);
+  const counted = meter.counting(r);
+  counted.progress({ stage: "Connecting", message: "dev" });
+  assert.equal(r.seen.at(-1)?.usage, undefined, "a count before any request");
+  meter.budget.add({ model: "claude-sonnet-4-5", input: 500, output: 100, cacheRead: 0, cacheWrite: 0 });
+  counted.progress({ stage: "Collecting the diff" });
+  assert.deepEqual(r.seen.at(-1), { stage: "Collecting the diff", usage: { tokensIn: 500, tokensOut: 100, requests: 1, costUsd: 0.003 } });
+});
