@@ -46,7 +46,7 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
   const explorer = () => openViewContainer(server!.page, "nixlima", "nixlima");
 
   before(async () => {
-    session = await startAgentUiSession(NAME, {
+    session = await startAgentUiSession([NAME], {
       label: "ui dispatch",
       prepare: (workspace) => writeFileSync(join(workspace, "PROMPT.md"), "Fix the notes.\n"),
       // The DOM renderer keeps a terminal's text in the page, where the test can read it.

@@ -42,7 +42,7 @@ describe("a task's branch reviewed, merged and discarded in a real VS Code", () 
   const taskBranches = () => git("branch", "--list", "nixlima/*", "--format=%(refname:short)").trim();
 
   before(async () => {
-    session = await startAgentUiSession(NAME, {
+    session = await startAgentUiSession([NAME], {
       label: "ui task branch",
       prepare: (folder) => {
         workspace = folder;

@@ -10,14 +10,14 @@
 // its reverse forward, the proxy and the helper are real. Needs scripts/setup.sh and
 // `npm run package`; runs as the test user.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { FAKE_AGENT_VM_YAML, installAgentStub, resetAgentStub } from "../support/agentStub";
-import { startCodeServer, type CodeServer, testVsix as vsix } from "../support/codeServer";
-import { limactlPath, qemuEnv, tempLimaHome } from "../support/lima";
+import { resetAgentStub } from "../support/agentStub";
+import { closeAgentUiSession, startAgentUiSession, type AgentUiSession } from "../support/agentUiSession";
+import type { CodeServer } from "../support/codeServer";
 import { SCRIPTED_USAGE, startModelServer, type ModelServer } from "../support/modelServer";
-import { bootTestVm, destroyInstance, guestShell } from "../support/testVmRun";
+import { guestShell } from "../support/testVmRun";
 import { explainStep } from "../support/uiStep";
 import {
   answerDialog,
@@ -52,9 +52,8 @@ function usedAtEnd(answers: number, cost: string): RegExp {
 const ONE_ANSWER = usedAtEnd(1, "0.0006");
 
 describe("a task's token count in a real VS Code", () => {
-  let lima: ReturnType<typeof tempLimaHome>;
-  let scratch: string;
-  let workspace: string;
+  let session: AgentUiSession | undefined;
+  let lima: AgentUiSession["lima"];
   let repo: string;
   let model: ModelServer | undefined;
   let server: CodeServer | undefined;
@@ -80,31 +79,18 @@ describe("a task's token count in a real VS Code", () => {
   }
 
   before(async () => {
-    assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
-    lima = tempLimaHome();
-    scratch = mkdtempSync("/tmp/nluse-");
-    const home = join(scratch, "home");
-    workspace = join(scratch, "workspace");
-    for (const dir of [home, workspace]) mkdirSync(dir, { mode: 0o700 });
-    writeFileSync(join(workspace, "PROMPT.md"), "Say hello.\n");
-
-    for (const vm of VMS) {
-      await bootTestVm(lima.dir, vm, "ui task usage", FAKE_AGENT_VM_YAML);
-      repo = await installAgentStub(lima.dir, vm);
-    }
     model = await startModelServer([], { tls: true });
-
-    server = await startCodeServer({
-      vsix,
-      workspace,
+    session = await startAgentUiSession(VMS, {
+      label: "ui task usage",
+      prepare: (workspace) => writeFileSync(join(workspace, "PROMPT.md"), "Say hello.\n"),
       // The helper the extension starts inherits these: its proxy forwards to the scripted model.
-      env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv, NIXLIMA_TEST_API_UPSTREAM: model.url, NIXLIMA_TEST_API_CA: model.caFile! },
-      machineSettings: { "nixlima.limactlPath": limactlPath },
+      env: { NIXLIMA_TEST_API_UPSTREAM: model.url, NIXLIMA_TEST_API_CA: model.caFile! },
       // The DOM renderer keeps a terminal's text in the page, where the test can read it.
       settings: { "terminal.integrated.gpuAcceleration": "off" },
     });
+    ({ lima, server, guestRepo: repo } = session);
     // A stored key: the proxy, which counts the usage, runs only for a task with one.
-    const { page } = server;
+    const { page } = session.server;
     await explorer();
     await runCommand(page, "nixlima: Set Agent Credentials…");
     await explain("provider", () => pickQuickPickItem(page, "Anthropic"));
@@ -113,13 +99,8 @@ describe("a task's token count in a real VS Code", () => {
   });
 
   after(async () => {
-    await server?.close();
+    await closeAgentUiSession(session);
     await model?.close();
-    if (lima) {
-      for (const vm of VMS) await destroyInstance(lima.dir, vm);
-      lima.dispose();
-    }
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   test("while the task runs its row counts the model's tokens and the VM's menu offers its output and its stop; Stop Task ends it with the count", { timeout: 2 * TASK_TIMEOUT_MS }, async () => {
@@ -178,7 +159,7 @@ describe("a task's token count in a real VS Code", () => {
     // code-server's own file dialog: the path typed, then accepted; one prompt file for every VM.
     await explain("prompt files", async () => {
       await (await waitForQuickInput(page)).locator(".quick-input-title").filter({ hasText: /^Prompt files/ }).waitFor();
-      await typeInQuickInput(page, join(workspace, "PROMPT.md"));
+      await typeInQuickInput(page, join(session!.workspace, "PROMPT.md"));
       await page.keyboard.press("Enter");
     });
     await answerRunSettings();

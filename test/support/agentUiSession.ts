@@ -11,13 +11,13 @@ import { limactlPath, qemuEnv, tempLimaHome } from "./lima";
 import { bootTestVm, destroyInstance } from "./testVmRun";
 
 export interface AgentUiSession {
-  vm: string;
+  vms: string[];
   lima: ReturnType<typeof tempLimaHome>;
   /** The session's HOME (the helper writes its ssh config Include there). */
   home: string;
   /** The window's folder. */
   workspace: string;
-  /** The stand-in's own git repository in the guest. */
+  /** The stand-in's own git repository in each guest. */
   guestRepo: string;
   server: CodeServer;
 }
@@ -29,25 +29,30 @@ export interface AgentUiOptions {
   prepare?: (workspace: string) => void;
   /** User settings for the workbench. */
   settings?: Record<string, unknown>;
+  /** More environment for code-server, and so for the helper the extension starts. */
+  env?: Record<string, string>;
 }
 
-/** Boots the VM and opens code-server; on a failure it removes what it made, then throws. */
-export async function startAgentUiSession(vm: string, options: AgentUiOptions): Promise<AgentUiSession> {
+/** Boots the VMs (one after another) and opens code-server; on a failure it removes what it made, then throws. */
+export async function startAgentUiSession(vms: string[], options: AgentUiOptions): Promise<AgentUiSession> {
   assert.ok(existsSync(testVsix), `${testVsix} is missing: run \`npm run package\` first`);
   const lima = tempLimaHome();
-  const scratch = mkdtempSync(`/tmp/nl${vm}-`);
+  const scratch = mkdtempSync(`/tmp/nl${vms[0]}-`);
   const home = join(scratch, "home");
   const workspace = join(scratch, "workspace");
-  const session: Partial<AgentUiSession> = { vm, lima, home, workspace };
+  const session: Partial<AgentUiSession> = { vms: [], lima, home, workspace };
   try {
     for (const dir of [home, workspace]) mkdirSync(dir, { mode: 0o700 });
     options.prepare?.(workspace);
-    await bootTestVm(lima.dir, vm, options.label, FAKE_AGENT_VM_YAML);
-    session.guestRepo = await installAgentStub(lima.dir, vm);
+    for (const vm of vms) {
+      session.vms!.push(vm);
+      await bootTestVm(lima.dir, vm, options.label, FAKE_AGENT_VM_YAML);
+      session.guestRepo = await installAgentStub(lima.dir, vm);
+    }
     session.server = await startCodeServer({
       vsix: testVsix,
       workspace,
-      env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv },
+      env: { LIMA_HOME: lima.dir, HOME: home, ...qemuEnv, ...options.env },
       machineSettings: { "nixlima.limactlPath": limactlPath },
       ...(options.settings ? { settings: options.settings } : {}),
     });
@@ -58,11 +63,11 @@ export async function startAgentUiSession(vm: string, options: AgentUiOptions): 
   }
 }
 
-/** Closes code-server, deletes the VM and removes the Lima home and the scratch folder. */
+/** Closes code-server, deletes the VMs and removes the Lima home and the scratch folder. */
 export async function closeAgentUiSession(session: Partial<AgentUiSession> | undefined): Promise<void> {
-  if (!session?.lima || !session.vm || !session.home) return;
+  if (!session?.lima || !session.vms || !session.home) return;
   await session.server?.close();
-  await destroyInstance(session.lima.dir, session.vm);
+  for (const vm of session.vms) await destroyInstance(session.lima.dir, vm);
   session.lima.dispose();
   rmSync(join(session.home, ".."), { recursive: true, force: true });
 }
