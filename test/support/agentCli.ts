@@ -1,6 +1,6 @@
 // The real coding-agent CLIs that set-up step 50 (scripts/setup/50-agents.sh) installs from npm
-// into .cache/agents: their native linux-x64 binaries (claude's for glibc, codex's static musl),
-// which run on the host and, copied in, on the Debian test guest. Also the steps the scripted model (modelServer.ts) has the
+// into .cache/agents: their native linux-x64 binaries (claude's and opencode's for glibc, codex's
+// static musl), which run on the host and, copied in, on the Debian test guest. Also the steps the scripted model (modelServer.ts) has the
 // agent take in the tests: write a file, run a command that records who it is and whether sudo
 // works, then say it is done.
 import { existsSync, readFileSync } from "node:fs";
@@ -54,15 +54,17 @@ export function scriptedSteps(holdUntil?: string): ScriptedToolUse[] {
 const AGENT_FILES = {
   claude: [[CLAUDE_BINARY, "claude"]],
   codex: [[CODEX_BINARY, "codex"], [CODEX_CODE_MODE_HOST, "codex-code-mode-host"]],
+  opencode: [[OPENCODE_BINARY, "opencode"]],
 } as const;
+export type RealAgent = keyof typeof AGENT_FILES;
 
 /**
  * Puts a real agent CLI's binaries into the running test guest's /usr/local/bin. This copy stands
  * in for the NixOS module's install (the agent package in environment.systemPackages, on every
- * user's PATH): no NixOS image builds here. Both binaries run on the guest as they are (claude's
- * against glibc, codex's static musl).
+ * user's PATH): no NixOS image builds here. Each binary runs on the guest as it is (claude's and
+ * opencode's, a Bun executable with its files inside, against glibc; codex's static musl).
  */
-export async function installRealAgent(limaHome: string, vm: string, agent: keyof typeof AGENT_FILES): Promise<void> {
+export async function installRealAgent(limaHome: string, vm: string, agent: RealAgent): Promise<void> {
   for (const [from, to] of AGENT_FILES[agent]) {
     // Written with cat, not tee: tee would echo the 400 MB binary back on stdout.
     const path = `/usr/local/bin/${to}`;

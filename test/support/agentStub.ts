@@ -1,8 +1,8 @@
 // FAKE agent for dispatch tests on the real test VM: one bash script installed in the guest as
-// `claude`, `codex` and `opencode`. It stays where a real CLI is not driven in the guest yet
-// (codex and opencode have scripted models on the host only: codexHost.test.ts, opencodeHost.test.ts) or
-// cannot show what a test checks (its exact argv and stdin, failing with a chosen exit code,
-// sleeping for a stop); the real Claude Code does real work in helper/test/agents/claude.vm.test.ts.
+// `claude`, `codex` and `opencode`. It stays where a real CLI cannot show what a test checks (its
+// exact argv and stdin, failing with a chosen exit code, sleeping for a stop, several rounds, the
+// UI tests' quick runs); the real Claude Code, Codex and OpenCode do real work in the guest in
+// helper/test/agents/claude.vm.test.ts, codex.vm.test.ts and opencode.vm.test.ts.
 // It records what it got (its name, arguments, both key variables, stdin, folder, Anthropic base URL) in
 // /tmp/stub.log, then acts by the mode in /tmp/stub.mode (see `resetAgentStub`); `probe` records
 // who it runs as, its variables' names, whether sudo works and whether it can write agent.json;

@@ -1,6 +1,6 @@
 // The real Claude Code CLI dispatched by `nixlima dispatch` into the real test VM (real limactl,
 // QEMU guest, OpenSSH, sudo, git), made an agent sandbox from what nixlima's modules render
-// (test/support/agentGuest.ts). The pinned linux-x64 binary of set-up step 50 is copied into the
+// (test/support/realAgentVm.ts). The pinned linux-x64 binary of set-up step 50 is copied into the
 // guest (standing in for the NixOS module's package install). Its model is the scripted server
 // of test/support/modelServer.ts (FAKE: no model is reachable here), upstream of the task's
 // proxy over TLS; the CLI, its tools, the proxy, the ssh forward and the guest are real. The
@@ -9,45 +9,20 @@
 // `agent` without sudo and with the autonomy flag; the real key was in no guest process's
 // environment, no guest file and not in the task's log, while the per-task token was.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { DISPATCH_SCRIPT } from "../../src/dispatch/remoteScript";
-import { installAgentSandbox } from "../../../test/support/agentGuest";
 import { assertKeyStayedOnHost, guestProcesses } from "../../../test/support/agentKey";
-import { installRealAgent, PROBE_FILE, SCRIPTED_CONTENT, SCRIPTED_FILE, scriptedSteps } from "../../../test/support/agentCli";
-import { hostRepoWithHooks, type HostRepo } from "../../../test/support/hostRepo";
-import { tempLimaHome } from "../../../test/support/lima";
+import { PROBE_FILE, SCRIPTED_CONTENT, SCRIPTED_FILE, scriptedSteps } from "../../../test/support/agentCli";
 import { startModelServer, withUpstream } from "../../../test/support/modelServer";
-import { bootTestVm, destroyInstance, guestShell, secondsSince } from "../../../test/support/testVmRun";
+import { assertBranchHolds, realAgentVm } from "../../../test/support/realAgentVm";
+import { secondsSince } from "../../../test/support/testVmRun";
 import { nixlima } from "../audit/cliHarness";
-import { evalProfile } from "../nix/evalModules";
-import { tempNix } from "../nix/nixEnv";
 
 const NAME = "realclaude";
 const FLAG = "--dangerously-skip-permissions";
 const HOLD = "/tmp/claude-may-finish";
-const lima = tempLimaHome();
-const nix = tempNix();
-const repos: HostRepo[] = [];
-
-const guest = (script: string, input?: string) => guestShell(lima.dir, NAME, script, input);
-
-before(async () => {
-  const rendered = await evalProfile(nix.env, "agent", {});
-  await bootTestVm(lima.dir, NAME, "real claude");
-  await installAgentSandbox(guest, rendered);
-  const start = performance.now();
-  await installRealAgent(lima.dir, NAME, "claude");
-  console.log(`real claude: binary copied into the guest in ${secondsSince(start)} s`);
-});
-
-after(async () => {
-  await destroyInstance(lima.dir, NAME);
-  lima.dispose();
-  nix.dispose();
-  for (const r of repos) r.dispose();
-});
+const vm = realAgentVm({ name: NAME, agent: "claude" });
+const guest = vm.guest;
 
 /** Waits until the agent's Bash step has written its probe (it then holds until HOLD exists). */
 async function untilProbed(running: Promise<unknown>): Promise<void> {
@@ -64,14 +39,10 @@ async function untilProbed(running: Promise<unknown>): Promise<void> {
 test("nixlima dispatch runs the real claude as the agent user: its file comes back as the branch, sudo is refused, the key never enters the VM", { timeout: 900_000 }, async () => {
   const KEY = `sk-ant-real-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
   const server = await startModelServer(scriptedSteps(HOLD), { tls: true });
-  const repo = hostRepoWithHooks({ "notes.txt": "start\n" });
-  repos.push(repo);
-  const base = repo.git("rev-parse", "HEAD").trim();
-  const prompt = join(repo.root, "..", "PROMPT.md");
-  writeFileSync(prompt, "Do the scripted task.\n");
+  const r = vm.newRepo();
   await withUpstream(server, async () => {
     const start = performance.now();
-    const running = nixlima(lima.dir, ["dispatch", NAME, prompt, "--agent", "claude", "--project", repo.root], { ANTHROPIC_API_KEY: KEY });
+    const running = nixlima(vm.limaHome, ["dispatch", NAME, r.prompt, "--agent", "claude", "--project", r.repo.root], { ANTHROPIC_API_KEY: KEY });
     await untilProbed(running);
     const seenLive = await guestProcesses(guest, "claude");
     await guest(`touch ${HOLD}`);
@@ -82,11 +53,7 @@ test("nixlima dispatch runs the real claude as the agent user: its file comes ba
     assert.equal(run.code, 0, log);
 
     // The work: exactly the file the scripted Write made, on branch nixlima/VM/TASK.
-    const branch = /on branch (nixlima\/realclaude\/[0-9a-f]{8}) of /.exec(run.stdout)?.[1];
-    assert.ok(branch, log);
-    assert.deepEqual(repo.git("diff", "--name-only", base, branch).trim().split("\n"), [SCRIPTED_FILE]);
-    assert.equal(repo.git("show", `${branch}:${SCRIPTED_FILE}`), SCRIPTED_CONTENT);
-    assert.equal(repo.hookRuns(), "");
+    assertBranchHolds(run.stdout, NAME, r, SCRIPTED_FILE, SCRIPTED_CONTENT);
     assert.equal(server.toolResults.length, 3, server.toolResults.join("\n"));
     assert.match(server.toolResults[0] ?? "", /File created successfully/);
 
@@ -99,7 +66,7 @@ test("nixlima dispatch runs the real claude as the agent user: its file comes ba
     const messages = server.seen.filter((s) => s.url.startsWith("/anthropic/v1/messages"));
     assert.ok(messages.length >= 3, server.seen.map((s) => s.url).join("\n"));
     assert.ok(messages.every((s) => s.headers["x-api-key"] === KEY));
-    await assertKeyStayedOnHost(guest, { key: KEY, keyVariable: "ANTHROPIC_API_KEY", environ: seenLive.environ, cliDir: "/home/agent/.claude", log, limaHome: lima.dir });
+    await assertKeyStayedOnHost(guest, { key: KEY, keyVariable: "ANTHROPIC_API_KEY", environ: seenLive.environ, cliDir: "/home/agent/.claude", log, limaHome: vm.limaHome });
   });
 });
 
