@@ -3,33 +3,59 @@
 // with one message, { part: "vendor", key, cert }, { part: "proxy", vendorUrl, ca } (PEM text) or
 // { part: "relay", vendorPort }; sends its port (and the proxy its token) back; the proxy and the
 // relay then answer "cpu" with their CPU time.
+import type { ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import { connect, createServer as createTcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { startApiProxy } from "../helper/src/proxy/apiProxy";
 
 export const STREAM_MIB = 32;
+/** The rate `…/paced` streams at: a fast link (256 Mbit/s), far above what a model API sends. */
+export const PACED_MIB_PER_S = 32;
+const MIB = 1024 * 1024;
 const EVENT = Buffer.from(`event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", delta: { text: "x".repeat(16_000) } })}\n\n`);
 
-/** The vendor stand-in: `…/stream` answers STREAM_MIB of SSE events, anything else a short JSON. */
+/** STREAM_MIB of events as fast as the client takes them. */
+function flat(res: ServerResponse): void {
+  let left = STREAM_MIB * MIB;
+  const pump = () => {
+    while (left > 0) {
+      left -= EVENT.length;
+      if (!res.write(EVENT)) return void res.once("drain", pump);
+    }
+    res.end();
+  };
+  pump();
+}
+
+/** STREAM_MIB of events at PACED_MIB_PER_S: each tick sends what is due by then, so a late timer catches up. */
+function paced(res: ServerResponse): void {
+  const start = performance.now();
+  let sent = 0;
+  const tick = () => {
+    const due = Math.min(STREAM_MIB * MIB, ((performance.now() - start) / 1000) * PACED_MIB_PER_S * MIB);
+    while (sent < due) {
+      sent += EVENT.length;
+      if (!res.write(EVENT)) return void res.once("drain", tick);
+    }
+    if (sent >= STREAM_MIB * MIB) return void res.end();
+    setTimeout(tick, 5);
+  };
+  tick();
+}
+
+/** The vendor stand-in: `…/stream` and `…/paced` answer STREAM_MIB of SSE events, anything else a short JSON. */
 async function vendor(key: Buffer, cert: Buffer): Promise<void> {
   const server = createServer({ key, cert }, (req, res) => {
     req.resume();
     req.on("end", () => {
-      if (!req.url?.endsWith("/stream")) {
+      const stream = req.url?.endsWith("/stream") ? flat : req.url?.endsWith("/paced") ? paced : undefined;
+      if (!stream) {
         res.end(JSON.stringify({ type: "message", usage: { input_tokens: 1, output_tokens: 1 } }));
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
-      let left = STREAM_MIB * 1024 * 1024;
-      const pump = () => {
-        while (left > 0) {
-          left -= EVENT.length;
-          if (!res.write(EVENT)) return void res.once("drain", pump);
-        }
-        res.end();
-      };
-      pump();
+      stream(res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
