@@ -116,7 +116,7 @@ async function runAgent(vm: Vm, opts: DispatchOptions, runId: string, ws: TaskWo
   const rounds = opts.loop ?? 1;
   const { signal, meter } = stops;
   const keys = await taskKeys(secrets, meter.budget);
-  if (!keys.proxied && (opts.maxTokens !== undefined || opts.maxCostUsd !== undefined)) {
+  if (!keys.proxied && meter.budget.limited()) {
     const why = "The budget counts only requests through nixlima's key proxy, and no API key was given: it cannot be enforced for this task.";
     if (r.warn) r.warn(why);
     else r.log(`warning: ${why}`);

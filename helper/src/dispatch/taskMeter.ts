@@ -46,10 +46,16 @@ export class TaskMeter {
   /**
    * `r` with every progress carrying the usage so far once the model was asked: a stage after the
    * rounds (stopping the agent, collecting its work) would otherwise drop the count the editor
-   * shows on the Task row, and from a fleet's total, until the result comes.
+   * shows on the Task row, and from a fleet's total, until the result comes. Its stage becomes the
+   * meter's too: a count that comes in later (a stream cut by the stop) reports that stage again,
+   * not the last round.
    */
   counting<R extends Reporter>(r: R): R {
-    return { ...r, progress: (p: Progress) => r.progress(p.usage || this.budget.usage().requests === 0 ? p : { ...p, usage: this.budget.usage() }) };
+    const progress = (p: Progress) => {
+      this.stage = { stage: p.stage, ...(p.fraction === undefined ? {} : { fraction: p.fraction }) };
+      r.progress(p.usage || this.budget.usage().requests === 0 ? p : { ...p, usage: this.budget.usage() });
+    };
+    return { ...r, progress };
   }
 
   usage(): TaskUsage {

@@ -43,3 +43,15 @@ test("once the model was asked, every later stage's progress keeps the count (th
   counted.progress({ stage: "Collecting the diff" });
   assert.deepEqual(r.seen.at(-1), { stage: "Collecting the diff", usage: { tokensIn: 500, tokensOut: 100, requests: 1, costUsd: 0.003 } });
 });
+
+test("a count that comes in after a later stage reports that stage, not the last round again", () => {
+  const r = reporter();
+  const meter = new TaskMeter({ agent: "claude", prompt: "p" }, "claude in dev", r);
+  const counted = meter.counting(r);
+  meter.round(1, 1);
+  counted.progress({ stage: "Stopping the agent" });
+  // The answer a stop cut off is counted when its stream closes.
+  meter.budget.add({ model: "claude-sonnet-4-5", input: 500, output: 100, cacheRead: 0, cacheWrite: 0 });
+  assert.equal(r.seen.at(-1)?.stage, "Stopping the agent");
+  assert.equal(r.seen.at(-1)?.usage?.tokensIn, 500);
+});
