@@ -5,7 +5,8 @@
 // host: the guest only ever holds the token. It stops with the task. It reads each answer's
 // token usage from a copy as it passes (usage.ts) into the task's budget, and once the budget is
 // used it refuses every further request (budget.ts). Requests go on as the client sent them,
-// except a streaming (Chat) Completions request: the proxy asks for its usage there (chatUsage.ts).
+// except a streaming (Chat) Completions request: the proxy asks for its usage there, and refuses
+// one too large to read while the task has a budget (chatUsage.ts).
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
@@ -13,7 +14,7 @@ import type { AddressInfo } from "node:net";
 import type { TaskBudget } from "./budget";
 import { apiUpstreams, type ApiUpstream } from "./upstreams";
 import { UsageReader } from "./usage";
-import { isChatCompletions, sendChatBody, TOO_LARGE } from "./chatUsage";
+import { isCompletionsPost, sendChatBody, TOO_LARGE } from "./chatUsage";
 import { budgetSentence } from "../shared/usageWords";
 
 export type ApiName = "anthropic" | "openai";
@@ -134,7 +135,7 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: ApiUpstrea
     res.on("close", () => out.destroy());
     return out;
   };
-  if (api === "openai" && isChatCompletions(req.method, target)) sendChatBody(req, open, budget?.limited() ? () => refuse(res, 413, TOO_LARGE) : undefined);
+  if (api === "openai" && isCompletionsPost(req.method, target)) sendChatBody(req, open, budget?.limited() ? () => refuse(res, 413, TOO_LARGE) : undefined);
   else req.pipe(open());
 }
 

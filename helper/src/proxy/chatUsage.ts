@@ -12,14 +12,14 @@ import { obj, type Json } from "./usage";
 export const MAX_CHAT_BODY = 32 * 1024 * 1024;
 
 /** What a task with a budget answers a body over the bound. */
-export const TOO_LARGE = `This request is over ${MAX_CHAT_BODY / 1024 / 1024} MiB, more than nixlima reads to count a chat request's tokens against the task's budget, so it was not sent.`;
+export const TOO_LARGE = `This request is over ${MAX_CHAT_BODY / 1024 / 1024} MiB, more than nixlima reads to count a completions request's tokens against the task's budget, so it was not sent.`;
 
 /**
  * Whether the proxy reads this request's body: a POST to Chat Completions or Completions, judged
  * by the URL the upstream is sent (its path resolved: `//`, `./` and `../` must not walk a stream
  * past the budget), case and a closing slash aside.
  */
-export function isChatCompletions(method: string | undefined, target: URL): boolean {
+export function isCompletionsPost(method: string | undefined, target: URL): boolean {
   return method === "POST" && /\/v1\/(chat\/)?completions\/?$/i.test(target.pathname);
 }
 

@@ -156,7 +156,7 @@ test("past a cost limit the proxy refuses too", { timeout: 30_000 }, async () =>
   }
 });
 
-test("a stream the client drops midway is counted once, with what it stated before the drop", { timeout: 30_000 }, async () => {
+test("a stream the client drops midway is counted with what it stated before the drop, and the next answer beside it", { timeout: 30_000 }, async () => {
   const budget = new TaskBudget();
   const counted = new Promise<void>((resolve) => budget.onChange(() => resolve()));
   const proxy = await proxyWith(budget);
@@ -167,7 +167,7 @@ test("a stream the client drops midway is counted once, with what it stated befo
     res.destroy();
     await counted;
     assert.deepEqual([budget.usage().tokensIn, budget.usage().tokensOut, budget.usage().requests], [700, 1, 1]);
-    // The upstream sends the rest into the closed connection; the next answer is counted beside it, the dropped one not again.
+    // The upstream sends the rest into the closed connection; the next answer is counted beside the dropped one.
     held.splice(0).forEach((go) => go());
     await readAll(await post(proxy.port, proxy.token, { model: "claude-sonnet-4-5", input: 10, output: 2 }));
     assert.deepEqual([budget.usage().tokensIn, budget.usage().tokensOut, budget.usage().requests], [710, 3, 2]);
