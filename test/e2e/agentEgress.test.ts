@@ -19,14 +19,13 @@ import { auditVm } from "../../helper/src/audit/audit";
 import { Limactl } from "../../helper/src/lima/limactl";
 import type { Audit } from "../../helper/src/protocol";
 import { describeSandbox } from "../../extension/src/tree/sandboxFormat";
+import { DENIED, GATEWAY } from "../support/agentEgress";
 
 const name = "e2e-egress";
 const home = tempLimaHome();
 const nix = tempNix();
 const allowedName = "allowed.nixlima.test";
-const deniedName = "denied.nixlima.test";
-const gateway = "192.168.5.2";
-const gatewayRe = gateway.replaceAll(".", "\\.");
+const gatewayRe = GATEWAY.replaceAll(".", "\\.");
 let server: Server;
 let port = 0;
 let limactl: Limactl;
@@ -43,7 +42,7 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
   const rendered = await evalProfile(nix.env, "agent", { services: { nixlima: { agent: { egress: { allow: [allowedName] } } } } });
-  const config = { ...testVmConfig({}), hostResolver: { hosts: { [allowedName]: gateway, [deniedName]: gateway } } };
+  const config = { ...testVmConfig({}), hostResolver: { hosts: { [allowedName]: GATEWAY, [DENIED]: GATEWAY } } };
   await bootTestVm(home.dir, name, "egress", stringify(config));
   limactl = await Limactl.locate({ path: limactlPath, limaHome: home.dir }, { ...process.env, ...qemuEnv });
   plainAudit = await auditVm(limactl, name);
@@ -93,11 +92,11 @@ const NOERROR = 0;
 const NXDOMAIN = 3;
 
 test("as the agent, a name off the list gets NXDOMAIN, though the Lima user resolves it", { timeout: 120_000 }, async () => {
-  const r = await asAgent(`getent hosts ${deniedName}`);
+  const r = await asAgent(`getent hosts ${DENIED}`);
   assert.equal(r.code, 2, r.output); // getent: key not found
   assert.doesNotMatch(r.output, new RegExp(gatewayRe));
-  assert.match((await asAgent(askUdp("127.0.0.1", deniedName))).output, rcode(NXDOMAIN));
-  assert.match(await guest(`getent hosts ${deniedName}`), new RegExp(`^${gatewayRe}\\s`));
+  assert.match((await asAgent(askUdp("127.0.0.1", DENIED))).output, rcode(NXDOMAIN));
+  assert.match(await guest(`getent hosts ${DENIED}`), new RegExp(`^${gatewayRe}\\s`));
 });
 
 // The agent's port-53 traffic to any address is turned to the filter: the server it named never
@@ -108,9 +107,9 @@ for (const [server, what] of [
   ["127.0.0.53", "systemd-resolved's stub"],
 ]) {
   test(`as the agent, DNS to ${what} (${server}) is answered by the filter: NXDOMAIN for a name off the list`, { timeout: 120_000 }, async () => {
-    const udp = await asAgent(askUdp(server, deniedName));
+    const udp = await asAgent(askUdp(server, DENIED));
     assert.match(udp.output, rcode(NXDOMAIN), udp.output);
-    const tcp = await asAgent(askTcp(server, deniedName));
+    const tcp = await asAgent(askTcp(server, DENIED));
     assert.match(tcp.output, rcode(NXDOMAIN), tcp.output);
     const allowed = await asAgent(askUdp(server, allowedName));
     assert.match(allowed.output, rcode(NOERROR), allowed.output);
@@ -118,8 +117,8 @@ for (const [server, what] of [
 }
 
 test("the Lima user asking Lima's DNS directly gets its real answer for the denied name", { timeout: 60_000 }, async () => {
-  assert.match(await guest(askUdp("192.168.5.3", deniedName)), rcode(NOERROR));
-  assert.match(await guest(askTcp("192.168.5.3", deniedName)), rcode(NOERROR));
+  assert.match(await guest(askUdp("192.168.5.3", DENIED)), rcode(NOERROR));
+  assert.match(await guest(askTcp("192.168.5.3", DENIED)), rcode(NOERROR));
 });
 
 test("sudo -n true fails for the agent", { timeout: 60_000 }, async () => {
@@ -154,7 +153,7 @@ sudo ip link set nl-nd0 up; sudo ip -n nd link set nl-nd1 up`);
 test("after the ruleset is loaded again (nft -f), the allowed name still connects", { timeout: 120_000 }, async () => {
   assert.equal((await asAgent(httpGet(allowedName))).code, 0);
   await reloadEgress(guest);
-  assert.equal((await guest("sudo nft list set inet nixlima_egress allow4")).includes(gateway), false, "the reload emptied the set");
+  assert.equal((await guest("sudo nft list set inet nixlima_egress allow4")).includes(GATEWAY), false, "the reload emptied the set");
   const r = await asAgent(httpGet(allowedName));
   assert.equal(r.code, 0, r.output);
   assert.match(r.output, /hello from the host/);

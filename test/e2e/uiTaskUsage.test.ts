@@ -178,7 +178,12 @@ describe("a task's token count in a real VS Code", () => {
       const finished = new RegExp(`^claude in ${vm}: finished after 1 round in \\d+ s, exit code 0 · 1 file changed, 1 insertion\\(\\+\\) · ${ONE_ANSWER.source}`);
       await explain(`${vm} finished`, () => waitForNotification(page, finished, TASK_TIMEOUT_MS));
     }
-    // Ended, the tasks' results keep the total on the row.
+    // Ended: each VM row has dropped its task (a running one reads "Running · 2 min · claude: …"),
+    // so the tree is past the tasks' end, and the tasks' results keep the total on the Fleet row.
+    for (const vm of VMS) {
+      const vmRow = await explain(`${vm} row`, () => waitForTreeRow(view, vm));
+      await explain(`${vm} without its task`, () => waitForRowDescription(vmRow, /^Running · [^·]+ · \d+ CPU/, 30_000));
+    }
     const ended = await explain("fleet total once both ended", () => waitForRowDescription(fleetRow, total, 30_000));
     assert.match(ended, new RegExp(`^2 running · 0 stopped · 0 broken · tasks: ${total.source}`));
     await sideBarScreenshot("ui-task-usage-fleet-ended");

@@ -17,8 +17,6 @@ export const DENIED_HOSTS = { [DENIED]: GATEWAY };
 export const EGRESS_FILE = "egress.txt";
 
 export interface DeniedHost {
-  /** The port the host's server listens on (set once before() ran). */
-  port(): number;
   /** The agent's tries, as one shell command: resolve the name, send a request straight to its address. */
   agentCommand(): string;
   /** Packets the egress filter rejected so far (the counter on its closing reject rule). */
@@ -49,7 +47,6 @@ export function deniedHost(guest: GuestShell): DeniedHost {
     return Number(m[1]);
   };
   return {
-    port: () => port,
     agentCommand: () =>
       `{ getent hosts ${DENIED}; echo "dns:$?"; timeout 10 bash -c "exec 3<>/dev/tcp/${GATEWAY}/${port} && printf 'GET /from-agent HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"; echo "tcp:$?"; } > ~/${EGRESS_FILE} 2>&1`,
     rejected,

@@ -85,11 +85,10 @@ export async function untilHeld(held: Promise<void>, running: Promise<{ stdout: 
  * The work came back: the dispatch printed its branch nixlima/VM/TASK, which differs from `base`
  * by exactly `file` holding `content`, and no planted hook ran in the host repository.
  */
-export function assertBranchHolds(stdout: string, vm: string, r: { repo: HostRepo; base: string }, file: string, content: string): string {
+export function assertBranchHolds(stdout: string, vm: string, r: { repo: HostRepo; base: string }, file: string, content: string): void {
   const branch = new RegExp(`on branch (nixlima/${vm}/[0-9a-f]{8}) of `).exec(stdout)?.[1];
   assert.ok(branch, stdout);
   assert.deepEqual(r.repo.git("diff", "--name-only", r.base, branch).trim().split("\n"), [file]);
   assert.equal(r.repo.git("show", `${branch}:${file}`), content);
   assert.equal(r.repo.hookRuns(), "");
-  return branch;
 }

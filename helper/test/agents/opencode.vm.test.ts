@@ -11,8 +11,9 @@
 // got NXDOMAIN and a connection to its address was rejected by the filter
 // (test/support/agentEgress.ts); the real key was in no guest process's environment, no guest
 // file and not in the task's log. And the budget: a limit below its answers stops it with outcome
-// "budget" (test/support/budgetStop.ts). OpenCode's background install of its plugin SDK from
-// npm's registry is refused by the egress filter like any host off the list; the run goes on.
+// "budget" (test/support/budgetStop.ts). OpenCode also tries, in the background, to install its
+// plugin SDK from npm's registry, a host off the list; the work above is done without it (its
+// own log shows the failure; the test does not read that log, whose words are OpenCode's).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DISPATCH_SCRIPT } from "../../src/dispatch/remoteScript";
