@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { resetAgentStub } from "../support/agentStub";
-import { closeAgentUiSession, startAgentUiSession, type AgentUiSession } from "../support/agentUiSession";
+import { closeAgentUiSession, startAgentUiSession, storeAnthropicKey, type AgentUiSession } from "../support/agentUiSession";
 import { outputChannelText, type CodeServer } from "../support/codeServer";
 import { explainStep } from "../support/uiStep";
 import { filesUnder } from "../support/files";
@@ -24,7 +24,6 @@ import {
   clickNotificationButton,
   openViewContainer,
   pickQuickPickItem,
-  runCommand,
   waitForNotification,
   waitForQuickInputClosed,
   waitForRowDescription,
@@ -59,12 +58,7 @@ describe("an agent task dispatched from a real VS Code to a real VM", () => {
   after(() => closeAgentUiSession(session));
 
   test("Set Agent Credentials… stores the Anthropic key", async () => {
-    const { page } = server!;
-    await explorer();
-    await runCommand(page, "nixlima: Set Agent Credentials…");
-    await explain("provider", () => pickQuickPickItem(page, "Anthropic"));
-    await explain("key", () => answerQuickInput(page, KEY, /^Stored in VS Code's secret storage/));
-    await explain("stored", () => waitForNotification(page, "Stored the Anthropic API key in VS Code's secret storage."));
+    await storeAnthropicKey(server!.page, KEY, explain);
   });
 
   test("Dispatch Task… on the VM row: a Task row while it runs, the output in its terminal, the diff offered", { timeout: 2 * TASK_TIMEOUT_MS }, async () => {

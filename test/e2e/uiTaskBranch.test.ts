@@ -12,12 +12,11 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Locator } from "playwright-core";
 import { resetAgentStub } from "../support/agentStub";
-import { closeAgentUiSession, startAgentUiSession, type AgentUiSession } from "../support/agentUiSession";
+import { answerRunSettings, closeAgentUiSession, startAgentUiSession, type AgentUiSession } from "../support/agentUiSession";
 import type { CodeServer } from "../support/codeServer";
 import { explainStep } from "../support/uiStep";
 import {
   answerDialog,
-  answerQuickInput,
   clickContextMenuItem,
   clickNotificationButton,
   openViewContainer,
@@ -71,11 +70,8 @@ describe("a task's branch reviewed, merged and discarded in a real VS Code", () 
     await clickContextMenuItem(page, vmRow, "Dispatch Task…");
     await explain("not a sandbox", () => answerDialog(page, new RegExp(`${NAME} is not an agent sandbox\\. Dispatch anyway\\?`), "Dispatch Anyway"));
     await explain("prompt file", () => pickQuickPickItem(page, "PROMPT.md"));
-    await explain("agent", () => pickQuickPickItem(page, "claude"));
-    await explain("rounds", () => answerQuickInput(page, "1", /^Rounds at most/));
-    await explain("time limit", () => answerQuickInput(page, "5m", /^Time limit/));
-    await explain("budget", () => answerQuickInput(page, "", /^Budget for the model/));
-    await explain("a clone, not a folder in the VM", () => answerQuickInput(page, "", new RegExp(`empty: a clone of ${workspace}, whose work comes back as a branch`)));
+    // An empty folder: a clone, not a folder in the VM.
+    await answerRunSettings(page, explain, { answer: "", prompt: new RegExp(`empty: a clone of ${workspace}, whose work comes back as a branch`) });
     await explain("questions done", () => waitForQuickInputClosed(page));
     // No key stored: the stand-in agent needs none, and a person without one dispatches anyway.
     await explain("no key stored", () => answerDialog(page, /No API key is stored for claude\./, "Dispatch Anyway"));

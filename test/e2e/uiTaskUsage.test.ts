@@ -14,20 +14,18 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { resetAgentStub } from "../support/agentStub";
-import { closeAgentUiSession, startAgentUiSession, type AgentUiSession } from "../support/agentUiSession";
+import { answerRunSettings, closeAgentUiSession, startAgentUiSession, storeAnthropicKey, type AgentUiSession } from "../support/agentUiSession";
 import type { CodeServer } from "../support/codeServer";
 import { SCRIPTED_USAGE, startModelServer, type ModelServer } from "../support/modelServer";
 import { guestShell } from "../support/testVmRun";
 import { explainStep } from "../support/uiStep";
 import {
   answerDialog,
-  answerQuickInput,
   clickContextMenuItem,
   contextMenuItems,
   openViewContainer,
   pickQuickPickItem,
   resizeSideBar,
-  runCommand,
   typeInQuickInput,
   waitForQuickInput,
   waitForNotification,
@@ -68,16 +66,6 @@ describe("a task's token count in a real VS Code", () => {
     await server!.screenshot(name, server!.page.locator(".part.sidebar"));
   }
 
-  /** The questions every dispatch asks after its prompt, answered for one round in the stand-in's repository. */
-  async function answerRunSettings(): Promise<void> {
-    const { page } = server!;
-    await explain("agent", () => pickQuickPickItem(page, "claude"));
-    await explain("rounds", () => answerQuickInput(page, "1", /^Rounds at most/));
-    await explain("time limit", () => answerQuickInput(page, "5m", /^Time limit/));
-    await explain("budget", () => answerQuickInput(page, "", /^Budget for the model/));
-    await explain("folder", () => answerQuickInput(page, repo, /^Folder in the VM/));
-  }
-
   before(async () => {
     model = await startModelServer([], { tls: true });
     session = await startAgentUiSession(VMS, {
@@ -90,12 +78,7 @@ describe("a task's token count in a real VS Code", () => {
     });
     ({ lima, server, guestRepo: repo } = session);
     // A stored key: the proxy, which counts the usage, runs only for a task with one.
-    const { page } = session.server;
-    await explorer();
-    await runCommand(page, "nixlima: Set Agent Credentials…");
-    await explain("provider", () => pickQuickPickItem(page, "Anthropic"));
-    await explain("key", () => answerQuickInput(page, KEY, /^Stored in VS Code's secret storage/));
-    await explain("stored", () => waitForNotification(page, "Stored the Anthropic API key in VS Code's secret storage."));
+    await storeAnthropicKey(session.server.page, KEY, explain);
   });
 
   after(async () => {
@@ -114,7 +97,7 @@ describe("a task's token count in a real VS Code", () => {
     await clickContextMenuItem(page, vmRow, "Dispatch Task…");
     await explain("not a sandbox", () => answerDialog(page, `${NAME} is not an agent sandbox. Dispatch anyway?`, "Dispatch Anyway"));
     await explain("prompt file", () => pickQuickPickItem(page, "PROMPT.md"));
-    await answerRunSettings();
+    await answerRunSettings(page, explain, { answer: repo, prompt: /^Folder in the VM/ });
     await explain("questions done", () => waitForQuickInputClosed(page));
     // Expanded only now: while the row's children render, a right-click on it can be lost.
     await vmRow.locator(".monaco-tl-twistie").click();
@@ -162,7 +145,7 @@ describe("a task's token count in a real VS Code", () => {
       await typeInQuickInput(page, join(session!.workspace, "PROMPT.md"));
       await page.keyboard.press("Enter");
     });
-    await answerRunSettings();
+    await answerRunSettings(page, explain, { answer: repo, prompt: /^Folder in the VM/ });
     await explain("both VMs", () => answerDialog(page, `Dispatch claude to 2 VMs of ${FLEET}?`, "Dispatch"));
     await explain("not sandboxes", () => answerDialog(page, `2 VMs are not agent sandboxes (${VMS.join(", ")}). Dispatch anyway?`, "Dispatch Anyway"));
 

@@ -9,6 +9,8 @@ import { FAKE_AGENT_VM_YAML, installAgentStub } from "./agentStub";
 import { startCodeServer, testVsix, type CodeServer } from "./codeServer";
 import { limactlPath, qemuEnv, tempLimaHome } from "./lima";
 import { bootTestVm, destroyInstance } from "./testVmRun";
+import type { Page } from "playwright-core";
+import { answerQuickInput, openViewContainer, pickQuickPickItem, runCommand, waitForNotification } from "./workbench";
 
 export interface AgentUiSession {
   vms: string[];
@@ -70,4 +72,25 @@ export async function closeAgentUiSession(session: Partial<AgentUiSession> | und
   for (const vm of session.vms) await destroyInstance(session.lima.dir, vm);
   session.lima.dispose();
   rmSync(join(session.home, ".."), { recursive: true, force: true });
+}
+
+/** A step's name and body, run so that a failure says which step and shows the screen (uiStep.ts). */
+export type Explain = <T>(step: string, body: () => Promise<T>) => Promise<T>;
+
+/** "Set Agent Credentials…" answered as a person would: the Anthropic key into VS Code's secret storage. */
+export async function storeAnthropicKey(page: Page, key: string, explain: Explain): Promise<void> {
+  await openViewContainer(page, "nixlima", "nixlima");
+  await runCommand(page, "nixlima: Set Agent Credentials…");
+  await explain("provider", () => pickQuickPickItem(page, "Anthropic"));
+  await explain("key", () => answerQuickInput(page, key, /^Stored in VS Code's secret storage/));
+  await explain("stored", () => waitForNotification(page, "Stored the Anthropic API key in VS Code's secret storage."));
+}
+
+/** The questions a dispatch asks after its prompt, for one round of claude with no budget; `folder` answers the last. */
+export async function answerRunSettings(page: Page, explain: Explain, folder: { answer: string; prompt: RegExp }): Promise<void> {
+  await explain("agent", () => pickQuickPickItem(page, "claude"));
+  await explain("rounds", () => answerQuickInput(page, "1", /^Rounds at most/));
+  await explain("time limit", () => answerQuickInput(page, "5m", /^Time limit/));
+  await explain("budget", () => answerQuickInput(page, "", /^Budget for the model/));
+  await explain("folder", () => answerQuickInput(page, folder.answer, folder.prompt));
 }
